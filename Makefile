@@ -1,0 +1,58 @@
+# Northstar — `make help` lists the targets.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.DEFAULT_GOAL := help
+
+.PHONY: help install run demo test lint fmt migrate clean
+
+help: ## List the targets
+	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-10s %s\n", $$1, $$2}'
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	@mkdir -p var/media
+	@touch $(STAMP)
+
+install: $(STAMP) ## Create .venv and install Northstar with its test tools
+
+migrate: install ## Apply database migrations
+	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py migrate --noinput
+
+demo: migrate ## Load the demo data (idempotent; needs DEBUG=1)
+	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py seed_demo
+
+run: demo ## Set up everything and serve the app with demo data at http://127.0.0.1:8000
+	@echo ""
+	@echo "Northstar is starting at http://$(HOST):$(PORT)/"
+	@echo "Demo logins (password: northstar-demo):"
+	@echo "  admin (program administrator)   chair (committee chair)"
+	@echo "  reviewer1 reviewer2 reviewer3   (reviewers)"
+	@echo "  faculty1 faculty2               (faculty researchers)"
+	@echo "  student1 student2               (trainees)   mentor1 (faculty mentor)"
+	@echo ""
+	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+lint: install ## ruff lint and format check
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+fmt: install ## Format and auto-fix with ruff
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+test: install lint ## Lint, check migrations, and run the whole test suite
+	NORTHSTAR_TESTING=1 $(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/python -m pytest
+
+clean: ## Remove the virtualenv, local database and uploads
+	rm -rf $(VENV) var

@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class AccountsConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "accounts"
+    verbose_name = "People"
+
+    def ready(self) -> None:
+        from . import permissions  # noqa: F401  (registers the rules predicates)

@@ -1,0 +1,94 @@
+"""Forms for the profile and the self-reported demographics."""
+
+from django import forms
+from django.utils import timezone
+
+from .choices import PREFER_NOT, RaceEthnicity
+from .models import Demographics, Profile, User
+from .validators import normalize_orcid
+
+
+class UserNameForm(forms.ModelForm):
+    class Meta:
+        model = User
+        fields = ["first_name", "last_name", "email"]
+
+
+class ProfileForm(forms.ModelForm):
+    class Meta:
+        model = Profile
+        fields = ["applicant_type", "department", "orcid", "era_commons_id", "expertise_keywords"]
+        widgets = {"expertise_keywords": forms.TextInput()}
+        help_texts = {
+            "orcid": "16 characters, e.g. 0000-0002-1825-0097. Optional.",
+            "era_commons_id": "Optional.",
+        }
+
+    def clean_orcid(self):
+        value = self.cleaned_data.get("orcid", "")
+        return normalize_orcid(value) if value else ""
+
+
+class DemographicsForm(forms.ModelForm):
+    race_ethnicity = forms.MultipleChoiceField(
+        label="Race and ethnicity (select all that apply)",
+        choices=RaceEthnicity.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+
+    class Meta:
+        model = Demographics
+        fields = [
+            "race_ethnicity",
+            "race_ethnicity_detail",
+            "sex",
+            "sex_self_described",
+            "birth_year",
+            "birth_year_prefer_not",
+            "disadvantaged",
+            "disadvantaged_basis",
+            "rural_background",
+            "first_generation",
+        ]
+        labels = {
+            "race_ethnicity_detail": "Detail (optional, e.g. Mexican, Navajo Nation, Somali)",
+            "sex_self_described": "If you use another term, which?",
+            "birth_year_prefer_not": "Prefer not to give my birth year",
+            "disadvantaged_basis": "If yes, on what basis?",
+            "rural_background": "Did you grow up in a rural area?",
+        }
+        widgets = {
+            "sex": forms.RadioSelect,
+            "disadvantaged": forms.RadioSelect,
+            "disadvantaged_basis": forms.RadioSelect,
+            "rural_background": forms.RadioSelect,
+            "first_generation": forms.RadioSelect,
+        }
+
+    def clean_race_ethnicity(self):
+        values = self.cleaned_data.get("race_ethnicity") or []
+        if PREFER_NOT in values and len(values) > 1:
+            raise forms.ValidationError(
+                "Choose “Prefer not to answer” on its own, or choose categories."
+            )
+        return values
+
+    def clean_birth_year(self):
+        year = self.cleaned_data.get("birth_year")
+        this_year = timezone.localdate().year
+        if year is not None and not (this_year - 100 <= year <= this_year - 14):
+            raise forms.ValidationError(
+                f"Enter a birth year between {this_year - 100} and {this_year - 14}."
+            )
+        return year
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("disadvantaged") == "yes" and not cleaned.get("disadvantaged_basis"):
+            self.add_error("disadvantaged_basis", "Tell us the basis, or answer “No”.")
+        if cleaned.get("disadvantaged") != "yes":
+            cleaned["disadvantaged_basis"] = ""
+        if cleaned.get("birth_year_prefer_not"):
+            cleaned["birth_year"] = None
+        return cleaned

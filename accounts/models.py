@@ -1,0 +1,119 @@
+"""People: the user, their professional profile, and their restricted demographics."""
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+
+from .choices import (
+    FACULTY_TYPES,
+    TRAINEE_TYPES,
+    ApplicantType,
+    DisadvantagedBasis,
+    Role,
+    Sex,
+    YesNoPreferNot,
+)
+from .validators import validate_era_commons_id, validate_orcid
+
+
+class User(AbstractUser):
+    """A person who signs in. Custom from the first migration so it can grow."""
+
+    email = models.EmailField("e-mail address", blank=True)
+
+    class Meta:
+        ordering = ["last_name", "first_name", "username"]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        return self.get_full_name() or self.username
+
+    def has_role(self, role: Role | str) -> bool:
+        if not self.is_authenticated:
+            return False
+        if role == Role.ADMINISTRATOR and self.is_superuser:
+            return True
+        cache = getattr(self, "_role_cache", None)
+        if cache is None:
+            cache = set(self.groups.values_list("name", flat=True))
+            self._role_cache = cache
+        return str(role) in cache
+
+    @property
+    def is_administrator(self) -> bool:
+        return self.has_role(Role.ADMINISTRATOR)
+
+
+class Profile(models.Model):
+    """What a researcher tells the program about their position and expertise."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="profile")
+    applicant_type = models.CharField(
+        "position", max_length=32, choices=ApplicantType.choices, blank=True
+    )
+    department = models.CharField(max_length=200, blank=True)
+    orcid = models.CharField(
+        "ORCID iD", max_length=19, blank=True, validators=[validate_orcid]
+    )
+    era_commons_id = models.CharField(
+        "eRA Commons ID", max_length=20, blank=True, validators=[validate_era_commons_id]
+    )
+    expertise_keywords = models.TextField(
+        blank=True, help_text="Comma-separated, e.g. diabetes, community health workers"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"Profile of {self.user}"
+
+    @property
+    def is_trainee(self) -> bool:
+        return self.applicant_type in TRAINEE_TYPES
+
+    @property
+    def is_faculty(self) -> bool:
+        return self.applicant_type in FACULTY_TYPES
+
+    @property
+    def keywords(self) -> list[str]:
+        return [k.strip().lower() for k in self.expertise_keywords.split(",") if k.strip()]
+
+
+class Demographics(models.Model):
+    """Self-reported, optional, restricted: only the person and administrators may read it.
+
+    Never joined into pages for reviewers; it leaves the system only as aggregates.
+    """
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="demographics")
+    race_ethnicity = models.JSONField(
+        "race and ethnicity", default=list, blank=True,
+        help_text="2024 OMB categories; several may be chosen.",
+    )
+    race_ethnicity_detail = models.CharField(max_length=200, blank=True)
+    sex = models.CharField(max_length=20, choices=Sex.choices, blank=True)
+    sex_self_described = models.CharField(max_length=100, blank=True)
+    birth_year = models.PositiveSmallIntegerField(null=True, blank=True)
+    birth_year_prefer_not = models.BooleanField(default=False)
+    disadvantaged = models.CharField(
+        "disadvantaged background", max_length=20, choices=YesNoPreferNot.choices, blank=True
+    )
+    disadvantaged_basis = models.CharField(
+        max_length=20, choices=DisadvantagedBasis.choices, blank=True
+    )
+    rural_background = models.CharField(max_length=20, choices=YesNoPreferNot.choices, blank=True)
+    first_generation = models.CharField(
+        "first generation to attend college",
+        max_length=20,
+        choices=YesNoPreferNot.choices,
+        blank=True,
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name_plural = "demographics"
+
+    def __str__(self) -> str:
+        return f"Demographics of {self.user}"

@@ -1,0 +1,70 @@
+"""Django admin for program staff: calls and a read-mostly view of proposals.
+
+State changes from the admin go through the same services as the web pages.
+"""
+
+from django.contrib import admin, messages
+
+from . import services
+from .choices import CallStatus
+from .models import Attachment, BudgetLine, Endorsement, FundingCall, Program, Proposal, TeamMember
+
+
+@admin.register(Program)
+class ProgramAdmin(admin.ModelAdmin):
+    list_display = ["name", "short_name", "institution"]
+
+
+def _call_action(to: str, label: str):
+    def action(modeladmin, request, queryset):
+        for call in queryset:
+            try:
+                services.call_transition(call=call, to=to, actor=request.user)
+            except services.InvalidTransition as exc:
+                messages.error(request, f"{call}: {exc}")
+            else:
+                messages.success(request, f"{call}: now {CallStatus(to).label.lower()}.")
+
+    action.short_description = label
+    action.__name__ = f"mark_{to}"
+    return action
+
+
+@admin.register(FundingCall)
+class FundingCallAdmin(admin.ModelAdmin):
+    list_display = ["title", "status", "opens_at", "closes_at", "total_budget", "max_award"]
+    list_filter = ["status", "program"]
+    search_fields = ["title"]
+    # Status changes only through the actions (they record history).
+    readonly_fields = ["status", "created_at"]
+    actions = [
+        _call_action(CallStatus.OPEN, "Open the selected calls"),
+        _call_action(CallStatus.CLOSED, "Close the selected calls"),
+        _call_action(CallStatus.IN_REVIEW, "Move the selected calls to review"),
+        _call_action(CallStatus.DECIDED, "Mark the selected calls decided"),
+        _call_action(CallStatus.ARCHIVED, "Archive the selected calls"),
+    ]
+
+
+class TeamInline(admin.TabularInline):
+    model = TeamMember
+    extra = 0
+
+
+class BudgetInline(admin.TabularInline):
+    model = BudgetLine
+    extra = 0
+
+
+@admin.register(Proposal)
+class ProposalAdmin(admin.ModelAdmin):
+    list_display = ["title", "pi", "call", "status", "submitted_at"]
+    list_filter = ["status", "call"]
+    search_fields = ["title", "abstract", "pi__last_name"]
+    readonly_fields = ["status", "submitted_at", "created_at", "updated_at"]
+    inlines = [TeamInline, BudgetInline]
+    list_select_related = ["pi", "call"]
+
+
+admin.site.register(Attachment)
+admin.site.register(Endorsement)

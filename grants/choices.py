@@ -1,0 +1,157 @@
+"""States and vocabularies of the grants app, with named groups of states."""
+
+from django.db import models
+
+
+class CallStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    OPEN = "open", "Open"
+    CLOSED = "closed", "Closed"
+    IN_REVIEW = "in_review", "In review"
+    DECIDED = "decided", "Decided"
+    ARCHIVED = "archived", "Archived"
+
+
+CALL_TRANSITIONS: dict[str, frozenset[str]] = {
+    CallStatus.DRAFT: frozenset({CallStatus.OPEN}),
+    CallStatus.OPEN: frozenset({CallStatus.CLOSED, CallStatus.DRAFT}),
+    CallStatus.CLOSED: frozenset({CallStatus.IN_REVIEW, CallStatus.OPEN}),
+    CallStatus.IN_REVIEW: frozenset({CallStatus.DECIDED}),
+    CallStatus.DECIDED: frozenset({CallStatus.ARCHIVED}),
+    CallStatus.ARCHIVED: frozenset(),
+}
+
+
+class ProposalStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    SUBMITTED = "submitted", "Submitted"
+    RETURNED = "returned", "Returned for changes"
+    IN_REVIEW = "in_review", "In review"
+    FUNDED = "funded", "Funded"
+    NOT_FUNDED = "not_funded", "Not funded"
+    WAITLISTED = "waitlisted", "Waitlisted"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+PROPOSAL_TRANSITIONS: dict[str, frozenset[str]] = {
+    ProposalStatus.DRAFT: frozenset({ProposalStatus.SUBMITTED, ProposalStatus.WITHDRAWN}),
+    ProposalStatus.SUBMITTED: frozenset(
+        {ProposalStatus.RETURNED, ProposalStatus.IN_REVIEW, ProposalStatus.WITHDRAWN}
+    ),
+    ProposalStatus.RETURNED: frozenset({ProposalStatus.SUBMITTED, ProposalStatus.WITHDRAWN}),
+    ProposalStatus.IN_REVIEW: frozenset(
+        {
+            ProposalStatus.FUNDED,
+            ProposalStatus.NOT_FUNDED,
+            ProposalStatus.WAITLISTED,
+            ProposalStatus.WITHDRAWN,
+        }
+    ),
+    ProposalStatus.WAITLISTED: frozenset({ProposalStatus.FUNDED, ProposalStatus.NOT_FUNDED}),
+    ProposalStatus.FUNDED: frozenset(),
+    ProposalStatus.NOT_FUNDED: frozenset(),
+    ProposalStatus.WITHDRAWN: frozenset(),
+}
+
+# The applicant may change the text only in these states.
+EDITABLE_STATES = frozenset({ProposalStatus.DRAFT, ProposalStatus.RETURNED})
+# A proposal in one of these counts as "the applicant's proposal" in a one-per-applicant call.
+ACTIVE_STATES = frozenset(set(ProposalStatus) - {ProposalStatus.WITHDRAWN})
+# Handed in: visible to the administrators' lists of a call.
+SUBMITTED_STATES = frozenset(
+    {
+        ProposalStatus.SUBMITTED,
+        ProposalStatus.IN_REVIEW,
+        ProposalStatus.FUNDED,
+        ProposalStatus.NOT_FUNDED,
+        ProposalStatus.WAITLISTED,
+    }
+)
+WITHDRAWABLE_STATES = frozenset(
+    {
+        ProposalStatus.DRAFT,
+        ProposalStatus.SUBMITTED,
+        ProposalStatus.RETURNED,
+        ProposalStatus.IN_REVIEW,
+    }
+)
+
+
+class TeamRole(models.TextChoices):
+    CO_PI = "co_pi", "Co-principal investigator"
+    CO_INVESTIGATOR = "co_investigator", "Co-investigator"
+    MENTOR = "mentor", "Mentor"
+    COLLABORATOR = "collaborator", "Collaborator"
+    COMMUNITY_PARTNER = "community_partner", "Community partner"
+
+
+class BudgetCategory(models.TextChoices):
+    PERSONNEL = "personnel", "Personnel (salary)"
+    FRINGE = "fringe", "Fringe benefits"
+    PARTICIPANT = "participant", "Participant incentives"
+    SUPPLIES = "supplies", "Supplies"
+    EQUIPMENT = "equipment", "Equipment"
+    TRAVEL = "travel", "Travel"
+    COMMUNITY = "community", "Community partner support"
+    OTHER = "other", "Other direct costs"
+
+
+class AttachmentKind(models.TextChoices):
+    BIOSKETCH = "biosketch", "Biographical sketch (NIH format)"
+    LETTER_OF_SUPPORT = "letter_of_support", "Letter of support"
+    OTHER = "other", "Other document"
+
+
+class IrbStatus(models.TextChoices):
+    NOT_HUMAN_SUBJECTS = "not_human_subjects", "Not human subjects research"
+    NOT_YET_SUBMITTED = "not_yet_submitted", "Not yet submitted to the IRB"
+    PENDING = "pending", "Submitted, pending"
+    EXEMPT = "exempt", "Exempt"
+    APPROVED = "approved", "Approved"
+
+
+class DisparityPopulation(models.TextChoices):
+    """NIH-designated populations with health disparities (NIMHD)."""
+
+    BLACK = "black", "Black or African American"
+    HISPANIC = "hispanic", "Hispanic or Latino"
+    AIAN = "aian", "American Indian or Alaska Native"
+    ASIAN = "asian", "Asian American"
+    NHPI = "nhpi", "Native Hawaiian or Pacific Islander"
+    LOW_SES = "low_ses", "People with lower socioeconomic status"
+    RURAL = "rural", "Underserved rural communities"
+    SGM = "sgm", "Sexual and gender minority groups"
+    DISABILITY = "disability", "People with disabilities"
+
+
+class NimhdDomain(models.TextChoices):
+    """Domains of influence of the NIMHD Research Framework."""
+
+    BIOLOGICAL = "biological", "Biological"
+    BEHAVIORAL = "behavioral", "Behavioral"
+    PHYSICAL_ENVIRONMENT = "physical_environment", "Physical / built environment"
+    SOCIOCULTURAL = "sociocultural", "Sociocultural environment"
+    HEALTH_CARE_SYSTEM = "health_care_system", "Health care system"
+
+
+class EndorsementStatus(models.TextChoices):
+    REQUESTED = "requested", "Requested"
+    ENDORSED = "endorsed", "Endorsed"
+    DECLINED = "declined", "Declined"
+
+
+# Sections a call can require, with the label the checklist uses.
+SECTION_LABELS: dict[str, str] = {
+    "title": "Title",
+    "abstract": "Abstract",
+    "specific_aims": "Specific aims",
+    "research_strategy": "Research strategy",
+    "disparity_populations": "Populations with health disparities",
+    "nimhd_domains": "NIMHD research framework domains",
+    "community_engagement_plan": "Community engagement plan",
+    "timeline": "Timeline",
+    "budget_justification": "Budget justification",
+    "irb_status": "IRB status",
+}
+DEFAULT_REQUIRED_SECTIONS = list(SECTION_LABELS)
+DEFAULT_REQUIRED_ATTACHMENTS = [AttachmentKind.BIOSKETCH.value]

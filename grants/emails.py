@@ -1,0 +1,79 @@
+"""E-mails the grants app sends. Called from services inside transaction.on_commit."""
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.template.loader import render_to_string
+from django.urls import reverse
+
+
+def _send(*, template: str, to: list[str], context: dict) -> None:
+    recipients = [address for address in to if address]
+    if not recipients:
+        return
+    context = {**context, "site_url": settings.SITE_URL,
+               "program_name": settings.NORTHSTAR_PROGRAM_NAME}
+    subject = render_to_string(f"email/{template}_subject.txt", context).strip()
+    body = render_to_string(f"email/{template}.txt", context)
+    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
+
+
+def send_submission_receipt(proposal) -> None:
+    _send(
+        template="submission_receipt",
+        to=[proposal.pi.email],
+        context={
+            "proposal": proposal,
+            "url": settings.SITE_URL + reverse("grants:proposal_detail", args=[proposal.pk]),
+        },
+    )
+
+
+def send_return_notice(proposal, reason: str) -> None:
+    _send(
+        template="proposal_returned",
+        to=[proposal.pi.email],
+        context={
+            "proposal": proposal,
+            "reason": reason,
+            "url": settings.SITE_URL + reverse("grants:proposal_detail", args=[proposal.pk]),
+        },
+    )
+
+
+def send_endorsement_request(endorsement) -> None:
+    _send(
+        template="endorsement_request",
+        to=[endorsement.mentor.email],
+        context={
+            "endorsement": endorsement,
+            "proposal": endorsement.proposal,
+            "url": settings.SITE_URL
+            + reverse("grants:endorsement_respond", args=[endorsement.token]),
+        },
+    )
+
+
+def send_endorsement_result(endorsement) -> None:
+    _send(
+        template="endorsement_result",
+        to=[endorsement.proposal.pi.email],
+        context={
+            "endorsement": endorsement,
+            "proposal": endorsement.proposal,
+            "url": settings.SITE_URL
+            + reverse("grants:proposal_detail", args=[endorsement.proposal.pk]),
+        },
+    )
+
+
+def send_team_invitation(member) -> None:
+    _send(
+        template="team_invitation",
+        to=[member.user.email if member.user_id else member.email],
+        context={
+            "member": member,
+            "proposal": member.proposal,
+            "url": settings.SITE_URL
+            + reverse("grants:proposal_detail", args=[member.proposal.pk]),
+        },
+    )

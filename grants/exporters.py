@@ -1,0 +1,37 @@
+"""The proposal as one PDF: the rendered application followed by its attachments."""
+
+import io
+from dataclasses import dataclass
+
+from django.template.loader import render_to_string
+from django.utils.text import slugify
+
+
+@dataclass
+class ProposalPdf:
+    proposal: object
+    history: list
+
+    content_type = "application/pdf"
+
+    @property
+    def filename(self) -> str:
+        slug = slugify(self.proposal.title)[:60] or "proposal"
+        return f"northstar-proposal-{self.proposal.pk}-{slug}.pdf"
+
+    def render(self) -> bytes:
+        import weasyprint  # slow import, only when a PDF is asked for
+        from pypdf import PdfReader, PdfWriter
+
+        html = render_to_string(
+            "pdf/proposal.html", {"proposal": self.proposal, "history": self.history}
+        )
+        body = weasyprint.HTML(string=html).write_pdf()
+        writer = PdfWriter()
+        writer.append(PdfReader(io.BytesIO(body)))
+        for attachment in self.proposal.attachments.all():
+            with attachment.file.open("rb") as handle:
+                writer.append(PdfReader(io.BytesIO(handle.read())))
+        out = io.BytesIO()
+        writer.write(out)
+        return out.getvalue()

@@ -1,0 +1,127 @@
+"""Forms of the applicant's and administrator's pages. They validate shape; rules live in
+services and selectors."""
+
+from decimal import Decimal
+
+from django import forms
+
+from accounts.models import User
+
+from .choices import (
+    AttachmentKind,
+    BudgetCategory,
+    DisparityPopulation,
+    IrbStatus,
+    NimhdDomain,
+    TeamRole,
+)
+from .models import Proposal
+
+
+class ProposalSectionsForm(forms.ModelForm):
+    """The proposal's text. Lenient on purpose: a draft saves whatever is typed."""
+
+    disparity_populations = forms.MultipleChoiceField(
+        label="Populations with health disparities",
+        choices=DisparityPopulation.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    nimhd_domains = forms.MultipleChoiceField(
+        label="NIMHD research framework domains",
+        choices=NimhdDomain.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    irb_status = forms.ChoiceField(
+        label="IRB status", choices=[("", "— choose —"), *IrbStatus.choices], required=False
+    )
+    requested_amount = forms.DecimalField(
+        label="Total amount requested (USD)",
+        max_digits=12,
+        decimal_places=2,
+        min_value=Decimal("0"),
+        required=False,
+    )
+
+    class Meta:
+        model = Proposal
+        fields = [
+            "title",
+            "abstract",
+            "specific_aims",
+            "research_strategy",
+            "disparity_populations",
+            "nimhd_domains",
+            "community_engagement_plan",
+            "timeline",
+            "requested_amount",
+            "budget_justification",
+            "irb_status",
+        ]
+        widgets = {
+            "abstract": forms.Textarea(attrs={"rows": 8}),
+            "specific_aims": forms.Textarea(attrs={"rows": 10}),
+            "research_strategy": forms.Textarea(attrs={"rows": 16}),
+            "community_engagement_plan": forms.Textarea(attrs={"rows": 8}),
+            "timeline": forms.Textarea(attrs={"rows": 6}),
+            "budget_justification": forms.Textarea(attrs={"rows": 6}),
+        }
+
+
+class TeamMemberForm(forms.Form):
+    role = forms.ChoiceField(choices=TeamRole.choices)
+    username = forms.CharField(
+        label="Username of a person with an account",
+        required=False,
+        help_text="Leave empty for an outside person, such as a community partner.",
+    )
+    full_name = forms.CharField(label="Name (outside person)", required=False, max_length=200)
+    email = forms.EmailField(label="E-mail (outside person)", required=False)
+    organisation = forms.CharField(required=False, max_length=200)
+
+    def clean_username(self):
+        username = self.cleaned_data.get("username", "").strip()
+        if not username:
+            return None
+        user = User.objects.filter(username__iexact=username, is_active=True).first()
+        if user is None:
+            raise forms.ValidationError(f"No active user is called “{username}”.")
+        return user
+
+
+class BudgetLineForm(forms.Form):
+    category = forms.ChoiceField(choices=BudgetCategory.choices)
+    description = forms.CharField(max_length=250)
+    amount = forms.DecimalField(
+        label="Amount (USD)", max_digits=12, decimal_places=2, min_value=Decimal("0.01")
+    )
+
+
+class AttachmentForm(forms.Form):
+    kind = forms.ChoiceField(label="Document type", choices=AttachmentKind.choices)
+    file = forms.FileField(
+        label="PDF file", widget=forms.ClearableFileInput(attrs={"accept": "application/pdf"})
+    )
+
+
+class EndorsementForm(forms.Form):
+    decision = forms.ChoiceField(
+        choices=[("endorse", "I endorse this proposal"), ("decline", "I do not endorse it")],
+        widget=forms.RadioSelect,
+    )
+    statement = forms.CharField(
+        label="Statement for the committee",
+        widget=forms.Textarea(attrs={"rows": 6}),
+        max_length=4000,
+    )
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), max_length=4000)
+
+
+class OptionalReasonForm(forms.Form):
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}), max_length=4000, required=False
+    )

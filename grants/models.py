@@ -1,0 +1,285 @@
+"""Funding calls, proposals and their parts, and the state-change history.
+
+Models hold data and derived read-only facts; every write and state change lives in
+services.py.
+"""
+
+import uuid
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.utils import timezone
+
+from .choices import (
+    DEFAULT_REQUIRED_ATTACHMENTS,
+    DEFAULT_REQUIRED_SECTIONS,
+    EDITABLE_STATES,
+    AttachmentKind,
+    BudgetCategory,
+    CallStatus,
+    EndorsementStatus,
+    IrbStatus,
+    ProposalStatus,
+    TeamRole,
+)
+
+MONEY = {"max_digits": 12, "decimal_places": 2}
+
+
+def default_time_zone() -> str:
+    return settings.TIME_ZONE
+
+
+def default_required_sections() -> list[str]:
+    return list(DEFAULT_REQUIRED_SECTIONS)
+
+
+def default_required_attachments() -> list[str]:
+    return list(DEFAULT_REQUIRED_ATTACHMENTS)
+
+
+class Program(models.Model):
+    """The funded program that runs the calls (e.g. a HRSA Center of Excellence)."""
+
+    name = models.CharField(max_length=200)
+    short_name = models.CharField(max_length=40, blank=True)
+    institution = models.CharField(max_length=200, blank=True)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class StateChange(models.Model):
+    """One row per state change of any stateful object: who, when, from, to, and why."""
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
+    object_id = models.PositiveBigIntegerField()
+    subject = GenericForeignKey("content_type", "object_id")
+    from_state = models.CharField(max_length=32, blank=True)
+    to_state = models.CharField(max_length=32)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reason = models.TextField(blank=True)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        indexes = [models.Index(fields=["content_type", "object_id", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.from_state or '—'} → {self.to_state} at {self.at:%Y-%m-%d %H:%M}"
+
+
+class FundingCall(models.Model):
+    program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="calls")
+    title = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    eligible_applicant_types = models.JSONField(
+        default=list, blank=True, help_text="Applicant types allowed to apply; empty means anyone."
+    )
+    eligibility_notes = models.TextField(blank=True)
+    opens_at = models.DateTimeField()
+    closes_at = models.DateTimeField()
+    time_zone = models.CharField(max_length=64, default=default_time_zone)
+    total_budget = models.DecimalField(**MONEY, validators=[MinValueValidator(Decimal("0"))])
+    max_award = models.DecimalField(**MONEY, validators=[MinValueValidator(Decimal("0"))])
+    duration_months = models.PositiveSmallIntegerField(default=12)
+    one_per_applicant = models.BooleanField(default=True)
+    abstract_word_limit = models.PositiveIntegerField(default=300)
+    aims_word_limit = models.PositiveIntegerField(default=500)
+    strategy_word_limit = models.PositiveIntegerField(default=2000)
+    required_sections = models.JSONField(default=default_required_sections, blank=True)
+    required_attachments = models.JSONField(default=default_required_attachments, blank=True)
+    reviewers_per_proposal = models.PositiveSmallIntegerField(default=3)
+    status = models.CharField(max_length=16, choices=CallStatus.choices, default=CallStatus.DRAFT)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-closes_at"]
+        indexes = [models.Index(fields=["status", "closes_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(closes_at__gt=models.F("opens_at")),
+                name="call_closes_after_it_opens",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(max_award__lte=models.F("total_budget")),
+                name="call_max_award_within_budget",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.time_zone)
+
+    def local_closes_at(self):
+        return timezone.localtime(self.closes_at, self.zone)
+
+    def local_opens_at(self):
+        return timezone.localtime(self.opens_at, self.zone)
+
+    def is_accepting(self, now=None) -> bool:
+        """Open for submissions by the server clock, whatever the status field says later."""
+        now = now or timezone.now()
+        return self.status == CallStatus.OPEN and self.opens_at <= now < self.closes_at
+
+
+class Proposal(models.Model):
+    call = models.ForeignKey(FundingCall, on_delete=models.PROTECT, related_name="proposals")
+    pi = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="proposals",
+        verbose_name="principal investigator",
+    )
+    title = models.CharField(max_length=250, blank=True)
+    abstract = models.TextField(blank=True)
+    specific_aims = models.TextField(blank=True)
+    research_strategy = models.TextField(blank=True)
+    disparity_populations = models.JSONField(default=list, blank=True)
+    nimhd_domains = models.JSONField("NIMHD domains", default=list, blank=True)
+    community_engagement_plan = models.TextField(blank=True)
+    timeline = models.TextField(blank=True)
+    budget_justification = models.TextField(blank=True)
+    requested_amount = models.DecimalField(
+        **MONEY,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+        help_text="Total requested; must equal the sum of the budget lines.",
+    )
+    irb_status = models.CharField(
+        "IRB status", max_length=32, choices=IrbStatus.choices, blank=True
+    )
+    status = models.CharField(
+        max_length=16, choices=ProposalStatus.choices, default=ProposalStatus.DRAFT
+    )
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-updated_at"]
+        indexes = [
+            models.Index(fields=["call", "status"]),
+            models.Index(fields=["pi", "call"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.title or f"Untitled proposal #{self.pk}"
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in EDITABLE_STATES
+
+
+class TeamMember(models.Model):
+    """A person on the team: a user of the system, or an outside person (community partner)."""
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="team")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="team_memberships",
+    )
+    full_name = models.CharField(max_length=200, blank=True)
+    email = models.EmailField(blank=True)
+    organisation = models.CharField(max_length=200, blank=True)
+    role = models.CharField(max_length=32, choices=TeamRole.choices)
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["added_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["proposal", "user"],
+                condition=models.Q(user__isnull=False),
+                name="team_member_once_per_proposal",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.get_role_display()})"
+
+    @property
+    def name(self) -> str:
+        return self.user.display_name if self.user_id else self.full_name
+
+
+class BudgetLine(models.Model):
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="budget_lines")
+    category = models.CharField(max_length=32, choices=BudgetCategory.choices)
+    description = models.CharField(max_length=250)
+    amount = models.DecimalField(**MONEY, validators=[MinValueValidator(Decimal("0.01"))])
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(amount__gt=0), name="budget_line_positive")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_category_display()}: {self.description} ${self.amount}"
+
+
+def attachment_upload_to(instance: "Attachment", filename: str) -> str:
+    """Server-generated names: nothing of the user's file name reaches the disk."""
+    return f"proposals/{instance.proposal_id}/{uuid.uuid4().hex}.pdf"
+
+
+class Attachment(models.Model):
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="attachments")
+    kind = models.CharField(max_length=32, choices=AttachmentKind.choices)
+    file = models.FileField(upload_to=attachment_upload_to, max_length=255)
+    original_name = models.CharField(max_length=255)
+    size = models.PositiveIntegerField()
+    pages = models.PositiveIntegerField(default=0)
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["kind", "uploaded_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.original_name}"
+
+
+def new_token() -> str:
+    return uuid.uuid4().hex
+
+
+class Endorsement(models.Model):
+    """A mentor's endorsement of a trainee's proposal, requested by e-mailed link."""
+
+    proposal = models.OneToOneField(Proposal, on_delete=models.CASCADE, related_name="endorsement")
+    mentor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="endorsements"
+    )
+    token = models.CharField(max_length=64, unique=True, default=new_token)
+    status = models.CharField(
+        max_length=16, choices=EndorsementStatus.choices, default=EndorsementStatus.REQUESTED
+    )
+    statement = models.TextField(blank=True)
+    requested_at = models.DateTimeField(default=timezone.now)
+    responded_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"Endorsement of {self.proposal} by {self.mentor}"
+
+    @property
+    def is_endorsed(self) -> bool:
+        return self.status == EndorsementStatus.ENDORSED

@@ -1,0 +1,251 @@
+"""Reads for calls and proposals, shaped for the pages that show them."""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Count, DecimalField, Prefetch, Q, QuerySet, Sum, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from accounts.choices import ApplicantType, Role
+
+from .choices import (
+    ACTIVE_STATES,
+    SECTION_LABELS,
+    SUBMITTED_STATES,
+    AttachmentKind,
+    CallStatus,
+    EndorsementStatus,
+    ProposalStatus,
+    TeamRole,
+)
+from .models import Endorsement, FundingCall, Proposal, StateChange, TeamMember
+from .validators import word_count
+
+ZERO = Value(Decimal("0.00"), output_field=DecimalField(max_digits=12, decimal_places=2))
+
+
+def calls_open(*, now=None) -> QuerySet[FundingCall]:
+    now = now or timezone.now()
+    return (
+        FundingCall.objects.filter(status=CallStatus.OPEN, opens_at__lte=now, closes_at__gt=now)
+        .select_related("program")
+        .order_by("closes_at")
+    )
+
+
+def calls_visible_to(user) -> QuerySet[FundingCall]:
+    """Administrators see drafts too; everyone else sees calls once they have opened."""
+    qs = FundingCall.objects.select_related("program")
+    if user.has_role(Role.ADMINISTRATOR):
+        return qs
+    return qs.exclude(status=CallStatus.DRAFT)
+
+
+def with_budget_total(qs: QuerySet[Proposal]) -> QuerySet[Proposal]:
+    return qs.annotate(budget_total=Coalesce(Sum("budget_lines__amount"), ZERO))
+
+
+def proposals_visible_to(user) -> QuerySet[Proposal]:
+    """Every proposal the user may know exists (the web and API 404 on the rest).
+
+    Reviewers' access to assigned proposals lives in the reviews app.
+    """
+    qs = Proposal.objects.select_related("call", "call__program", "pi", "pi__profile")
+    if not user.is_authenticated:
+        return qs.none()
+    if user.has_role(Role.ADMINISTRATOR):
+        return qs
+    member_of = TeamMember.objects.filter(user=user).values("proposal_id")
+    return qs.filter(Q(pi=user) | Q(pk__in=member_of))
+
+
+def proposal_for_page(*, user, pk: int) -> Proposal:
+    """One visible proposal with everything its pages show, in a fixed number of queries."""
+    from django.shortcuts import get_object_or_404
+
+    qs = proposals_visible_to(user).prefetch_related(
+        Prefetch("team", queryset=TeamMember.objects.select_related("user")),
+        "budget_lines",
+        "attachments",
+    )
+    proposal = get_object_or_404(qs, pk=pk)
+    proposal.endorsement_or_none = (
+        Endorsement.objects.filter(proposal=proposal).select_related("mentor").first()
+    )
+    return proposal
+
+
+def proposals_of_applicant(user) -> QuerySet[Proposal]:
+    """The proposals the user leads or is on, newest first, with budget totals."""
+    member_of = TeamMember.objects.filter(user=user).values("proposal_id")
+    return with_budget_total(
+        Proposal.objects.filter(Q(pi=user) | Q(pk__in=member_of))
+        .select_related("call", "pi")
+        .order_by("-updated_at")
+    )
+
+
+def proposals_of_call_for_admin(call: FundingCall) -> QuerySet[Proposal]:
+    return with_budget_total(
+        Proposal.objects.filter(call=call, status__in=SUBMITTED_STATES | {ProposalStatus.RETURNED})
+        .select_related("pi", "pi__profile")
+        .order_by("submitted_at", "pk")
+    )
+
+
+def call_proposal_counts(call: FundingCall) -> dict[str, int]:
+    rows = call.proposals.values("status").annotate(n=Count("pk"))
+    return {row["status"]: row["n"] for row in rows}
+
+
+def endorsements_pending_for(user) -> QuerySet[Endorsement]:
+    return Endorsement.objects.filter(
+        mentor=user, status=EndorsementStatus.REQUESTED
+    ).select_related("proposal", "proposal__pi", "proposal__call")
+
+
+def state_history(obj) -> QuerySet[StateChange]:
+    return StateChange.objects.filter(
+        content_type=ContentType.objects.get_for_model(type(obj)), object_id=obj.pk
+    ).select_related("actor")
+
+
+def latest_return_reason(proposal: Proposal) -> str:
+    change = (
+        state_history(proposal)
+        .filter(to_state=ProposalStatus.RETURNED)
+        .order_by("-at", "-pk")
+        .first()
+    )
+    return change.reason if change else ""
+
+
+def applicant_has_other_proposal(*, call: FundingCall, pi, exclude_pk: int | None = None) -> bool:
+    qs = Proposal.objects.filter(call=call, pi=pi, status__in=ACTIVE_STATES)
+    if exclude_pk:
+        qs = qs.exclude(pk=exclude_pk)
+    return qs.exists()
+
+
+# ---- The submission checklist ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Blocker:
+    """One reason a proposal cannot be submitted, tied to the field the applicant must fix."""
+
+    field: str
+    message: str
+
+
+def eligibility_problem(*, call: FundingCall, user) -> str:
+    """Why this user may not apply to this call, or '' when they may."""
+    applicant_type = getattr(getattr(user, "profile", None), "applicant_type", "")
+    if not applicant_type:
+        return "Complete your profile (your position) so we can check your eligibility."
+    allowed = call.eligible_applicant_types or []
+    if allowed and applicant_type not in allowed:
+        label = ApplicantType(applicant_type).label
+        return f"This call is not open to applicants whose position is “{label}”."
+    return ""
+
+
+def proposal_blockers(proposal: Proposal, *, now=None) -> list[Blocker]:
+    """Every rule of DESIGN.md that stops this proposal being submitted now, all at once.
+
+    The one place these rules live: the web checklist, the submit service and the API use it.
+    """
+    now = now or timezone.now()
+    call = proposal.call
+    blockers: list[Blocker] = []
+
+    if not call.is_accepting(now):
+        if now >= call.closes_at:
+            closed = call.local_closes_at()
+            blockers.append(
+                Blocker(
+                    "call",
+                    f"The deadline passed on {closed:%B %-d, %Y at %-I:%M %p} {closed.tzname()}; "
+                    "submissions are closed.",
+                )
+            )
+        else:
+            blockers.append(Blocker("call", "This call is not open for submissions."))
+
+    for section in call.required_sections or []:
+        value = getattr(proposal, section, None)
+        if not value or (isinstance(value, str) and not value.strip()):
+            blockers.append(Blocker(section, f"{SECTION_LABELS.get(section, section)} is required."))
+
+    limits = [
+        ("abstract", "Abstract", call.abstract_word_limit),
+        ("specific_aims", "Specific aims", call.aims_word_limit),
+        ("research_strategy", "Research strategy", call.strategy_word_limit),
+    ]
+    for field, label, limit in limits:
+        words = word_count(getattr(proposal, field))
+        if limit and words > limit:
+            blockers.append(
+                Blocker(field, f"{label} has {words} words; the limit is {limit}.")
+            )
+
+    attachments = list(proposal.attachments.all())
+    kinds = {a.kind for a in attachments}
+    for kind in call.required_attachments or []:
+        if kind not in kinds:
+            blockers.append(
+                Blocker("attachments", f"Upload the required {AttachmentKind(kind).label}.")
+            )
+
+    lines = list(proposal.budget_lines.all())
+    total = sum((line.amount for line in lines), Decimal("0"))
+    if not lines:
+        blockers.append(Blocker("budget", "Add at least one budget line."))
+    if total > call.max_award:
+        blockers.append(
+            Blocker(
+                "budget",
+                f"The budget totals ${total:,.2f}, over this call's maximum award "
+                f"of ${call.max_award:,.2f}.",
+            )
+        )
+    if proposal.requested_amount is None:
+        blockers.append(Blocker("requested_amount", "Enter the total amount requested."))
+    elif lines and proposal.requested_amount != total:
+        blockers.append(
+            Blocker(
+                "requested_amount",
+                f"The amount requested (${proposal.requested_amount:,.2f}) does not equal the "
+                f"sum of the budget lines (${total:,.2f}).",
+            )
+        )
+
+    problem = eligibility_problem(call=call, user=proposal.pi)
+    if problem:
+        blockers.append(Blocker("eligibility", problem))
+
+    if call.one_per_applicant and applicant_has_other_proposal(
+        call=call, pi=proposal.pi, exclude_pk=proposal.pk
+    ):
+        blockers.append(
+            Blocker(
+                "call",
+                "You already have a proposal in this call, which allows one per applicant.",
+            )
+        )
+
+    profile = getattr(proposal.pi, "profile", None)
+    if profile is not None and profile.is_trainee:
+        mentors = [m for m in proposal.team.all() if m.role == TeamRole.MENTOR and m.user_id]
+        endorsement = Endorsement.objects.filter(proposal=proposal).first()
+        if not mentors:
+            blockers.append(
+                Blocker("endorsement", "Trainee proposals need a faculty mentor on the team.")
+            )
+        elif endorsement is None or endorsement.status != EndorsementStatus.ENDORSED:
+            blockers.append(
+                Blocker("endorsement", "Your mentor has not endorsed this proposal yet.")
+            )
+    return blockers

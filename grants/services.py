@@ -1,0 +1,367 @@
+"""Every write and state change of calls and proposals.
+
+Services take keyword-only arguments and an explicit ``actor``, check the permission themselves
+(so the web views and the API cannot diverge), run in a transaction, record state changes, and
+send mail only after commit.
+"""
+
+from decimal import Decimal
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import User
+
+from . import emails
+from .choices import (
+    CALL_TRANSITIONS,
+    PROPOSAL_TRANSITIONS,
+    EndorsementStatus,
+    ProposalStatus,
+    TeamRole,
+)
+from .models import (
+    Attachment,
+    BudgetLine,
+    Endorsement,
+    FundingCall,
+    Proposal,
+    StateChange,
+    TeamMember,
+)
+from .selectors import applicant_has_other_proposal, eligibility_problem, proposal_blockers
+from .validators import validate_pdf_upload
+
+# Fields of a proposal the applicant edits on the sections form (and the API).
+EDITABLE_FIELDS = (
+    "title",
+    "abstract",
+    "specific_aims",
+    "research_strategy",
+    "disparity_populations",
+    "nimhd_domains",
+    "community_engagement_plan",
+    "timeline",
+    "budget_justification",
+    "requested_amount",
+    "irb_status",
+)
+
+
+class InvalidTransition(Exception):
+    """A state change the transitions table does not allow (the API answers 409)."""
+
+
+class SubmissionRefused(ValidationError):
+    """Submission refused; carries every blocker, keyed by field."""
+
+    def __init__(self, blockers):
+        self.blockers = blockers
+        by_field: dict[str, list[str]] = {}
+        for blocker in blockers:
+            by_field.setdefault(blocker.field, []).append(blocker.message)
+        super().__init__(by_field)
+
+
+def _require(actor: User, perm: str, obj=None) -> None:
+    if not actor.has_perm(perm, obj):
+        raise PermissionDenied(perm)
+
+
+def record_state_change(*, obj, from_state: str, to_state: str, actor, reason: str = "") -> None:
+    StateChange.objects.create(
+        content_type=ContentType.objects.get_for_model(type(obj)),
+        object_id=obj.pk,
+        from_state=from_state,
+        to_state=to_state,
+        actor=actor,
+        reason=reason,
+    )
+
+
+# ---- Calls -----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def call_transition(*, call: FundingCall, to: str, actor, reason: str = "") -> FundingCall:
+    """The only code that changes a call's status."""
+    if to not in CALL_TRANSITIONS[call.status]:
+        raise InvalidTransition(f"A call cannot go from {call.status} to {to}.")
+    previous = call.status
+    call.status = to
+    call.save(update_fields=["status"])
+    record_state_change(obj=call, from_state=previous, to_state=to, actor=actor, reason=reason)
+    return call
+
+
+# ---- Proposal state --------------------------------------------------------------------------
+
+
+@transaction.atomic
+def proposal_transition(*, proposal: Proposal, to: str, actor, reason: str = "") -> Proposal:
+    """The only code that assigns ``Proposal.status``: checks the table, saves, records history."""
+    if to not in PROPOSAL_TRANSITIONS[proposal.status]:
+        raise InvalidTransition(
+            f"A proposal that is {proposal.get_status_display().lower()} cannot become "
+            f"{ProposalStatus(to).label.lower()}."
+        )
+    previous = proposal.status
+    proposal.status = to
+    fields = ["status", "updated_at"]
+    if to == ProposalStatus.SUBMITTED:
+        proposal.submitted_at = timezone.now()
+        fields.append("submitted_at")
+    proposal.save(update_fields=fields)
+    record_state_change(obj=proposal, from_state=previous, to_state=to, actor=actor, reason=reason)
+    return proposal
+
+
+@transaction.atomic
+def proposal_create(*, call: FundingCall, actor: User, title: str = "") -> Proposal:
+    """Start a draft. Refused when the call is not accepting, or the applicant is ineligible
+    or already has a proposal in a one-per-applicant call."""
+    call = FundingCall.objects.select_for_update().get(pk=call.pk)
+    errors: list[str] = []
+    if not call.is_accepting():
+        errors.append("This call is not accepting proposals.")
+    problem = eligibility_problem(call=call, user=actor)
+    if problem and "Complete your profile" not in problem:
+        errors.append(problem)
+    if call.one_per_applicant and applicant_has_other_proposal(call=call, pi=actor):
+        errors.append("You already have a proposal in this call, which allows one per applicant.")
+    if errors:
+        raise ValidationError(errors)
+    proposal = Proposal.objects.create(call=call, pi=actor, title=title.strip())
+    record_state_change(obj=proposal, from_state="", to_state=ProposalStatus.DRAFT, actor=actor)
+    return proposal
+
+
+@transaction.atomic
+def proposal_update(*, proposal: Proposal, actor: User, data: dict) -> Proposal:
+    """Save the applicant's text. Never refuses text for being long or incomplete: the draft
+    keeps everything typed, and the checklist says what still blocks submission."""
+    _require(actor, "grants.change_proposal", proposal)
+    changed = []
+    for field in EDITABLE_FIELDS:
+        if field in data:
+            value = data[field]
+            if field == "requested_amount" and value not in (None, ""):
+                value = Decimal(value)
+            elif field == "requested_amount":
+                value = None
+            setattr(proposal, field, value)
+            changed.append(field)
+    if changed:
+        proposal.save(update_fields=[*changed, "updated_at"])
+    return proposal
+
+
+@transaction.atomic
+def proposal_submit(*, proposal: Proposal, actor: User, now=None) -> Proposal:
+    """Submit if nothing blocks it; otherwise raise SubmissionRefused listing every reason.
+
+    Locks the call row so two concurrent submissions cannot both pass one-per-applicant.
+    Mails the receipt after commit.
+    """
+    FundingCall.objects.select_for_update().get(pk=proposal.call_id)
+    proposal = Proposal.objects.select_for_update().select_related("call", "pi").get(pk=proposal.pk)
+    if proposal.pi_id != actor.pk:
+        raise PermissionDenied("Only the principal investigator submits.")
+    if ProposalStatus.SUBMITTED not in PROPOSAL_TRANSITIONS[proposal.status]:
+        raise InvalidTransition(
+            f"This proposal is {proposal.get_status_display().lower()}; it cannot be submitted."
+        )
+    blockers = proposal_blockers(proposal, now=now)
+    if blockers:
+        raise SubmissionRefused(blockers)
+    proposal_transition(proposal=proposal, to=ProposalStatus.SUBMITTED, actor=actor)
+    transaction.on_commit(lambda: emails.send_submission_receipt(proposal))
+    return proposal
+
+
+@transaction.atomic
+def proposal_return(*, proposal: Proposal, actor: User, reason: str) -> Proposal:
+    """Administrative return: reopens the proposal for the PI, with the reason shown to them."""
+    _require(actor, "grants.return_proposal", proposal)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": ["Give the applicant a reason for the return."]})
+    proposal_transition(proposal=proposal, to=ProposalStatus.RETURNED, actor=actor, reason=reason)
+    transaction.on_commit(lambda: emails.send_return_notice(proposal, reason))
+    return proposal
+
+
+@transaction.atomic
+def proposal_withdraw(*, proposal: Proposal, actor: User, reason: str = "") -> Proposal:
+    _require(actor, "grants.withdraw_proposal", proposal)
+    return proposal_transition(
+        proposal=proposal, to=ProposalStatus.WITHDRAWN, actor=actor, reason=reason
+    )
+
+
+# ---- Team ------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def team_member_add(
+    *,
+    proposal: Proposal,
+    actor: User,
+    role: str,
+    user: User | None = None,
+    full_name: str = "",
+    email: str = "",
+    organisation: str = "",
+) -> TeamMember:
+    """Add a person (with an account) or an outside person; e-mails them an invitation."""
+    _require(actor, "grants.change_proposal", proposal)
+    if role not in TeamRole.values:
+        raise ValidationError({"role": ["Choose a role."]})
+    if user is None and not full_name.strip():
+        raise ValidationError({"full_name": ["Give the person's name, or choose a user."]})
+    if user is not None:
+        if user.pk == proposal.pi_id:
+            raise ValidationError({"user": ["The principal investigator is already on the team."]})
+        if proposal.team.filter(user=user).exists():
+            raise ValidationError({"user": [f"{user.display_name} is already on the team."]})
+    if role == TeamRole.MENTOR and user is None:
+        raise ValidationError(
+            {"user": ["A mentor must have an account here so they can endorse the proposal."]}
+        )
+    member = TeamMember.objects.create(
+        proposal=proposal,
+        user=user,
+        full_name=full_name.strip() if user is None else "",
+        email=email.strip() if user is None else "",
+        organisation=organisation.strip(),
+        role=role,
+    )
+    transaction.on_commit(lambda: emails.send_team_invitation(member))
+    return member
+
+
+@transaction.atomic
+def team_member_remove(*, member: TeamMember, actor: User) -> None:
+    proposal = member.proposal
+    _require(actor, "grants.change_proposal", proposal)
+    Endorsement.objects.filter(proposal=proposal, mentor_id=member.user_id).delete()
+    member.delete()
+
+
+# ---- Budget ----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def budget_line_save(
+    *,
+    proposal: Proposal,
+    actor: User,
+    category: str,
+    description: str,
+    amount: Decimal,
+    line: BudgetLine | None = None,
+) -> BudgetLine:
+    _require(actor, "grants.change_proposal", proposal)
+    line = line or BudgetLine(proposal=proposal)
+    line.category = category
+    line.description = description
+    line.amount = amount
+    line.full_clean()
+    line.save()
+    Proposal.objects.filter(pk=proposal.pk).update(updated_at=timezone.now())
+    return line
+
+
+@transaction.atomic
+def budget_line_remove(*, line: BudgetLine, actor: User) -> None:
+    _require(actor, "grants.change_proposal", line.proposal)
+    line.delete()
+
+
+# ---- Attachments -----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def attachment_add(*, proposal: Proposal, actor: User, kind: str, uploaded_file) -> Attachment:
+    """Store a checked PDF under a server-generated name."""
+    _require(actor, "grants.change_proposal", proposal)
+    try:
+        checked = validate_pdf_upload(uploaded_file)
+    except ValidationError as exc:
+        raise ValidationError({"file": exc.messages}) from exc
+    attachment = Attachment(
+        proposal=proposal,
+        kind=kind,
+        original_name=(uploaded_file.name or "document.pdf")[-255:],
+        size=checked.size,
+        pages=checked.pages,
+        sha256=checked.sha256,
+        uploaded_by=actor,
+    )
+    attachment.file.save("upload.pdf", uploaded_file, save=False)
+    attachment.save()
+    return attachment
+
+
+@transaction.atomic
+def attachment_remove(*, attachment: Attachment, actor: User) -> None:
+    _require(actor, "grants.change_proposal", attachment.proposal)
+    stored = attachment.file
+    attachment.delete()
+    transaction.on_commit(lambda: stored.delete(save=False))
+
+
+# ---- Mentor endorsement ----------------------------------------------------------------------
+
+
+@transaction.atomic
+def endorsement_request(*, proposal: Proposal, actor: User) -> Endorsement:
+    """Ask the proposal's mentor to endorse it (a fresh link each time); e-mails the mentor."""
+    _require(actor, "grants.request_endorsement", proposal)
+    mentor_member = proposal.team.filter(role=TeamRole.MENTOR, user__isnull=False).first()
+    if mentor_member is None:
+        raise ValidationError(
+            {"endorsement": ["Add your faculty mentor to the team first (role: Mentor)."]}
+        )
+    endorsement, _ = Endorsement.objects.update_or_create(
+        proposal=proposal,
+        defaults={
+            "mentor": mentor_member.user,
+            "status": EndorsementStatus.REQUESTED,
+            "statement": "",
+            "requested_at": timezone.now(),
+            "responded_at": None,
+            "token": Endorsement._meta.get_field("token").default(),
+        },
+    )
+    transaction.on_commit(lambda: emails.send_endorsement_request(endorsement))
+    return endorsement
+
+
+@transaction.atomic
+def endorsement_respond(
+    *, endorsement: Endorsement, actor: User, endorse: bool, statement: str
+) -> Endorsement:
+    """The mentor endorses (or declines) with a short statement; the PI is told by e-mail."""
+    if actor.pk != endorsement.mentor_id:
+        raise PermissionDenied("Only the named mentor can respond.")
+    if not endorsement.proposal.is_editable:
+        raise ValidationError("This proposal can no longer be endorsed.")
+    statement = (statement or "").strip()
+    if not statement:
+        raise ValidationError({"statement": ["Write a short statement for the committee."]})
+    endorsement.status = EndorsementStatus.ENDORSED if endorse else EndorsementStatus.DECLINED
+    endorsement.statement = statement
+    endorsement.responded_at = timezone.now()
+    endorsement.save(update_fields=["status", "statement", "responded_at"])
+    record_state_change(
+        obj=endorsement.proposal,
+        from_state=endorsement.proposal.status,
+        to_state=endorsement.proposal.status,
+        actor=actor,
+        reason=f"Mentor {endorsement.get_status_display().lower()} the proposal.",
+    )
+    transaction.on_commit(lambda: emails.send_endorsement_result(endorsement))
+    return endorsement

@@ -1,0 +1,436 @@
+"""Web pages for calls and proposals. Thin: look up through selectors, act through services."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from accounts.choices import Role
+
+from . import selectors, services
+from .exporters import ProposalPdf
+from .forms import (
+    AttachmentForm,
+    BudgetLineForm,
+    EndorsementForm,
+    OptionalReasonForm,
+    ProposalSectionsForm,
+    ReasonForm,
+    TeamMemberForm,
+)
+from .models import Attachment, BudgetLine, Endorsement, TeamMember
+
+
+def _apply_errors(form, exc: ValidationError, rename: dict[str, str] | None = None) -> None:
+    """Put a service's ValidationError on the form, by field where the form has that field."""
+    rename = rename or {}
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            field = rename.get(field, field)
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+def _proposal_context(proposal, **extra):
+    blockers = selectors.proposal_blockers(proposal) if proposal.is_editable else []
+    blockers_by_field: dict[str, list[str]] = {}
+    for blocker in blockers:
+        blockers_by_field.setdefault(blocker.field, []).append(blocker.message)
+    return {
+        "proposal": proposal,
+        "call": proposal.call,
+        "blockers": blockers,
+        "blockers_by_field": blockers_by_field,
+        "budget_total": sum((line.amount for line in proposal.budget_lines.all()), 0),
+        "endorsement": proposal.endorsement_or_none,
+        "is_trainee": getattr(getattr(proposal.pi, "profile", None), "is_trainee", False),
+        **extra,
+    }
+
+
+@login_required
+def dashboard(request):
+    user = request.user
+    context = {
+        "open_calls": selectors.calls_open(),
+        "my_proposals": selectors.proposals_of_applicant(user),
+        "endorsements": selectors.endorsements_pending_for(user),
+        "now": timezone.now(),
+    }
+    if user.has_role(Role.ADMINISTRATOR):
+        context["admin_calls"] = selectors.calls_visible_to(user)[:10]
+    return render(request, "grants/dashboard.html", context)
+
+
+@login_required
+def call_list(request):
+    return render(
+        request,
+        "grants/call_list.html",
+        {"calls": selectors.calls_visible_to(request.user), "now": timezone.now()},
+    )
+
+
+@login_required
+def call_detail(request, pk: int):
+    call = get_object_or_404(selectors.calls_visible_to(request.user), pk=pk)
+    mine = selectors.proposals_of_applicant(request.user).filter(call=call, pi=request.user)
+    return render(
+        request,
+        "grants/call_detail.html",
+        {
+            "call": call,
+            "my_proposals": mine,
+            "eligibility_problem": selectors.eligibility_problem(call=call, user=request.user),
+            "now": timezone.now(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def proposal_start(request, call_pk: int):
+    call = get_object_or_404(selectors.calls_visible_to(request.user), pk=call_pk)
+    try:
+        proposal = services.proposal_create(call=call, actor=request.user)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+        return redirect("grants:call_detail", pk=call.pk)
+    messages.success(request, "Your draft is started. It is saved every time you save or pause.")
+    return redirect("grants:proposal_edit", pk=proposal.pk)
+
+
+@never_cache
+@login_required
+def proposal_detail(request, pk: int):
+    proposal = selectors.proposal_for_page(user=request.user, pk=pk)
+    return render(
+        request,
+        "grants/proposal_detail.html",
+        _proposal_context(
+            proposal,
+            history=selectors.state_history(proposal),
+            return_reason=selectors.latest_return_reason(proposal),
+            can_edit=request.user.has_perm("grants.change_proposal", proposal),
+            can_withdraw=request.user.has_perm("grants.withdraw_proposal", proposal),
+            can_return=request.user.has_perm("grants.return_proposal", proposal),
+        ),
+    )
+
+
+def _require_edit(request, proposal):
+    if not request.user.has_perm("grants.change_proposal", proposal):
+        raise PermissionDenied("This proposal cannot be edited now.")
+
+
+@never_cache
+@login_required
+def proposal_edit(request, pk: int):
+    """The sections form. Saves every valid field even when another field has an error, so
+    nothing typed is lost; answers JSON to the autosave script."""
+    proposal = selectors.proposal_for_page(user=request.user, pk=pk)
+    if not request.user.has_perm("grants.change_proposal", proposal):
+        messages.info(request, "This proposal is not editable in its current state.")
+        return redirect("grants:proposal_detail", pk=proposal.pk)
+    autosave = request.headers.get("X-Autosave") == "1"
+    if request.method == "POST":
+        form = ProposalSectionsForm(request.POST, instance=proposal)
+        form.is_valid()
+        valid = {name: value for name, value in form.cleaned_data.items() if name not in form.errors}
+        services.proposal_update(proposal=proposal, actor=request.user, data=valid)
+        if autosave:
+            return JsonResponse(
+                {
+                    "saved_at": timezone.localtime().strftime("%-I:%M:%S %p"),
+                    "errors": form.errors.get_json_data(),
+                },
+                status=200 if not form.errors else 400,
+            )
+        if not form.errors:
+            messages.success(request, "Draft saved.")
+            if "save_and_view" in request.POST:
+                return redirect("grants:proposal_detail", pk=proposal.pk)
+            return redirect("grants:proposal_edit", pk=proposal.pk)
+        messages.error(
+            request, "Saved everything except the fields marked below. Please correct them."
+        )
+    else:
+        form = ProposalSectionsForm(instance=proposal)
+    return render(request, "grants/proposal_edit.html", _proposal_context(proposal, form=form))
+
+
+@never_cache
+@login_required
+def proposal_team(request, pk: int):
+    proposal = selectors.proposal_for_page(user=request.user, pk=pk)
+    form = TeamMemberForm(request.POST or None)
+    if request.method == "POST":
+        _require_edit(request, proposal)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                member = services.team_member_add(
+                    proposal=proposal,
+                    actor=request.user,
+                    role=data["role"],
+                    user=data["username"],
+                    full_name=data["full_name"],
+                    email=data["email"],
+                    organisation=data["organisation"],
+                )
+            except ValidationError as exc:
+                _apply_errors(form, exc, rename={"user": "username"})
+            else:
+                messages.success(request, f"{member.name} is on the team.")
+                return redirect("grants:proposal_team", pk=proposal.pk)
+    return render(
+        request,
+        "grants/proposal_team.html",
+        _proposal_context(proposal, form=form,
+                          can_edit=request.user.has_perm("grants.change_proposal", proposal)),
+    )
+
+
+@login_required
+@require_POST
+def team_member_remove(request, pk: int, member_pk: int):
+    proposal = selectors.proposal_for_page(user=request.user, pk=pk)
+    member = get_object_or_404(TeamMember, pk=member_pk, proposal=proposal)
+    _require_edit(request, proposal)
+    services.team_member_remove(member=member, actor=request.user)
+    messages.success(request, f"{member.name} was removed from the team.")
+    return redirect("grants:proposal_team", pk=proposal.pk)
+
+
+@never_cache
+@login_required
+def proposal_budget(request, pk: int, line_pk: int | None = None):
+    proposal = selectors.proposal_for_page(user=request.user, pk=pk)
+    line = get_object_or_404(BudgetLine, pk=line_pk, proposal=proposal) if line_pk else None
+    initial = (
+        {"category": line.category, "description": line.description, "amount": line.amount}
+        if line
+        else None
+    )
+    form = BudgetLineForm(request.POST or None, initial=initial)
+    if request.method == "POST":
+        _require_edit(request, proposal)
+        if form.is_valid():
+            try:
+                services.budget_line_save(proposal=proposal, actor=request.user, line=line,
+                                          **form.cleaned_data)
+            except ValidationError as exc:
+                _apply_errors(form, exc)
+            else:
+                messages.success(request, "Budget line saved.")
+                return redirect("grants:proposal_budget", pk=proposal.pk)
+    return render(
+        request,
+        "grants/proposal_budget.html",
+        _proposal_context(proposal, form=form, editing=line,
+                          can_edit=request.user.has_perm("grants.change_proposal", proposal)),
+    )
+
+
+@login_required
+@require_POST
+def budget_line_remove(request, pk: int, line_pk: int):
+    proposal = selectors.proposal_for_page(user=request.user, pk=pk)
+    line = get_object_or_404(BudgetLine, pk=line_pk, proposal=proposal)
+    _require_edit(request, proposal)
+    services.budget_line_remove(line=line, actor=request.user)
+    messages.success(request, "Budget line removed.")
+    return redirect("grants:proposal_budget", pk=proposal.pk)
+
+
+@never_cache
+@login_required
+def proposal_attachments(request, pk: int):
+    proposal = selectors.proposal_for_page(user=request.user, pk=pk)
+    form = AttachmentForm(request.POST or None, request.FILES or None)
+    if request.method == "POST":
+        _require_edit(request, proposal)
+        if form.is_valid():
+            try:
+                attachment = services.attachment_add(
+                    proposal=proposal,
+                    actor=request.user,
+                    kind=form.cleaned_data["kind"],
+                    uploaded_file=form.cleaned_data["file"],
+                )
+            except ValidationError as exc:
+                _apply_errors(form, exc)
+            else:
+                messages.success(request, f"“{attachment.original_name}” uploaded.")
+                return redirect("grants:proposal_attachments", pk=proposal.pk)
+    return render(
+        request,
+        "grants/proposal_attachments.html",
+        _proposal_context(proposal, form=form,
+                          can_edit=request.user.has_perm("grants.change_proposal", proposal)),
+    )
+
+
+@login_required
+@require_POST
+def attachment_remove(request, pk: int, attachment_pk: int):
+    proposal = selectors.proposal_for_page(user=request.user, pk=pk)
+    attachment = get_object_or_404(Attachment, pk=attachment_pk, proposal=proposal)
+    _require_edit(request, proposal)
+    services.attachment_remove(attachment=attachment, actor=request.user)
+    messages.success(request, "Document removed.")
+    return redirect("grants:proposal_attachments", pk=proposal.pk)
+
+
+@never_cache
+@login_required
+def attachment_download(request, pk: int, attachment_pk: int):
+    proposal = selectors.proposal_for_page(user=request.user, pk=pk)
+    attachment = get_object_or_404(Attachment, pk=attachment_pk, proposal=proposal)
+    try:
+        handle = attachment.file.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404("The stored file is missing.") from exc
+    return FileResponse(
+        handle,
+        as_attachment=True,
+        filename=attachment.original_name,
+        content_type="application/pdf",
+    )
+
+
+@login_required
+@require_POST
+def endorsement_request(request, pk: int):
+    proposal = selectors.proposal_for_page(user=request.user, pk=pk)
+    try:
+        endorsement = services.endorsement_request(proposal=proposal, actor=request.user)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(
+            request, f"We e-mailed {endorsement.mentor.display_name} a link to endorse it."
+        )
+    return redirect("grants:proposal_team", pk=proposal.pk)
+
+
+@never_cache
+@login_required
+def endorsement_respond(request, token: str):
+    """The mentor's page from the e-mailed link. Anyone else gets 404."""
+    endorsement = Endorsement.objects.select_related("proposal", "mentor").filter(
+        token=token, mentor=request.user
+    ).first()
+    if endorsement is None:
+        raise Http404("No such endorsement request.")
+    proposal = selectors.proposal_for_page(user=request.user, pk=endorsement.proposal_id)
+    form = EndorsementForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.endorsement_respond(
+                endorsement=endorsement,
+                actor=request.user,
+                endorse=form.cleaned_data["decision"] == "endorse",
+                statement=form.cleaned_data["statement"],
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, "Thank you — the applicant has been told.")
+            return redirect("dashboard")
+    return render(
+        request,
+        "grants/endorsement_respond.html",
+        _proposal_context(proposal, form=form, endorsement_request=endorsement),
+    )
+
+
+@never_cache
+@login_required
+def proposal_submit(request, pk: int):
+    proposal = selectors.proposal_for_page(user=request.user, pk=pk)
+    if not request.user.has_perm("grants.submit_proposal", proposal):
+        messages.info(request, "This proposal cannot be submitted in its current state.")
+        return redirect("grants:proposal_detail", pk=proposal.pk)
+    if request.method == "POST":
+        try:
+            services.proposal_submit(proposal=proposal, actor=request.user)
+        except services.SubmissionRefused:
+            messages.error(request, "Not submitted yet: fix the items in the checklist.")
+        except services.InvalidTransition as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(
+                request, "Submitted. We e-mailed you a receipt; you can download the PDF below."
+            )
+            return redirect("grants:proposal_detail", pk=proposal.pk)
+    return render(request, "grants/proposal_submit.html", _proposal_context(proposal))
+
+
+@login_required
+def proposal_withdraw(request, pk: int):
+    proposal = selectors.proposal_for_page(user=request.user, pk=pk)
+    if not request.user.has_perm("grants.withdraw_proposal", proposal):
+        raise PermissionDenied("This proposal cannot be withdrawn.")
+    form = OptionalReasonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.proposal_withdraw(
+            proposal=proposal, actor=request.user, reason=form.cleaned_data["reason"]
+        )
+        messages.success(request, "The proposal is withdrawn.")
+        return redirect("grants:proposal_detail", pk=proposal.pk)
+    return render(request, "grants/proposal_withdraw.html", _proposal_context(proposal, form=form))
+
+
+@login_required
+def proposal_return(request, pk: int):
+    proposal = selectors.proposal_for_page(user=request.user, pk=pk)
+    if not request.user.has_perm("grants.return_proposal", proposal):
+        raise PermissionDenied("Only a submitted proposal can be returned, by an administrator.")
+    form = ReasonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.proposal_return(
+                proposal=proposal, actor=request.user, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, "Returned to the applicant, who has been e-mailed the reason.")
+            return redirect("grants:call_proposals", pk=proposal.call_id)
+    return render(request, "grants/proposal_return.html", _proposal_context(proposal, form=form))
+
+
+@never_cache
+@login_required
+def proposal_pdf(request, pk: int):
+    proposal = selectors.proposal_for_page(user=request.user, pk=pk)
+    exporter = ProposalPdf(proposal=proposal, history=list(selectors.state_history(proposal)))
+    response = HttpResponse(exporter.render(), content_type=exporter.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{exporter.filename}"'
+    return response
+
+
+@never_cache
+@login_required
+def call_proposals(request, pk: int):
+    """The administrator's list of a call's submitted proposals."""
+    if not request.user.has_perm("grants.view_call_proposals"):
+        raise Http404("No such page.")
+    call = get_object_or_404(selectors.calls_visible_to(request.user), pk=pk)
+    return render(
+        request,
+        "grants/call_proposals.html",
+        {
+            "call": call,
+            "proposals": selectors.proposals_of_call_for_admin(call),
+            "counts": selectors.call_proposal_counts(call),
+        },
+    )
