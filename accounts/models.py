@@ -54,9 +54,7 @@ class Profile(models.Model):
         "position", max_length=32, choices=ApplicantType.choices, blank=True
     )
     department = models.CharField(max_length=200, blank=True)
-    orcid = models.CharField(
-        "ORCID iD", max_length=19, blank=True, validators=[validate_orcid]
-    )
+    orcid = models.CharField("ORCID iD", max_length=19, blank=True, validators=[validate_orcid])
     era_commons_id = models.CharField(
         "eRA Commons ID", max_length=20, blank=True, validators=[validate_era_commons_id]
     )
@@ -89,7 +87,9 @@ class Demographics(models.Model):
 
     user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="demographics")
     race_ethnicity = models.JSONField(
-        "race and ethnicity", default=list, blank=True,
+        "race and ethnicity",
+        default=list,
+        blank=True,
         help_text="2024 OMB categories; several may be chosen.",
     )
     race_ethnicity_detail = models.CharField(max_length=200, blank=True)

@@ -160,7 +160,9 @@ SECURE_REFERRER_POLICY = "same-origin"
 
 # Northstar's own knobs.
 NORTHSTAR_PROGRAM_NAME = os.environ.get("NORTHSTAR_PROGRAM_NAME", "Center of Excellence")
-NORTHSTAR_MAX_UPLOAD_BYTES = int(os.environ.get("NORTHSTAR_MAX_UPLOAD_BYTES", str(10 * 1024 * 1024)))
+NORTHSTAR_MAX_UPLOAD_BYTES = int(
+    os.environ.get("NORTHSTAR_MAX_UPLOAD_BYTES", str(10 * 1024 * 1024))
+)
 # Request bodies may carry one upload plus form fields.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440

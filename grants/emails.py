@@ -10,8 +10,11 @@ def _send(*, template: str, to: list[str], context: dict) -> None:
     recipients = [address for address in to if address]
     if not recipients:
         return
-    context = {**context, "site_url": settings.SITE_URL,
-               "program_name": settings.NORTHSTAR_PROGRAM_NAME}
+    context = {
+        **context,
+        "site_url": settings.SITE_URL,
+        "program_name": settings.NORTHSTAR_PROGRAM_NAME,
+    }
     subject = render_to_string(f"email/{template}_subject.txt", context).strip()
     body = render_to_string(f"email/{template}.txt", context)
     send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
@@ -73,7 +76,6 @@ def send_team_invitation(member) -> None:
         context={
             "member": member,
             "proposal": member.proposal,
-            "url": settings.SITE_URL
-            + reverse("grants:proposal_detail", args=[member.proposal.pk]),
+            "url": settings.SITE_URL + reverse("grants:proposal_detail", args=[member.proposal.pk]),
         },
     )

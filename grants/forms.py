@@ -68,6 +68,18 @@ class ProposalSectionsForm(forms.ModelForm):
             "budget_justification": forms.Textarea(attrs={"rows": 6}),
         }
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        call = self.instance.call
+        limits = {
+            "abstract": call.abstract_word_limit,
+            "specific_aims": call.aims_word_limit,
+            "research_strategy": call.strategy_word_limit,
+        }
+        for name, limit in limits.items():
+            self.fields[name].widget.attrs["data-word-limit"] = limit
+            self.fields[name].help_text = f"Up to {limit} words."
+
 
 class TeamMemberForm(forms.Form):
     role = forms.ChoiceField(choices=TeamRole.choices)

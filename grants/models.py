@@ -22,8 +22,10 @@ from .choices import (
     AttachmentKind,
     BudgetCategory,
     CallStatus,
+    DisparityPopulation,
     EndorsementStatus,
     IrbStatus,
+    NimhdDomain,
     ProposalStatus,
     TeamRole,
 )
@@ -180,6 +182,18 @@ class Proposal(models.Model):
     @property
     def is_editable(self) -> bool:
         return self.status in EDITABLE_STATES
+
+    @property
+    def disparity_population_labels(self) -> list[str]:
+        return [
+            DisparityPopulation(v).label
+            for v in self.disparity_populations or []
+            if v in DisparityPopulation.values
+        ]
+
+    @property
+    def nimhd_domain_labels(self) -> list[str]:
+        return [NimhdDomain(v).label for v in self.nimhd_domains or [] if v in NimhdDomain.values]
 
 
 class TeamMember(models.Model):

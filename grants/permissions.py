@@ -8,7 +8,7 @@ import rules
 
 from accounts.permissions import is_administrator
 
-from .choices import EDITABLE_STATES, ProposalStatus, TeamRole, WITHDRAWABLE_STATES
+from .choices import EDITABLE_STATES, WITHDRAWABLE_STATES, ProposalStatus, TeamRole
 
 
 @rules.predicate

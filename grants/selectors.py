@@ -177,7 +177,9 @@ def proposal_blockers(proposal: Proposal, *, now=None) -> list[Blocker]:
     for section in call.required_sections or []:
         value = getattr(proposal, section, None)
         if not value or (isinstance(value, str) and not value.strip()):
-            blockers.append(Blocker(section, f"{SECTION_LABELS.get(section, section)} is required."))
+            blockers.append(
+                Blocker(section, f"{SECTION_LABELS.get(section, section)} is required.")
+            )
 
     limits = [
         ("abstract", "Abstract", call.abstract_word_limit),
@@ -187,9 +189,7 @@ def proposal_blockers(proposal: Proposal, *, now=None) -> list[Blocker]:
     for field, label, limit in limits:
         words = word_count(getattr(proposal, field))
         if limit and words > limit:
-            blockers.append(
-                Blocker(field, f"{label} has {words} words; the limit is {limit}.")
-            )
+            blockers.append(Blocker(field, f"{label} has {words} words; the limit is {limit}."))
 
     attachments = list(proposal.attachments.all())
     kinds = {a.kind for a in attachments}

@@ -1,5 +1,6 @@
 """Web pages for calls and proposals. Thin: look up through selectors, act through services."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -9,7 +10,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from accounts.choices import Role
+from accounts.choices import ApplicantType, Role
 
 from . import selectors, services
 from .exporters import ProposalPdf
@@ -23,6 +24,7 @@ from .forms import (
     TeamMemberForm,
 )
 from .models import Attachment, BudgetLine, Endorsement, TeamMember
+from .validators import word_count
 
 
 def _apply_errors(form, exc: ValidationError, rename: dict[str, str] | None = None) -> None:
@@ -49,6 +51,10 @@ def _proposal_context(proposal, **extra):
         "budget_total": sum((line.amount for line in proposal.budget_lines.all()), 0),
         "endorsement": proposal.endorsement_or_none,
         "is_trainee": getattr(getattr(proposal.pi, "profile", None), "is_trainee", False),
+        "abstract_words": word_count(proposal.abstract),
+        "aims_words": word_count(proposal.specific_aims),
+        "strategy_words": word_count(proposal.research_strategy),
+        "max_upload": settings.NORTHSTAR_MAX_UPLOAD_BYTES,
         **extra,
     }
 
@@ -87,6 +93,11 @@ def call_detail(request, pk: int):
             "call": call,
             "my_proposals": mine,
             "eligibility_problem": selectors.eligibility_problem(call=call, user=request.user),
+            "eligible_labels": [
+                ApplicantType(t).label
+                for t in call.eligible_applicant_types or []
+                if t in ApplicantType.values
+            ],
             "now": timezone.now(),
         },
     )
@@ -142,7 +153,9 @@ def proposal_edit(request, pk: int):
     if request.method == "POST":
         form = ProposalSectionsForm(request.POST, instance=proposal)
         form.is_valid()
-        valid = {name: value for name, value in form.cleaned_data.items() if name not in form.errors}
+        valid = {
+            name: value for name, value in form.cleaned_data.items() if name not in form.errors
+        }
         services.proposal_update(proposal=proposal, actor=request.user, data=valid)
         if autosave:
             return JsonResponse(
@@ -192,8 +205,9 @@ def proposal_team(request, pk: int):
     return render(
         request,
         "grants/proposal_team.html",
-        _proposal_context(proposal, form=form,
-                          can_edit=request.user.has_perm("grants.change_proposal", proposal)),
+        _proposal_context(
+            proposal, form=form, can_edit=request.user.has_perm("grants.change_proposal", proposal)
+        ),
     )
 
 
@@ -223,8 +237,9 @@ def proposal_budget(request, pk: int, line_pk: int | None = None):
         _require_edit(request, proposal)
         if form.is_valid():
             try:
-                services.budget_line_save(proposal=proposal, actor=request.user, line=line,
-                                          **form.cleaned_data)
+                services.budget_line_save(
+                    proposal=proposal, actor=request.user, line=line, **form.cleaned_data
+                )
             except ValidationError as exc:
                 _apply_errors(form, exc)
             else:
@@ -233,8 +248,12 @@ def proposal_budget(request, pk: int, line_pk: int | None = None):
     return render(
         request,
         "grants/proposal_budget.html",
-        _proposal_context(proposal, form=form, editing=line,
-                          can_edit=request.user.has_perm("grants.change_proposal", proposal)),
+        _proposal_context(
+            proposal,
+            form=form,
+            editing=line,
+            can_edit=request.user.has_perm("grants.change_proposal", proposal),
+        ),
     )
 
 
@@ -272,8 +291,9 @@ def proposal_attachments(request, pk: int):
     return render(
         request,
         "grants/proposal_attachments.html",
-        _proposal_context(proposal, form=form,
-                          can_edit=request.user.has_perm("grants.change_proposal", proposal)),
+        _proposal_context(
+            proposal, form=form, can_edit=request.user.has_perm("grants.change_proposal", proposal)
+        ),
     )
 
 
@@ -325,9 +345,11 @@ def endorsement_request(request, pk: int):
 @login_required
 def endorsement_respond(request, token: str):
     """The mentor's page from the e-mailed link. Anyone else gets 404."""
-    endorsement = Endorsement.objects.select_related("proposal", "mentor").filter(
-        token=token, mentor=request.user
-    ).first()
+    endorsement = (
+        Endorsement.objects.select_related("proposal", "mentor")
+        .filter(token=token, mentor=request.user)
+        .first()
+    )
     if endorsement is None:
         raise Http404("No such endorsement request.")
     proposal = selectors.proposal_for_page(user=request.user, pk=endorsement.proposal_id)
@@ -403,7 +425,9 @@ def proposal_return(request, pk: int):
         except ValidationError as exc:
             _apply_errors(form, exc)
         else:
-            messages.success(request, "Returned to the applicant, who has been e-mailed the reason.")
+            messages.success(
+                request, "Returned to the applicant, who has been e-mailed the reason."
+            )
             return redirect("grants:call_proposals", pk=proposal.call_id)
     return render(request, "grants/proposal_return.html", _proposal_context(proposal, form=form))
 

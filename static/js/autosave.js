@@ -1,0 +1,113 @@
+/* Drafts are never lost: save the proposal form in the background every 20 seconds after a
+   change and when the page is hidden, and keep a copy in this browser until the server has it.
+   The page works without this script; the Save button does the same thing. */
+(function () {
+  "use strict";
+  var form = document.querySelector("form[data-autosave]");
+  if (!form || !window.fetch || !window.FormData) { return; }
+  var status = document.getElementById("autosave-status");
+  var key = "northstar-draft-" + form.getAttribute("data-autosave");
+  var dirty = false;
+  var timer = null;
+
+  function say(text) { if (status) { status.textContent = text; } }
+
+  function snapshot() {
+    var data = {};
+    Array.prototype.forEach.call(form.elements, function (el) {
+      if (!el.name || el.type === "hidden" || el.type === "submit") { return; }
+      if (el.type === "checkbox" || el.type === "radio") {
+        data[el.name + "=" + el.value] = el.checked;
+      } else {
+        data[el.name] = el.value;
+      }
+    });
+    return data;
+  }
+
+  function keepLocally() {
+    try { window.localStorage.setItem(key, JSON.stringify({ at: Date.now(), data: snapshot() })); }
+    catch (e) { /* storage full or disabled: the server copy still counts */ }
+  }
+
+  function save() {
+    if (!dirty) { return; }
+    dirty = false;
+    var body = new FormData(form);
+    say("Saving…");
+    fetch(form.action || window.location.href, {
+      method: "POST",
+      body: body,
+      credentials: "same-origin",
+      headers: { "X-Autosave": "1" }
+    }).then(function (response) {
+      return response.json().then(function (json) {
+        if (response.ok) {
+          window.localStorage.removeItem(key);
+          say("All changes saved at " + json.saved_at + ".");
+        } else {
+          say("Saved at " + json.saved_at + ", except fields with errors: " +
+              Object.keys(json.errors || {}).join(", ") + ". Use Save to see the messages.");
+        }
+      });
+    }).catch(function () {
+      dirty = true;
+      say("Could not reach the server; your text is kept in this browser and will be saved when the connection returns.");
+    });
+  }
+
+  function changed() {
+    dirty = true;
+    keepLocally();
+    say("Unsaved changes…");
+    if (timer) { window.clearTimeout(timer); }
+    timer = window.setTimeout(save, 20000);
+  }
+
+  // Offer to restore a copy the server never received (e.g. the browser crashed offline).
+  try {
+    var kept = JSON.parse(window.localStorage.getItem(key) || "null");
+    var serverTime = Date.parse(form.getAttribute("data-updated") || "");
+    if (kept && kept.at > serverTime) {
+      var restore = document.getElementById("autosave-restore");
+      if (restore) {
+        restore.hidden = false;
+        restore.querySelector("button").addEventListener("click", function () {
+          Array.prototype.forEach.call(form.elements, function (el) {
+            if (!el.name) { return; }
+            if (el.type === "checkbox" || el.type === "radio") {
+              var k = el.name + "=" + el.value;
+              if (k in kept.data) { el.checked = kept.data[k]; }
+            } else if (el.name in kept.data && el.type !== "hidden") {
+              el.value = kept.data[el.name];
+            }
+          });
+          restore.hidden = true;
+          changed();
+        });
+      }
+    }
+  } catch (e) { /* ignore a broken local copy */ }
+
+  form.addEventListener("input", changed);
+  form.addEventListener("change", changed);
+  form.addEventListener("submit", function () { window.localStorage.removeItem(key); });
+  document.addEventListener("visibilitychange", function () {
+    if (document.visibilityState === "hidden") { save(); }
+  });
+
+  // Live word counts for fields with a limit.
+  Array.prototype.forEach.call(form.querySelectorAll("textarea[data-word-limit]"), function (area) {
+    var out = document.getElementById(area.id + "_words");
+    var limit = parseInt(area.getAttribute("data-word-limit"), 10);
+    function count() {
+      var words = (area.value.match(/\S+/g) || []).length;
+      if (out) {
+        out.textContent = words + " of " + limit + " words";
+        out.classList.toggle("over", words > limit);
+      }
+    }
+    area.addEventListener("input", count);
+    count();
+  });
+})();
