@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from .choices import PREFER_NOT, RaceEthnicity
 from .models import Demographics, Profile, User
-from .validators import normalize_orcid
+from .validators import normalize_orcid, validate_orcid
 
 
 class UserNameForm(forms.ModelForm):
@@ -15,18 +15,28 @@ class UserNameForm(forms.ModelForm):
 
 
 class ProfileForm(forms.ModelForm):
+    # Wider than the stored value: people paste https://orcid.org/... links.
+    orcid = forms.CharField(
+        label="ORCID iD",
+        max_length=60,
+        required=False,
+        help_text="16 characters, e.g. 0000-0002-1825-0097. Optional.",
+    )
+
     class Meta:
         model = Profile
         fields = ["applicant_type", "department", "orcid", "era_commons_id", "expertise_keywords"]
         widgets = {"expertise_keywords": forms.TextInput()}
         help_texts = {
-            "orcid": "16 characters, e.g. 0000-0002-1825-0097. Optional.",
             "era_commons_id": "Optional.",
         }
 
     def clean_orcid(self):
         value = self.cleaned_data.get("orcid", "")
-        return normalize_orcid(value) if value else ""
+        if not value:
+            return ""
+        validate_orcid(value)
+        return normalize_orcid(value)
 
 
 class DemographicsForm(forms.ModelForm):
@@ -57,6 +67,16 @@ class DemographicsForm(forms.ModelForm):
             "birth_year_prefer_not": "Prefer not to give my birth year",
             "disadvantaged_basis": "If yes, on what basis?",
             "rural_background": "Did you grow up in a rural area?",
+            "disadvantaged": "Are you from a disadvantaged background?",
+            "first_generation": "Are you the first in your family to attend college?",
+            "sex": "Sex",
+        }
+        help_texts = {
+            "disadvantaged": (
+                "HRSA’s definition: from an environment that inhibited obtaining the knowledge, "
+                "skills and abilities to enroll in and graduate from a health professions school "
+                "(educationally), or from a family with low income (economically)."
+            ),
         }
         widgets = {
             "sex": forms.RadioSelect,
