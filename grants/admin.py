@@ -3,10 +3,13 @@
 State changes from the admin go through the same services as the web pages.
 """
 
+from django import forms
 from django.contrib import admin, messages
 
+from accounts.choices import ApplicantType
+
 from . import services
-from .choices import CallStatus
+from .choices import SECTION_LABELS, AttachmentKind, CallStatus
 from .models import Attachment, BudgetLine, Endorsement, FundingCall, Program, Proposal, TeamMember
 
 
@@ -30,8 +33,49 @@ def _call_action(to: str, label: str):
     return action
 
 
+class FundingCallForm(forms.ModelForm):
+    """Checkboxes instead of raw JSON for the call's lists."""
+
+    eligible_applicant_types = forms.MultipleChoiceField(
+        choices=ApplicantType.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text="Leave all unticked to accept anyone.",
+    )
+    required_sections = forms.MultipleChoiceField(
+        choices=list(SECTION_LABELS.items()), widget=forms.CheckboxSelectMultiple, required=False
+    )
+    required_attachments = forms.MultipleChoiceField(
+        choices=AttachmentKind.choices, widget=forms.CheckboxSelectMultiple, required=False
+    )
+
+    class Meta:
+        model = FundingCall
+        fields = [
+            "program",
+            "title",
+            "description",
+            "eligible_applicant_types",
+            "eligibility_notes",
+            "opens_at",
+            "closes_at",
+            "time_zone",
+            "total_budget",
+            "max_award",
+            "duration_months",
+            "one_per_applicant",
+            "abstract_word_limit",
+            "aims_word_limit",
+            "strategy_word_limit",
+            "required_sections",
+            "required_attachments",
+            "reviewers_per_proposal",
+        ]
+
+
 @admin.register(FundingCall)
 class FundingCallAdmin(admin.ModelAdmin):
+    form = FundingCallForm
     list_display = ["title", "status", "opens_at", "closes_at", "total_budget", "max_award"]
     list_filter = ["status", "program"]
     search_fields = ["title"]

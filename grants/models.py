@@ -29,6 +29,7 @@ from .choices import (
     ProposalStatus,
     TeamRole,
 )
+from .validators import validate_time_zone
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
 
@@ -88,7 +89,9 @@ class FundingCall(models.Model):
     eligibility_notes = models.TextField(blank=True)
     opens_at = models.DateTimeField()
     closes_at = models.DateTimeField()
-    time_zone = models.CharField(max_length=64, default=default_time_zone)
+    time_zone = models.CharField(
+        max_length=64, default=default_time_zone, validators=[validate_time_zone]
+    )
     total_budget = models.DecimalField(**MONEY, validators=[MinValueValidator(Decimal("0"))])
     max_award = models.DecimalField(**MONEY, validators=[MinValueValidator(Decimal("0"))])
     duration_months = models.PositiveSmallIntegerField(default=12)

@@ -70,3 +70,14 @@ def validate_pdf_upload(uploaded_file) -> CheckedPdf:
         digest.update(chunk)
     uploaded_file.seek(0)
     return CheckedPdf(size=size, pages=pages, sha256=digest.hexdigest())
+
+
+def validate_time_zone(value: str) -> None:
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise ValidationError(
+            f"“{value}” is not a time zone name such as America/Los_Angeles.", code="time_zone"
+        ) from exc
