@@ -13,11 +13,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
+from accounts.permissions import can
 
 from . import emails
 from .choices import (
     CALL_TRANSITIONS,
     PROPOSAL_TRANSITIONS,
+    AttachmentKind,
     EndorsementStatus,
     ProposalStatus,
     TeamRole,
@@ -66,7 +68,7 @@ class SubmissionRefused(ValidationError):
 
 
 def _require(actor: User, perm: str, obj=None) -> None:
-    if not actor.has_perm(perm, obj):
+    if not can(actor, perm, obj):
         raise PermissionDenied(perm)
 
 
@@ -264,6 +266,8 @@ def budget_line_save(
     line: BudgetLine | None = None,
 ) -> BudgetLine:
     _require(actor, "grants.change_proposal", proposal)
+    if line is not None and line.proposal_id != proposal.pk:
+        raise PermissionDenied("That budget line belongs to another proposal.")
     line = line or BudgetLine(proposal=proposal)
     line.category = category
     line.description = description
@@ -287,6 +291,8 @@ def budget_line_remove(*, line: BudgetLine, actor: User) -> None:
 def attachment_add(*, proposal: Proposal, actor: User, kind: str, uploaded_file) -> Attachment:
     """Store a checked PDF under a server-generated name."""
     _require(actor, "grants.change_proposal", proposal)
+    if kind not in AttachmentKind.values:
+        raise ValidationError({"kind": ["Choose the type of document."]})
     try:
         checked = validate_pdf_upload(uploaded_file)
     except ValidationError as exc:

@@ -28,7 +28,7 @@ def validate_pdf_upload(uploaded_file) -> CheckedPdf:
     The name and the browser's content type are ignored: the bytes decide.
     """
     from pypdf import PdfReader  # slow import, only needed here
-    from pypdf.errors import PdfReadError
+    from pypdf.errors import DependencyError, PdfReadError, PyPdfError
 
     limit = settings.NORTHSTAR_MAX_UPLOAD_BYTES
     size = uploaded_file.size
@@ -47,17 +47,28 @@ def validate_pdf_upload(uploaded_file) -> CheckedPdf:
             code="not_pdf",
         )
     uploaded_file.seek(0)
+    encrypted = ValidationError(
+        "This PDF is password-protected; upload a copy without a password.", code="encrypted"
+    )
     try:
         reader = PdfReader(uploaded_file)
         if reader.is_encrypted:
-            raise ValidationError(
-                "This PDF is password-protected; upload a copy without a password.",
-                code="encrypted",
-            )
+            raise encrypted
         pages = len(reader.pages)
     except ValidationError:
         raise
-    except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, OSError) as exc:
+    except DependencyError as exc:  # AES-encrypted: pypdf needs a crypto library to even open it
+        raise encrypted from exc
+    except (
+        PdfReadError,
+        PyPdfError,
+        ValueError,
+        KeyError,
+        TypeError,
+        AttributeError,
+        OSError,
+        RecursionError,
+    ) as exc:
         raise ValidationError(
             "This PDF is damaged and cannot be read. Export it again and re-upload.",
             code="unreadable",

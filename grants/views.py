@@ -11,6 +11,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from accounts.choices import ApplicantType, Role
+from accounts.permissions import can
 
 from . import selectors, services
 from .exporters import ProposalPdf
@@ -128,15 +129,15 @@ def proposal_detail(request, pk: int):
             proposal,
             history=selectors.state_history(proposal),
             return_reason=selectors.latest_return_reason(proposal),
-            can_edit=request.user.has_perm("grants.change_proposal", proposal),
-            can_withdraw=request.user.has_perm("grants.withdraw_proposal", proposal),
-            can_return=request.user.has_perm("grants.return_proposal", proposal),
+            can_edit=can(request.user, "grants.change_proposal", proposal),
+            can_withdraw=can(request.user, "grants.withdraw_proposal", proposal),
+            can_return=can(request.user, "grants.return_proposal", proposal),
         ),
     )
 
 
 def _require_edit(request, proposal):
-    if not request.user.has_perm("grants.change_proposal", proposal):
+    if not can(request.user, "grants.change_proposal", proposal):
         raise PermissionDenied("This proposal cannot be edited now.")
 
 
@@ -146,7 +147,7 @@ def proposal_edit(request, pk: int):
     """The sections form. Saves every valid field even when another field has an error, so
     nothing typed is lost; answers JSON to the autosave script."""
     proposal = selectors.proposal_for_page(user=request.user, pk=pk)
-    if not request.user.has_perm("grants.change_proposal", proposal):
+    if not can(request.user, "grants.change_proposal", proposal):
         messages.info(request, "This proposal is not editable in its current state.")
         return redirect("grants:proposal_detail", pk=proposal.pk)
     autosave = request.headers.get("X-Autosave") == "1"
@@ -206,7 +207,7 @@ def proposal_team(request, pk: int):
         request,
         "grants/proposal_team.html",
         _proposal_context(
-            proposal, form=form, can_edit=request.user.has_perm("grants.change_proposal", proposal)
+            proposal, form=form, can_edit=can(request.user, "grants.change_proposal", proposal)
         ),
     )
 
@@ -252,7 +253,7 @@ def proposal_budget(request, pk: int, line_pk: int | None = None):
             proposal,
             form=form,
             editing=line,
-            can_edit=request.user.has_perm("grants.change_proposal", proposal),
+            can_edit=can(request.user, "grants.change_proposal", proposal),
         ),
     )
 
@@ -292,7 +293,7 @@ def proposal_attachments(request, pk: int):
         request,
         "grants/proposal_attachments.html",
         _proposal_context(
-            proposal, form=form, can_edit=request.user.has_perm("grants.change_proposal", proposal)
+            proposal, form=form, can_edit=can(request.user, "grants.change_proposal", proposal)
         ),
     )
 
@@ -378,7 +379,7 @@ def endorsement_respond(request, token: str):
 @login_required
 def proposal_submit(request, pk: int):
     proposal = selectors.proposal_for_page(user=request.user, pk=pk)
-    if not request.user.has_perm("grants.submit_proposal", proposal):
+    if not can(request.user, "grants.submit_proposal", proposal):
         messages.info(request, "This proposal cannot be submitted in its current state.")
         return redirect("grants:proposal_detail", pk=proposal.pk)
     if request.method == "POST":
@@ -399,7 +400,7 @@ def proposal_submit(request, pk: int):
 @login_required
 def proposal_withdraw(request, pk: int):
     proposal = selectors.proposal_for_page(user=request.user, pk=pk)
-    if not request.user.has_perm("grants.withdraw_proposal", proposal):
+    if not can(request.user, "grants.withdraw_proposal", proposal):
         raise PermissionDenied("This proposal cannot be withdrawn.")
     form = OptionalReasonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -414,7 +415,7 @@ def proposal_withdraw(request, pk: int):
 @login_required
 def proposal_return(request, pk: int):
     proposal = selectors.proposal_for_page(user=request.user, pk=pk)
-    if not request.user.has_perm("grants.return_proposal", proposal):
+    if not can(request.user, "grants.return_proposal", proposal):
         raise PermissionDenied("Only a submitted proposal can be returned, by an administrator.")
     form = ReasonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -446,7 +447,7 @@ def proposal_pdf(request, pk: int):
 @login_required
 def call_proposals(request, pk: int):
     """The administrator's list of a call's submitted proposals."""
-    if not request.user.has_perm("grants.view_call_proposals"):
+    if not can(request.user, "grants.view_call_proposals"):
         raise Http404("No such page.")
     call = get_object_or_404(selectors.calls_visible_to(request.user), pk=pk)
     return render(
