@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -39,11 +40,30 @@ def _apply_errors(form, exc: ValidationError, rename: dict[str, str] | None = No
         form.add_error(None, exc.messages)
 
 
+def _fix_url(proposal, field: str) -> str:
+    """Where the applicant fixes a checklist item."""
+    pk = proposal.pk
+    if field == "call":
+        return reverse("grants:call_detail", args=[proposal.call_id])
+    if field == "budget":
+        return reverse("grants:proposal_budget", args=[pk])
+    if field == "attachments":
+        return reverse("grants:proposal_attachments", args=[pk])
+    if field == "endorsement":
+        return reverse("grants:proposal_team", args=[pk])
+    if field == "eligibility":
+        return reverse("accounts:profile")
+    return reverse("grants:proposal_edit", args=[pk]) + f"#id_{field}"
+
+
 def _proposal_context(proposal, **extra):
-    blockers = selectors.proposal_blockers(proposal) if proposal.is_editable else []
+    blockers = [
+        {"field": b.field, "message": b.message, "fix_url": _fix_url(proposal, b.field)}
+        for b in (selectors.proposal_blockers(proposal) if proposal.is_editable else [])
+    ]
     blockers_by_field: dict[str, list[str]] = {}
     for blocker in blockers:
-        blockers_by_field.setdefault(blocker.field, []).append(blocker.message)
+        blockers_by_field.setdefault(blocker["field"], []).append(blocker["message"])
     return {
         "proposal": proposal,
         "call": proposal.call,

@@ -230,7 +230,7 @@ def test_submit_page_lists_every_blocker_for_incomplete_trainee_proposal():
 
     response = client.post(reverse("grants:proposal_submit", args=[proposal.pk]))
 
-    fields = {b.field for b in response.context["blockers"]}
+    fields = {b["field"] for b in response.context["blockers"]}
     proposal.refresh_from_db()
     assert proposal.status == ProposalStatus.DRAFT
     assert {"title", "abstract", "budget", "attachments", "endorsement"} <= fields
@@ -275,7 +275,7 @@ def test_late_submission_is_refused_on_the_page():
 
     proposal.refresh_from_db()
     assert proposal.status == ProposalStatus.DRAFT
-    assert [b.field for b in response.context["blockers"]] == ["call"]
+    assert [b["field"] for b in response.context["blockers"]] == ["call"]
     assert "The deadline passed" in response.content.decode()
 
 
