@@ -155,3 +155,26 @@ SECTION_LABELS: dict[str, str] = {
 }
 DEFAULT_REQUIRED_SECTIONS = list(SECTION_LABELS)
 DEFAULT_REQUIRED_ATTACHMENTS = [AttachmentKind.BIOSKETCH.value]
+
+
+class DecisionOutcome(models.TextChoices):
+    FUNDED = "funded", "Funded"
+    NOT_FUNDED = "not_funded", "Not funded"
+    WAITLISTED = "waitlisted", "Waitlisted"
+
+
+class AwardStatus(models.TextChoices):
+    ACTIVE = "active", "Active"
+    NO_COST_EXTENSION = "no_cost_extension", "No-cost extension"
+    CLOSED = "closed", "Closed"
+    TERMINATED = "terminated", "Terminated"
+
+
+AWARD_TRANSITIONS: dict[str, frozenset[str]] = {
+    AwardStatus.ACTIVE: frozenset(
+        {AwardStatus.NO_COST_EXTENSION, AwardStatus.CLOSED, AwardStatus.TERMINATED}
+    ),
+    AwardStatus.NO_COST_EXTENSION: frozenset({AwardStatus.CLOSED, AwardStatus.TERMINATED}),
+    AwardStatus.CLOSED: frozenset(),
+    AwardStatus.TERMINATED: frozenset(),
+}

@@ -79,3 +79,15 @@ def send_team_invitation(member) -> None:
             "url": settings.SITE_URL + reverse("grants:proposal_detail", args=[member.proposal.pk]),
         },
     )
+
+
+def send_decision(proposal, decision) -> None:
+    _send(
+        template="decision_released",
+        to=[proposal.pi.email],
+        context={
+            "proposal": proposal,
+            "decision": decision,
+            "url": settings.SITE_URL + reverse("grants:proposal_detail", args=[proposal.pk]),
+        },
+    )

@@ -55,5 +55,16 @@ rules.add_perm("grants.withdraw_proposal", is_pi & is_withdrawable)
 rules.add_perm("grants.return_proposal", is_administrator & is_awaiting_check)
 rules.add_perm("grants.request_endorsement", can_edit_proposal)
 rules.add_perm("grants.endorse_proposal", is_mentor_of & is_editable)
+
+
+@rules.predicate
+def is_decidable(user, proposal) -> bool:
+    return proposal is not None and proposal.status in {
+        ProposalStatus.IN_REVIEW,
+        ProposalStatus.WAITLISTED,
+    }
+
+
 rules.add_perm("grants.manage_calls", is_administrator)
+rules.add_perm("grants.decide_proposal", is_administrator & is_decidable)
 rules.add_perm("grants.view_call_proposals", is_administrator)

@@ -16,11 +16,12 @@ from .choices import (
     SUBMITTED_STATES,
     AttachmentKind,
     CallStatus,
+    DecisionOutcome,
     EndorsementStatus,
     ProposalStatus,
     TeamRole,
 )
-from .models import Endorsement, FundingCall, Proposal, StateChange, TeamMember
+from .models import Decision, Endorsement, FundingCall, Proposal, StateChange, TeamMember
 from .validators import word_count
 
 ZERO = Value(Decimal("0.00"), output_field=DecimalField(max_digits=12, decimal_places=2))
@@ -106,10 +107,15 @@ def endorsements_pending_for(user) -> QuerySet[Endorsement]:
     ).select_related("proposal", "proposal__pi", "proposal__call")
 
 
-def state_history(obj) -> QuerySet[StateChange]:
-    return StateChange.objects.filter(
+def state_history(obj, *, include_internal: bool = False) -> QuerySet[StateChange]:
+    """The object's history; internal entries (who scored, unreleased decisions) only on
+    request, for administrators."""
+    qs = StateChange.objects.filter(
         content_type=ContentType.objects.get_for_model(type(obj)), object_id=obj.pk
     ).select_related("actor")
+    if not include_internal:
+        qs = qs.filter(internal=False)
+    return qs
 
 
 def latest_return_reason(proposal: Proposal) -> str:
@@ -120,6 +126,18 @@ def latest_return_reason(proposal: Proposal) -> str:
         .first()
     )
     return change.reason if change else ""
+
+
+def call_committed_amount(call: FundingCall, *, exclude_proposal_pk: int | None = None) -> Decimal:
+    """Dollars committed by funded decisions (released or not) in the call."""
+    qs = Decision.objects.filter(call=call, outcome=DecisionOutcome.FUNDED)
+    if exclude_proposal_pk:
+        qs = qs.exclude(proposal_id=exclude_proposal_pk)
+    return qs.aggregate(total=Coalesce(Sum("amount"), ZERO))["total"]
+
+
+def proposal_requested_total(proposal: Proposal) -> Decimal:
+    return proposal.budget_lines.aggregate(total=Coalesce(Sum("amount"), ZERO))["total"]
 
 
 def applicant_has_other_proposal(*, call: FundingCall, pi, exclude_pk: int | None = None) -> bool:

@@ -5,7 +5,8 @@ Services take keyword-only arguments and an explicit ``actor``, check the permis
 send mail only after commit.
 """
 
-from decimal import Decimal
+from datetime import date, timedelta
+from decimal import Decimal, InvalidOperation
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -20,20 +21,30 @@ from .choices import (
     CALL_TRANSITIONS,
     PROPOSAL_TRANSITIONS,
     AttachmentKind,
+    CallStatus,
+    DecisionOutcome,
     EndorsementStatus,
     ProposalStatus,
     TeamRole,
 )
 from .models import (
     Attachment,
+    Award,
     BudgetLine,
+    Decision,
     Endorsement,
     FundingCall,
     Proposal,
     StateChange,
     TeamMember,
 )
-from .selectors import applicant_has_other_proposal, eligibility_problem, proposal_blockers
+from .selectors import (
+    applicant_has_other_proposal,
+    call_committed_amount,
+    eligibility_problem,
+    proposal_blockers,
+    proposal_requested_total,
+)
 from .validators import validate_pdf_upload
 
 # Fields of a proposal the applicant edits on the sections form (and the API).
@@ -72,7 +83,10 @@ def _require(actor: User, perm: str, obj=None) -> None:
         raise PermissionDenied(perm)
 
 
-def record_state_change(*, obj, from_state: str, to_state: str, actor, reason: str = "") -> None:
+def record_state_change(
+    *, obj, from_state: str, to_state: str, actor, reason: str = "", internal: bool = False
+) -> None:
+    """Append a history row. ``internal`` rows are shown to administrators only."""
     StateChange.objects.create(
         content_type=ContentType.objects.get_for_model(type(obj)),
         object_id=obj.pk,
@@ -80,6 +94,7 @@ def record_state_change(*, obj, from_state: str, to_state: str, actor, reason: s
         to_state=to_state,
         actor=actor,
         reason=reason,
+        internal=internal,
     )
 
 
@@ -88,7 +103,8 @@ def record_state_change(*, obj, from_state: str, to_state: str, actor, reason: s
 
 @transaction.atomic
 def call_transition(*, call: FundingCall, to: str, actor, reason: str = "") -> FundingCall:
-    """The only code that changes a call's status."""
+    """The only code that changes a call's status (administrators only)."""
+    _require(actor, "grants.manage_calls")
     if to not in CALL_TRANSITIONS[call.status]:
         raise InvalidTransition(f"A call cannot go from {call.status} to {to}.")
     previous = call.status
@@ -150,7 +166,12 @@ def proposal_update(*, proposal: Proposal, actor: User, data: dict) -> Proposal:
         if field in data:
             value = data[field]
             if field == "requested_amount" and value not in (None, ""):
-                value = Decimal(value)
+                try:
+                    value = Decimal(str(value))
+                except InvalidOperation as exc:
+                    raise ValidationError(
+                        {"requested_amount": ["Enter the amount as a number, e.g. 15000.00."]}
+                    ) from exc
             elif field == "requested_amount":
                 value = None
             setattr(proposal, field, value)
@@ -371,3 +392,147 @@ def endorsement_respond(
     )
     transaction.on_commit(lambda: emails.send_endorsement_result(endorsement))
     return endorsement
+
+
+# ---- Funding decisions and awards ------------------------------------------------------------
+
+DECIDABLE_STATES = frozenset({ProposalStatus.IN_REVIEW, ProposalStatus.WAITLISTED})
+
+
+def award_dates(*, call: FundingCall, decided_on: date) -> tuple[date, date]:
+    """Awards start on the first of the month after the decision and run the call's duration."""
+    year, month = (decided_on.year, decided_on.month + 1)
+    if month == 13:
+        year, month = year + 1, 1
+    start = date(year, month, 1)
+    months = start.month - 1 + call.duration_months
+    end = date(start.year + months // 12, months % 12 + 1, 1) - timedelta(days=1)
+    return start, end
+
+
+@transaction.atomic
+def decision_record(
+    *,
+    proposal: Proposal,
+    actor: User,
+    outcome: str,
+    amount: Decimal | None = None,
+    reason: str = "",
+) -> Decision:
+    """Record (or change, until released) the funding decision on a proposal.
+
+    Locks the call row first, so that two administrators deciding at once are serialised and
+    the committed total can never pass the call's budget. A funded decision creates or updates
+    the Award; changing it away from funded removes the unreleased award. A waitlisted
+    proposal whose decision was already released is decided and released at once.
+    """
+    _require(actor, "grants.decide_proposal", proposal)
+    call = FundingCall.objects.select_for_update().get(pk=proposal.call_id)
+    proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
+    if proposal.status not in DECIDABLE_STATES:
+        raise InvalidTransition(
+            f"A proposal that is {proposal.get_status_display().lower()} cannot be decided."
+        )
+    if outcome not in DecisionOutcome.values:
+        raise ValidationError({"outcome": ["Choose funded, not funded or waitlisted."]})
+    existing = Decision.objects.filter(proposal=proposal).first()
+    released_waitlist = existing is not None and existing.is_released
+    if released_waitlist and outcome == DecisionOutcome.WAITLISTED:
+        raise InvalidTransition("This proposal is already on the released waitlist.")
+    reason = (reason or "").strip()
+    if outcome == DecisionOutcome.FUNDED:
+        requested = proposal_requested_total(proposal)
+        amount = requested if amount in (None, "") else Decimal(amount)
+        errors: dict[str, list[str]] = {}
+        if amount <= 0:
+            errors["amount"] = ["Enter an amount above zero."]
+        elif amount > requested:
+            errors["amount"] = [f"The amount cannot exceed the ${requested:,.2f} requested."]
+        elif amount < requested and not reason:
+            errors["reason"] = ["Give the reason for funding less than was requested."]
+        if errors:
+            raise ValidationError(errors)
+        committed = call_committed_amount(call, exclude_proposal_pk=proposal.pk)
+        if committed + amount > call.total_budget:
+            remaining = call.total_budget - committed
+            raise ValidationError(
+                {
+                    "amount": [
+                        f"Funding ${amount:,.2f} would exceed the call's budget of "
+                        f"${call.total_budget:,.2f}: ${committed:,.2f} is committed and only "
+                        f"${remaining:,.2f} remains."
+                    ]
+                }
+            )
+    else:
+        amount = None
+    decision, _ = Decision.objects.update_or_create(
+        proposal=proposal,
+        defaults={
+            "call": call,
+            "outcome": outcome,
+            "amount": amount,
+            "reason": reason,
+            "decided_by": actor,
+            "decided_at": timezone.now(),
+        },
+    )
+    if outcome == DecisionOutcome.FUNDED:
+        start, end = award_dates(call=call, decided_on=timezone.localdate())
+        Award.objects.update_or_create(
+            proposal=proposal,
+            defaults={"call": call, "amount": amount, "start_date": start, "end_date": end},
+        )
+    else:
+        Award.objects.filter(proposal=proposal).delete()
+    summary = DecisionOutcome(outcome).label
+    if amount is not None:
+        summary += f" at ${amount:,.2f}"
+    record_state_change(
+        obj=proposal,
+        from_state=proposal.status,
+        to_state=proposal.status,
+        actor=actor,
+        reason=f"Decision recorded: {summary}." + (f" {reason}" if reason else ""),
+        internal=True,
+    )
+    if released_waitlist:
+        proposal_transition(proposal=proposal, to=outcome, actor=actor, reason="Decision released.")
+        transaction.on_commit(lambda: emails.send_decision(proposal, decision))
+    return decision
+
+
+@transaction.atomic
+def decisions_release(*, call: FundingCall, actor: User) -> list[Decision]:
+    """Release every unreleased decision of the call: the proposals take their outcome and each
+    PI is e-mailed after commit. The call becomes decided once nothing is left undecided."""
+    _require(actor, "grants.manage_calls")
+    call = FundingCall.objects.select_for_update().get(pk=call.pk)
+    now = timezone.now()
+    released = []
+    pending = (
+        Decision.objects.filter(call=call, released_at__isnull=True)
+        .select_related("proposal", "proposal__pi", "proposal__call")
+        .order_by("pk")
+    )
+    for decision in pending:
+        proposal = decision.proposal
+        if proposal.status == ProposalStatus.IN_REVIEW:
+            proposal_transition(
+                proposal=proposal, to=decision.outcome, actor=actor, reason="Decision released."
+            )
+        decision.released_at = now
+        decision.save(update_fields=["released_at"])
+        released.append(decision)
+    if not released:
+        raise ValidationError("There are no unreleased decisions in this call.")
+    undecided = call.proposals.filter(status=ProposalStatus.IN_REVIEW).exists()
+    if not undecided and call.status == CallStatus.IN_REVIEW:
+        call_transition(call=call, to=CallStatus.DECIDED, actor=actor, reason="Decisions released.")
+
+    def notify():
+        for decision in released:
+            emails.send_decision(decision.proposal, decision)
+
+    transaction.on_commit(notify)
+    return released

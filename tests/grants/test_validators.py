@@ -1,0 +1,252 @@
+"""The PDF upload check and the word count: the bytes decide, not the name."""
+
+import hashlib
+import io
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from grants.validators import CheckedPdf, validate_pdf_upload, validate_time_zone, word_count
+from tests.factories import pdf_bytes
+
+# ---- word_count ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("", 0),
+        (None, 0),
+        ("   \n\t ", 0),
+        ("one", 1),
+        ("one two three", 3),
+        ("  leading and trailing  ", 3),
+        ("tabs\tand\nnew lines\r\ncount", 5),
+        ("many     spaces    between", 3),
+        ("well-being, e.g. community-based", 3),
+        ("punctuation alone — counts", 4),
+        ("Niños y familias rurales", 4),
+    ],
+)
+def test_word_count(text, expected):
+    assert word_count(text) == expected
+
+
+# ---- validate_pdf_upload ---------------------------------------------------------------------
+
+
+def _pdf_with_pages(n: int) -> bytes:
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    for _ in range(n):
+        writer.add_blank_page(width=612, height=792)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def _raw_pdf(objects: list[bytes], trailer_extra: bytes = b"") -> bytes:
+    """A hand-written PDF with a correct cross-reference table (for cases pypdf cannot write)."""
+    out = io.BytesIO()
+    out.write(b"%PDF-1.7\n")
+    offsets = []
+    for number, body in enumerate(objects, 1):
+        offsets.append(out.tell())
+        out.write(b"%d 0 obj\n%s\nendobj\n" % (number, body))
+    xref = out.tell()
+    out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1))
+    for offset in offsets:
+        out.write(b"%010d 00000 n \n" % offset)
+    out.write(
+        b"trailer\n<< /Size %d /Root 1 0 R %s >>\nstartxref\n%d\n%%%%EOF\n"
+        % (len(objects) + 1, trailer_extra, xref)
+    )
+    return out.getvalue()
+
+
+ONE_PAGE = [
+    b"<< /Type /Catalog /Pages 2 0 R >>",
+    b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+    b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] >>",
+]
+
+
+def _refusal(data: bytes, name: str = "file.pdf") -> ValidationError:
+    with pytest.raises(ValidationError) as exc:
+        validate_pdf_upload(SimpleUploadedFile(name, data))
+    return exc.value
+
+
+def test_validate_pdf_upload_real_pdf_returns_size_pages_and_digest():
+    data = _pdf_with_pages(3)
+
+    checked = validate_pdf_upload(SimpleUploadedFile("report.pdf", data))
+
+    assert checked == CheckedPdf(size=len(data), pages=3, sha256=hashlib.sha256(data).hexdigest())
+
+
+def test_validate_pdf_upload_hand_written_pdf_accepted():
+    data = _raw_pdf(ONE_PAGE)
+
+    assert validate_pdf_upload(SimpleUploadedFile("x.pdf", data)).pages == 1
+
+
+def test_validate_pdf_upload_leaves_file_rewound_for_storage():
+    data = pdf_bytes()
+    upload = SimpleUploadedFile("a.pdf", data)
+
+    validate_pdf_upload(upload)
+
+    assert upload.read() == data
+
+
+def test_validate_pdf_upload_name_and_content_type_ignored():
+    data = pdf_bytes()
+    upload = SimpleUploadedFile("photo.jpg", data, content_type="image/jpeg")
+
+    assert validate_pdf_upload(upload).pages == 1
+
+
+def test_validate_pdf_upload_empty_refused():
+    error = _refusal(b"")
+
+    assert (error.code, error.messages) == ("empty", ["The file is empty."])
+
+
+def test_validate_pdf_upload_over_limit_refused(settings):
+    data = pdf_bytes()
+    settings.NORTHSTAR_MAX_UPLOAD_BYTES = len(data) - 1
+
+    error = _refusal(data)
+
+    assert error.code == "too_large"
+    assert error.messages == [
+        f"The file is {len(data)}\xa0bytes; the limit is {len(data) - 1}\xa0bytes."
+    ]
+
+
+def test_validate_pdf_upload_exactly_at_limit_accepted(settings):
+    data = pdf_bytes()
+    settings.NORTHSTAR_MAX_UPLOAD_BYTES = len(data)
+
+    assert validate_pdf_upload(SimpleUploadedFile("a.pdf", data)).size == len(data)
+
+
+def test_validate_pdf_upload_limit_message_uses_human_units(settings):
+    settings.NORTHSTAR_MAX_UPLOAD_BYTES = 1024 * 1024
+    data = b"%PDF-1.7\n" + b"0" * (2 * 1024 * 1024)
+
+    error = _refusal(data)
+
+    assert error.messages == ["The file is 2.0\xa0MB; the limit is 1.0\xa0MB."]
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + b"\x00" * 100,
+        b"\xff\xd8\xff\xe0\x00\x10JFIF" + b"\x00" * 100,
+        b"PK\x03\x04" + b"\x00" * 100,  # .docx
+        b"Just some text pretending to be a PDF.",
+        b"x" * 1024 + b"%PDF-1.7\n",  # header too late to count
+    ],
+    ids=["png", "jpeg", "zip", "text", "late-header"],
+)
+def test_validate_pdf_upload_not_pdf_refused(data):
+    error = _refusal(data, name="renamed.pdf")
+
+    assert error.code == "not_pdf"
+    assert error.messages == [
+        "This file is not a PDF (whatever its name says). Save or export it as PDF."
+    ]
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"%PDF-1.7\nthis is not really a PDF\n",
+        b"%PDF-" + b"\x00" * 200,
+        b"%PDF-1.4\n%%EOF\n",
+        pdf_bytes()[:200],  # truncated upload
+    ],
+    ids=["text", "nulls", "eof-only", "truncated"],
+)
+def test_validate_pdf_upload_damaged_pdf_refused(data):
+    error = _refusal(data)
+
+    assert error.code == "unreadable"
+    assert error.messages == [
+        "This PDF is damaged and cannot be read. Export it again and re-upload."
+    ]
+
+
+def test_validate_pdf_upload_no_pages_refused():
+    error = _refusal(_pdf_with_pages(0))
+
+    assert (error.code, error.messages) == ("no_pages", ["This PDF has no pages."])
+
+
+def test_validate_pdf_upload_encrypted_pdf_refused():
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(width=612, height=792)
+    writer.encrypt("secret")
+    out = io.BytesIO()
+    writer.write(out)
+
+    error = _refusal(out.getvalue())
+
+    assert error.code == "encrypted"
+    assert error.messages == ["This PDF is password-protected; upload a copy without a password."]
+
+
+def test_validate_pdf_upload_encrypted_with_empty_user_password_still_refused():
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(width=612, height=792)
+    writer.encrypt(user_password="", owner_password="owner-only")
+    out = io.BytesIO()
+    writer.write(out)
+
+    assert _refusal(out.getvalue()).code == "encrypted"
+
+
+def test_validate_pdf_upload_aes256_encrypted_pdf_refused():
+    encrypt = (
+        b"<< /Filter /Standard /V 5 /R 6 /Length 256 /P -4"
+        b" /CF << /StdCF << /AuthEvent /DocOpen /CFM /AESV3 /Length 32 >> >>"
+        b" /StmF /StdCF /StrF /StdCF"
+        b" /O <" + b"11" * 48 + b"> /U <" + b"22" * 48 + b">"
+        b" /OE <" + b"33" * 32 + b"> /UE <" + b"44" * 32 + b"> /Perms <" + b"55" * 16 + b"> >>"
+    )
+    file_id = b"<" + b"ab" * 16 + b">"
+    data = _raw_pdf([*ONE_PAGE, encrypt], b"/Encrypt 4 0 R /ID [%s %s]" % (file_id, file_id))
+
+    error = _refusal(data)
+
+    # pypdf cannot even open AES-256 files without a crypto library; that must not be a 500.
+    assert error.code == "encrypted"
+    assert error.messages == ["This PDF is password-protected; upload a copy without a password."]
+
+
+# ---- validate_time_zone ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "name", ["America/Los_Angeles", "America/New_York", "Pacific/Honolulu", "UTC"]
+)
+def test_validate_time_zone_known_names_accepted(name):
+    assert validate_time_zone(name) is None
+
+
+@pytest.mark.parametrize("name", ["Pacific Time", "America/Springfield", "PST8PDT/x", "", "../etc"])
+def test_validate_time_zone_unknown_names_refused(name):
+    with pytest.raises(ValidationError) as exc:
+        validate_time_zone(name)
+
+    assert exc.value.code == "time_zone"
+    assert exc.value.messages == [f"“{name}” is not a time zone name such as America/Los_Angeles."]
