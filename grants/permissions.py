@@ -67,4 +67,5 @@ def is_decidable(user, proposal) -> bool:
 
 rules.add_perm("grants.manage_calls", is_administrator)
 rules.add_perm("grants.decide_proposal", is_administrator & is_decidable)
+rules.add_perm("grants.manage_awards", is_administrator)
 rules.add_perm("grants.view_call_proposals", is_administrator)

@@ -18,7 +18,9 @@ from accounts.permissions import can
 
 from . import emails
 from .choices import (
+    AWARD_TRANSITIONS,
     CALL_TRANSITIONS,
+    AwardStatus,
     PROPOSAL_TRANSITIONS,
     AttachmentKind,
     CallStatus,
@@ -536,3 +538,49 @@ def decisions_release(*, call: FundingCall, actor: User) -> list[Decision]:
 
     transaction.on_commit(notify)
     return released
+
+
+@transaction.atomic
+def award_transition(
+    *,
+    award: Award,
+    to: str,
+    actor: User,
+    reason: str = "",
+    new_end_date: date | None = None,
+    ended_on: date | None = None,
+) -> Award:
+    """The only code that changes an award's status, with history.
+
+    A no-cost extension needs a later ``new_end_date``; closing or terminating records
+    ``ended_on`` (default today), which becomes the effective end when earlier than the end.
+    """
+    _require(actor, "grants.manage_awards", award)
+    award = Award.objects.select_for_update().get(pk=award.pk)
+    if to not in AWARD_TRANSITIONS[award.status]:
+        raise InvalidTransition(
+            f"An award that is {award.get_status_display().lower()} cannot become "
+            f"{AwardStatus(to).label.lower()}."
+        )
+    reason = (reason or "").strip()
+    fields = ["status"]
+    if to == AwardStatus.NO_COST_EXTENSION:
+        if new_end_date is None or new_end_date <= award.end_date:
+            raise ValidationError(
+                {"new_end_date": [f"Give a new end date after {award.end_date:%B %-d, %Y}."]}
+            )
+        reason = reason or f"Extended from {award.end_date:%Y-%m-%d} to {new_end_date:%Y-%m-%d}."
+        award.end_date = new_end_date
+        fields.append("end_date")
+    if to in (AwardStatus.CLOSED, AwardStatus.TERMINATED):
+        if to == AwardStatus.TERMINATED and not reason:
+            raise ValidationError({"reason": ["Give the reason for terminating the award."]})
+        award.ended_on = ended_on or timezone.localdate()
+        if award.ended_on < award.start_date:
+            raise ValidationError({"ended_on": ["The end cannot be before the award started."]})
+        fields.append("ended_on")
+    previous = award.status
+    award.status = to
+    award.save(update_fields=fields)
+    record_state_change(obj=award, from_state=previous, to_state=to, actor=actor, reason=reason)
+    return award
