@@ -20,9 +20,9 @@ from . import emails
 from .choices import (
     AWARD_TRANSITIONS,
     CALL_TRANSITIONS,
-    AwardStatus,
     PROPOSAL_TRANSITIONS,
     AttachmentKind,
+    AwardStatus,
     CallStatus,
     DecisionOutcome,
     EndorsementStatus,

@@ -237,3 +237,65 @@ def test_two_administrators_funding_at_once_never_overcommit():
     assert sorted(outcomes.values())[0].startswith("Funding $15,000.00 would exceed")
     assert selectors.call_committed_amount(call) == Decimal("15000.00")
     assert Award.objects.filter(call=call).count() == 1
+
+
+def funded_award():
+    call, (proposal,), admin = call_in_review(1)
+    services.decision_record(proposal=proposal, actor=admin, outcome=DecisionOutcome.FUNDED)
+    return Award.objects.get(proposal=proposal), admin
+
+
+@pytest.mark.django_db
+def test_no_cost_extension_moves_the_end_date_and_records_history():
+    award, admin = funded_award()
+    new_end = award.end_date.replace(year=award.end_date.year + 1)
+
+    services.award_transition(
+        award=award, to=AwardStatus.NO_COST_EXTENSION, actor=admin, new_end_date=new_end
+    )
+
+    award.refresh_from_db()
+    history = list(selectors.state_history(award))
+    assert award.status == AwardStatus.NO_COST_EXTENSION
+    assert award.end_date == new_end
+    assert [(h.from_state, h.to_state) for h in history] == [("active", "no_cost_extension")]
+
+
+@pytest.mark.django_db
+def test_no_cost_extension_needs_a_later_end_date():
+    award, admin = funded_award()
+
+    with pytest.raises(ValidationError) as exc:
+        services.award_transition(
+            award=award, to=AwardStatus.NO_COST_EXTENSION, actor=admin, new_end_date=award.end_date
+        )
+
+    assert list(exc.value.message_dict) == ["new_end_date"]
+
+
+@pytest.mark.django_db
+def test_termination_needs_reason_and_sets_effective_end():
+    award, admin = funded_award()
+    with pytest.raises(ValidationError):
+        services.award_transition(award=award, to=AwardStatus.TERMINATED, actor=admin)
+
+    services.award_transition(
+        award=award,
+        to=AwardStatus.TERMINATED,
+        actor=admin,
+        reason="PI left the institution.",
+        ended_on=award.start_date,
+    )
+
+    award.refresh_from_db()
+    assert award.effective_end == award.start_date
+    with pytest.raises(services.InvalidTransition):
+        services.award_transition(award=award, to=AwardStatus.CLOSED, actor=admin)
+
+
+@pytest.mark.django_db
+def test_applicant_cannot_change_an_award():
+    award, _ = funded_award()
+
+    with pytest.raises(PermissionDenied):
+        services.award_transition(award=award, to=AwardStatus.CLOSED, actor=award.proposal.pi)
