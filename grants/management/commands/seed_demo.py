@@ -1,0 +1,1908 @@
+"""``manage.py seed_demo``: one program, two calls and ~20 proposals to click through.
+
+Everything is written through the same services the pages use (proposal_create, proposal_submit,
+endorsement_respond, ...), so the demo data obeys every rule a real user meets. The only direct
+writes are the demo people's profile details and demographics (no service edits those yet), the
+deadline of the in-review call (moved into the past after its proposals are in, as time would),
+and the timestamps of the seeded history (spread over the weeks the calls were open, so the
+pages do not show twenty submissions in the same second).
+
+Idempotent: people are looked up by username, the program by name and each call by title; a call
+that already exists is left alone, so a second run creates nothing.
+"""
+
+import io
+import logging
+import random
+import time
+from collections import Counter
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.contrib.auth.hashers import make_password
+from django.contrib.contenttypes.models import ContentType
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.test.utils import override_settings
+from django.utils import timezone
+from django.utils.html import escape
+
+from accounts.choices import FACULTY_TYPES, TRAINEE_TYPES, ApplicantType, Role
+from accounts.models import User
+from accounts.services import demographics_for, ensure_role_groups, profile_for, user_create
+from grants import services
+from grants.choices import (
+    AttachmentKind,
+    BudgetCategory,
+    CallStatus,
+    NimhdDomain,
+    ProposalStatus,
+    TeamRole,
+)
+from grants.models import Endorsement, FundingCall, Program, Proposal, StateChange
+
+PASSWORD = "northstar-demo"
+SEED = 20250701
+PROGRAM_NAME = "Center of Excellence in Health Equity"
+PROGRAM_SHORT_NAME = "CEHE"
+INSTITUTION = "Western Valley University School of Medicine"
+OPEN_CALL_TITLE = "Health Equity Pilot Awards"
+REVIEW_CALL_TITLE = "Community-Engaged Research Awards"
+
+ELIGIBLE = [t.value for t in ApplicantType if t in FACULTY_TYPES or t in TRAINEE_TYPES]
+
+
+# ---- People ----------------------------------------------------------------------------------
+
+
+def _demo(race, sex, year, disadvantaged="no", basis="", rural="no", first_gen="no") -> dict:
+    return {
+        "race_ethnicity": list(race),
+        "sex": sex,
+        "birth_year": year,
+        "birth_year_prefer_not": year is None,
+        "disadvantaged": disadvantaged,
+        "disadvantaged_basis": basis,
+        "rural_background": rural,
+        "first_generation": first_gen,
+    }
+
+
+@dataclass(frozen=True)
+class Person:
+    username: str
+    first_name: str
+    last_name: str
+    applicant_type: str
+    department: str
+    about: str
+    roles: tuple = ()
+    keywords: str = ""
+    degrees: str = ""
+    orcid: str = ""
+    era_commons_id: str = ""
+    demographics: dict | None = None
+
+
+T = ApplicantType
+PEOPLE = [
+    Person(
+        username="admin",
+        first_name="Dana",
+        last_name="Whitfield",
+        applicant_type=T.STAFF,
+        department="Office of Health Equity Research",
+        about="program administrator (and the Django admin)",
+        roles=(Role.ADMINISTRATOR,),
+    ),
+    Person(
+        username="chair",
+        first_name="Rosa",
+        last_name="Delgado",
+        applicant_type=T.FULL_PROFESSOR,
+        department="Family and Community Medicine",
+        about="committee chair and reviewer",
+        roles=(Role.CHAIR, Role.REVIEWER),
+        keywords=(
+            "community-based participatory research, Latino health, primary care, "
+            "implementation science"
+        ),
+        degrees="MD, MPH",
+        orcid="0000-0001-5109-3700",
+        era_commons_id="RDELGADO",
+        demographics=_demo(["hispanic"], "female", 1968, "yes", "economic", "no", "yes"),
+    ),
+    Person(
+        username="reviewer1",
+        first_name="Kwame",
+        last_name="Asante",
+        applicant_type=T.ASSOCIATE_PROFESSOR,
+        department="Epidemiology and Biostatistics",
+        about="reviewer",
+        roles=(Role.REVIEWER,),
+        keywords="cardiovascular epidemiology, hypertension, structural racism, causal inference",
+        degrees="PhD, MPH",
+        demographics=_demo(["black"], "male", 1979, first_gen="yes"),
+    ),
+    Person(
+        username="reviewer2",
+        first_name="Mei-Ling",
+        last_name="Zhou",
+        applicant_type=T.ASSOCIATE_PROFESSOR,
+        department="Psychiatry and Behavioral Sciences",
+        about="reviewer",
+        roles=(Role.REVIEWER,),
+        keywords="immigrant mental health, Asian American health, depression, mixed methods",
+        degrees="MD, PhD",
+        demographics=_demo(["asian"], "female", 1981),
+    ),
+    Person(
+        username="reviewer3",
+        first_name="Sarah",
+        last_name="Begay",
+        applicant_type=T.ASSOCIATE_PROFESSOR,
+        department="Public Health Sciences",
+        about="reviewer",
+        roles=(Role.REVIEWER,),
+        keywords="American Indian health, rural health, diabetes prevention, tribal research",
+        degrees="PhD",
+        demographics=_demo(["aian"], "female", 1977, "yes", "both", "yes", "yes"),
+    ),
+    Person(
+        username="faculty1",
+        first_name="Elena",
+        last_name="Ramírez",
+        applicant_type=T.ASSISTANT_PROFESSOR,
+        department="Family and Community Medicine",
+        about="faculty researcher",
+        keywords="type 2 diabetes, promotoras, Latino families, self-management",
+        degrees="MD, MS",
+        orcid="0000-0002-1825-0097",
+        era_commons_id="ERAMIREZ",
+        demographics=_demo(["hispanic"], "female", 1987, "yes", "economic", "yes", "yes"),
+    ),
+    Person(
+        username="faculty2",
+        first_name="Marcus",
+        last_name="Bell",
+        applicant_type=T.ASSOCIATE_PROFESSOR,
+        department="Obstetrics and Gynecology",
+        about="faculty researcher (mentors student2)",
+        keywords="maternal health, postpartum hypertension, doula care",
+        degrees="MD, MPH",
+        orcid="0000-0002-1694-233X",
+        era_commons_id="MBELL_OBGYN",
+        demographics=_demo(["black"], "male", 1980, first_gen="yes"),
+    ),
+    Person(
+        username="faculty3",
+        first_name="Priya",
+        last_name="Natarajan",
+        applicant_type=T.ASSISTANT_PROFESSOR,
+        department="Pediatrics",
+        about="faculty researcher (mentors postdoc1)",
+        keywords="pediatric asthma, housing, environmental exposures, air quality",
+        degrees="MD, MSc",
+        demographics=_demo(["asian"], "female", 1985),
+    ),
+    Person(
+        username="faculty4",
+        first_name="David",
+        last_name="Kealoha",
+        applicant_type=T.INSTRUCTOR,
+        department="Medicine (Nephrology)",
+        about="faculty researcher",
+        keywords="chronic kidney disease, Pacific Islander health, community health workers",
+        degrees="MD",
+        demographics=_demo(["nhpi", "asian"], "male", 1989, "yes", "economic", "no", "yes"),
+    ),
+    Person(
+        username="faculty5",
+        first_name="Hannah",
+        last_name="Lindqvist",
+        applicant_type=T.ASSOCIATE_PROFESSOR,
+        department="Psychiatry and Behavioral Sciences",
+        about="faculty researcher (mentors student1)",
+        keywords="rural mental health, telepsychiatry, collaborative care, suicide prevention",
+        degrees="MD",
+        demographics=_demo(["white"], "female", 1975, rural="yes"),
+    ),
+    Person(
+        username="faculty6",
+        first_name="Omar",
+        last_name="Haddad",
+        applicant_type=T.ASSISTANT_PROFESSOR,
+        department="Emergency Medicine",
+        about="faculty researcher",
+        keywords="language access, emergency care transitions, hypertension, immigrant health",
+        degrees="MD, MPH",
+        demographics=_demo(["mena"], "male", 1984, first_gen="yes"),
+    ),
+    Person(
+        username="faculty7",
+        first_name="Grace",
+        last_name="Tsosie",
+        applicant_type=T.ASSISTANT_PROFESSOR,
+        department="Public Health Sciences",
+        about="faculty researcher",
+        keywords="food sovereignty, cardiometabolic health, tribal health, cancer screening",
+        degrees="PhD, MPH",
+        demographics=_demo(["aian"], "female", 1983, "yes", "both", "yes", "yes"),
+    ),
+    Person(
+        username="mentor1",
+        first_name="Samuel",
+        last_name="Adeyemi",
+        applicant_type=T.FULL_PROFESSOR,
+        department="Medicine (General Internal Medicine)",
+        about="faculty mentor (professor)",
+        keywords="hypertension, community health workers, health services research",
+        degrees="MD, MPH",
+        era_commons_id="SADEYEMI",
+        demographics=_demo(["black"], "male", None, "prefer_not", "", "no", "prefer_not"),
+    ),
+    Person(
+        username="student1",
+        first_name="Jordan",
+        last_name="Ellis",
+        applicant_type=T.MEDICAL_STUDENT,
+        department="School of Medicine (MS2)",
+        about="medical student (trainee; mentor1 mentors)",
+        keywords="LGBTQ+ health, homelessness, hepatitis C",
+        degrees="BS",
+        demographics=_demo(
+            ["hispanic", "white"], "prefer_not", 2000, "yes", "educational", "yes", "yes"
+        ),
+    ),
+    Person(
+        username="student2",
+        first_name="Ana Lucía",
+        last_name="Torres",
+        applicant_type=T.PHD_STUDENT,
+        department="Epidemiology (PhD program)",
+        about="PhD student (trainee; faculty2 mentors)",
+        keywords="perinatal epidemiology, neighborhood deprivation, preterm birth",
+        degrees="MPH",
+        demographics=_demo(["hispanic"], "female", 1996, "yes", "economic", "no", "yes"),
+    ),
+    Person(
+        username="resident1",
+        first_name="Kevin",
+        last_name="Nguyen",
+        applicant_type=T.RESIDENT,
+        department="Internal Medicine Residency (PGY-2)",
+        about="resident (trainee; mentor1 mentors)",
+        keywords="food insecurity, heat illness, farmworker health",
+        degrees="MD",
+        demographics=_demo(["asian"], "male", 1995, first_gen="yes"),
+    ),
+    Person(
+        username="postdoc1",
+        first_name="Fatima",
+        last_name="Yusuf",
+        applicant_type=T.POSTDOC,
+        department="Health Services Research",
+        about="postdoctoral fellow (trainee; faculty3 mentors)",
+        keywords="disability, access to care, cancer screening",
+        degrees="PhD",
+    ),
+]
+PEOPLE_BY_USERNAME = {p.username: p for p in PEOPLE}
+
+
+# ---- What the proposals are about -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Topic:
+    title: str
+    populations: tuple
+    domains: tuple
+    community: str
+    partner: str
+    contact: tuple  # (name, title) of the community partner on the team
+    problem: str
+    objective: str  # completes "this pilot will ..."
+    aims: tuple  # three, each starting with a verb
+    hypothesis: str
+    design: str
+    sample: str
+    outcome: str
+    staff: str
+    irb: str
+    letter: bool = False
+
+
+TOPICS = {
+    "promotora_diabetes": Topic(
+        title=(
+            "Familias Sanas: a promotora-led family diabetes self-management pilot in the Central "
+            "Valley"
+        ),
+        populations=("hispanic", "rural", "low_ses"),
+        domains=("behavioral", "sociocultural", "health_care_system"),
+        community=(
+            "Spanish-speaking Latino families living with type 2 diabetes in rural farmworking "
+            "towns"
+        ),
+        partner="Valle Verde Promotores Network",
+        contact=("Lucía Herrera", "Promotora coordinator"),
+        problem=(
+            "Latino adults in the rural Central Valley are nearly twice as likely as non-Hispanic "
+            "white adults to have type 2 diabetes, and fewer than half of those treated at our "
+            "partner clinics reach an HbA1c below 8%. Diabetes care is organised around the "
+            "individual patient, yet meals, medicines and clinic visits are negotiated within "
+            "families."
+        ),
+        objective=(
+            "adapt and pilot a family-centred, promotora-delivered diabetes self-management program"
+        ),
+        aims=(
+            (
+                "Adapt an evidence-based self-management curriculum for family delivery through "
+                "three rounds of review with promotoras, patients and clinic staff"
+            ),
+            (
+                "Test the feasibility and acceptability of the adapted program with 40 patient and "
+                "family-member pairs"
+            ),
+            (
+                "Estimate changes in HbA1c, diabetes distress and household diet quality at six "
+                "months"
+            ),
+        ),
+        hypothesis=(
+            "involving the family, through a trusted promotora, will improve glycaemic control "
+            "more than individual education alone"
+        ),
+        design="single-arm mixed-methods pilot",
+        sample="40 patient and family-member pairs (80 people)",
+        outcome="HbA1c at six months",
+        staff="bilingual research coordinator",
+        irb="approved",
+        letter=True,
+    ),
+    "doula_postpartum": Topic(
+        title=(
+            "Community doulas to close the postpartum blood-pressure follow-up gap for Black "
+            "birthing people"
+        ),
+        populations=("black", "low_ses"),
+        domains=("health_care_system", "sociocultural"),
+        community=(
+            "Black birthing people with hypertensive disorders of pregnancy who deliver at the "
+            "county hospital"
+        ),
+        partner="Sister Circle Birth Collective",
+        contact=("Imani Brooks", "Executive director"),
+        problem=(
+            "Black birthing people in our county die of pregnancy-related causes at three times "
+            "the rate of white birthing people, and postpartum hypertension is a leading, "
+            "preventable contributor. Only 38% of patients with a hypertensive disorder of "
+            "pregnancy complete the recommended blood-pressure check within ten days of discharge."
+        ),
+        objective=(
+            "test whether extending community doula support into the first six postpartum weeks, "
+            "with home blood-pressure monitoring, improves timely follow-up"
+        ),
+        aims=(
+            (
+                "Co-design a postpartum doula visit protocol, including escalation for "
+                "severe-range readings, with doulas, patients and obstetric clinicians"
+            ),
+            ("Randomise 60 postpartum patients to doula-supported remote monitoring or usual care"),
+            (
+                "Describe patients' and doulas' experiences of the program, including experiences "
+                "of racism in care, through qualitative interviews"
+            ),
+        ),
+        hypothesis=(
+            "a trusted doula who continues after birth will double the share of patients whose "
+            "blood pressure is checked in time"
+        ),
+        design="randomised pilot",
+        sample="60 postpartum patients",
+        outcome="a completed blood-pressure check within ten days of discharge",
+        staff="community doula (hourly)",
+        irb="pending",
+        letter=True,
+    ),
+    "asthma_housing": Topic(
+        title=(
+            "Healthy Homes, Healthy Lungs: landlord-engaged remediation for children with asthma "
+            "in subsidized housing"
+        ),
+        populations=("low_ses", "black", "hispanic"),
+        domains=("physical_environment", "biological", "health_care_system"),
+        community=(
+            "children with persistent asthma living in subsidized rental housing on the east side"
+        ),
+        partner="Eastside Tenants' Union",
+        contact=("Roberto Alvarez", "Lead organiser"),
+        problem=(
+            "Children on the city's east side visit the emergency department for asthma at four "
+            "times the rate of children elsewhere in the city. Mould, pests and poor ventilation "
+            "drive much of this burden, but families who rent cannot fix these triggers themselves."
+        ),
+        objective=(
+            "pair home environmental assessment with landlord-engaged repairs and clinic-based "
+            "asthma care"
+        ),
+        aims=(
+            (
+                "Assess asthma triggers in 45 homes with a standard environmental checklist and "
+                "indoor air monitors"
+            ),
+            ("Negotiate and track repairs with landlords, supported by the tenants' union"),
+            (
+                "Compare asthma control, emergency visits and missed school days before and after "
+                "remediation"
+            ),
+        ),
+        hypothesis=(
+            "fixing the building, not only teaching the family, will reduce emergency visits"
+        ),
+        design="stepped-wedge pilot across three buildings",
+        sample="45 children and their caregivers",
+        outcome="asthma-related emergency visits over six months",
+        staff="community health worker",
+        irb="approved",
+    ),
+    "kidney_nhpi": Topic(
+        title=(
+            "Ola Pono: church-based kidney-health screening with Native Hawaiian and Pacific "
+            "Islander congregations"
+        ),
+        populations=("nhpi",),
+        domains=("biological", "sociocultural", "health_care_system"),
+        community=(
+            "Native Hawaiian, Samoan, Tongan and Marshallese adults in partner congregations"
+        ),
+        partner="Pacific Islander Faith and Health Coalition",
+        contact=("Rev. Sione Taufa", "Coalition chair"),
+        problem=(
+            "Native Hawaiian and Pacific Islander adults develop kidney failure at younger ages "
+            "and higher rates than any other group in the state, yet most learn they have chronic "
+            "kidney disease only when they need dialysis. Congregations are central to community "
+            "life but have never offered kidney screening."
+        ),
+        objective=(
+            "test a congregation-based kidney screening and navigation program led by trained "
+            "church health ministers"
+        ),
+        aims=(
+            (
+                "Train twelve church health ministers to offer point-of-care creatinine and urine "
+                "albumin testing"
+            ),
+            (
+                "Screen 200 adults in four congregations and navigate those with abnormal results "
+                "to primary care"
+            ),
+            ("Measure completion of confirmatory testing and identify barriers to follow-up"),
+        ),
+        hypothesis=(
+            "screening offered by trusted church members will reach adults the clinic does not"
+        ),
+        design="single-arm implementation pilot in four congregations",
+        sample="200 adults",
+        outcome=("completion of a confirmatory clinic visit within 90 days of an abnormal screen"),
+        staff="Pacific Islander community health worker",
+        irb="pending",
+        letter=True,
+    ),
+    "rural_telepsych": Topic(
+        title=(
+            "Telepsychiatry-supported collaborative care for depression in frontier primary care "
+            "clinics"
+        ),
+        populations=("rural", "low_ses"),
+        domains=("health_care_system", "behavioral"),
+        community=(
+            "adults with depression who receive primary care more than 90 miles from a psychiatrist"
+        ),
+        partner="High Desert Rural Health Cooperative",
+        contact=("Karen Holt", "Clinical operations director"),
+        problem=(
+            "Adults in frontier counties die by suicide at 1.5 times the rate of urban adults, and "
+            "none of the cooperative's clinics has an on-site psychiatrist. Collaborative care "
+            "works in urban primary care, but small rural clinics cannot staff the roles it "
+            "requires."
+        ),
+        objective=(
+            "adapt collaborative care for clinics that share one tele-psychiatric consultant and a "
+            "remote care manager"
+        ),
+        aims=(
+            ("Adapt collaborative-care workflows for four frontier clinics with their clinicians"),
+            (
+                "Enrol 90 adults with moderate or severe depression and measure PHQ-9 response at "
+                "16 weeks"
+            ),
+            ("Estimate the cost per clinic of sustaining the shared model after the pilot"),
+        ),
+        hypothesis=(
+            "a shared remote team can deliver the benefits of collaborative care at a cost small "
+            "clinics can carry"
+        ),
+        design="pre-post pilot with a matched comparison clinic",
+        sample="90 adults",
+        outcome="PHQ-9 response (a 50% reduction) at 16 weeks",
+        staff="remote behavioral health care manager",
+        irb="approved",
+        letter=True,
+    ),
+    "language_ed": Topic(
+        title=(
+            "Say It Back: interpreter-supported teach-back at emergency department discharge for "
+            "patients with limited English proficiency"
+        ),
+        populations=("hispanic", "asian", "low_ses"),
+        domains=("health_care_system", "sociocultural"),
+        community=(
+            "Spanish-, Vietnamese- and Arabic-speaking patients with limited English proficiency"
+        ),
+        partner="Refugee and Immigrant Wellness Center",
+        contact=("Amal Rahman", "Program manager"),
+        problem=(
+            "Patients with limited English proficiency return to our emergency department within "
+            "72 hours 40% more often than English-speaking patients. Professional interpreters are "
+            "used at triage but rarely at discharge, when patients receive the instructions they "
+            "must follow at home."
+        ),
+        objective=(
+            "test a discharge bundle of a professional interpreter, teach-back and plain-language "
+            "translated instructions"
+        ),
+        aims=(
+            (
+                "Translate and test plain-language discharge instructions for the five most common "
+                "discharge diagnoses"
+            ),
+            (
+                "Compare comprehension of discharge instructions in 150 patients before and after "
+                "the bundle"
+            ),
+            ("Compare 72-hour return visits and describe the bundle's fit with nursing workflow"),
+        ),
+        hypothesis=(
+            "hearing and repeating the plan in one's own language will prevent avoidable returns"
+        ),
+        design="pre-post pilot with alternating-week allocation",
+        sample="150 patients",
+        outcome="comprehension of discharge instructions and 72-hour return visits",
+        staff="bilingual research assistant",
+        irb="approved",
+    ),
+    "food_sovereignty": Topic(
+        title=(
+            "Returning to Traditional Foods: a tribal food-sovereignty pilot for cardiometabolic "
+            "health"
+        ),
+        populations=("aian", "rural"),
+        domains=("sociocultural", "physical_environment", "behavioral"),
+        community=(
+            "tribal members with prediabetes or hypertension in two partnering tribal communities"
+        ),
+        partner="Northwest Tribal Food Sovereignty Coalition",
+        contact=("Marilyn Sampson", "Coalition director"),
+        problem=(
+            "American Indian adults in our region have diabetes at more than twice the rate of "
+            "non-Hispanic white adults. Tribal leaders name the loss of traditional food systems "
+            "as a root cause and have asked for research that restores these foods rather than "
+            "replacing them."
+        ),
+        objective=(
+            "evaluate a tribally led program of traditional food boxes, cooking with elders and "
+            "seasonal harvesting trips"
+        ),
+        aims=(
+            (
+                "Document the program's design with tribal staff and elders under a tribal data "
+                "sovereignty agreement"
+            ),
+            (
+                "Enrol 50 households and measure blood pressure, HbA1c and food security at six "
+                "months"
+            ),
+            (
+                "Gather stories of participation to describe cultural connectedness as a pathway "
+                "to health"
+            ),
+        ),
+        hypothesis=(
+            "reconnecting households with traditional foods improves cardiometabolic risk through "
+            "diet and cultural connectedness"
+        ),
+        design="community-partnered single-arm pilot",
+        sample="50 households",
+        outcome="blood pressure and HbA1c at six months",
+        staff="tribal community research associate",
+        irb="pending",
+        letter=True,
+    ),
+    "barbershop_bp": Topic(
+        title=(
+            "Cuts & Checks: barbershop-based hypertension control with pharmacist co-management"
+        ),
+        populations=("black",),
+        domains=("health_care_system", "sociocultural"),
+        community=(
+            "Black men with uncontrolled hypertension who are regular customers of partner "
+            "barbershops"
+        ),
+        partner="Crown & Clipper Barbers Association",
+        contact=("Darnell Price", "Association president"),
+        problem=(
+            "Hypertension-related deaths among Black men in our county are twice those of white "
+            "men, and many Black men have little contact with primary care. Pharmacists working in "
+            "barbershops lowered blood pressure dramatically in Los Angeles, but the model has not "
+            "been tested where pharmacists are scarce."
+        ),
+        objective=(
+            "test a hybrid model in which barbers measure blood pressure and refer customers to a "
+            "pharmacist who prescribes by video"
+        ),
+        aims=(
+            ("Train barbers in six shops to measure blood pressure and make warm referrals"),
+            (
+                "Enrol 120 customers with uncontrolled hypertension and deliver pharmacist "
+                "co-management by video"
+            ),
+            (
+                "Compare systolic blood pressure at six months with customers of three waitlist "
+                "shops"
+            ),
+        ),
+        hypothesis=(
+            "a trusted barber plus a remote pharmacist can reproduce most of the benefit of an "
+            "in-shop pharmacist"
+        ),
+        design="cluster pilot in nine barbershops",
+        sample="120 customers",
+        outcome="systolic blood pressure at six months",
+        staff="clinical pharmacist",
+        irb="approved",
+        letter=True,
+    ),
+    "sgm_rural_youth": Topic(
+        title=(
+            "Mapping access to gender-affirming primary care for transgender and nonbinary youth "
+            "in rural counties"
+        ),
+        populations=("sgm", "rural"),
+        domains=("health_care_system", "sociocultural"),
+        community=(
+            "transgender and nonbinary youth aged 15 to 24 living in the region's rural counties"
+        ),
+        partner="Rural Rainbow Youth Network",
+        contact=("Alex Moreno", "Youth programs coordinator"),
+        problem=(
+            "Transgender and nonbinary youth report depression and suicidal thoughts at several "
+            "times the rate of their cisgender peers, and affirming care is protective. In rural "
+            "counties youth may travel hours to reach an affirming clinician, but no one has "
+            "mapped where care is available."
+        ),
+        objective=(
+            "describe geographic and experiential barriers to gender-affirming primary care"
+        ),
+        aims=(
+            (
+                "Map affirming primary-care sites and drive times with a secret-shopper survey of "
+                "clinics"
+            ),
+            ("Conduct 30 youth-led interviews about finding and keeping affirming care"),
+            ("Co-produce a resource guide and policy brief with the youth network"),
+        ),
+        hypothesis=(
+            "distance and clinic-level practices, more than individual factors, shape access"
+        ),
+        design="convergent mixed-methods study",
+        sample="30 youth and 120 clinics",
+        outcome="drive time to the nearest affirming clinic",
+        staff="youth research assistant (hourly)",
+        irb="pending",
+        letter=True,
+    ),
+    "hpv_vietnamese": Topic(
+        title=("Culturally tailored HPV vaccine messages for Vietnamese American parents"),
+        populations=("asian",),
+        domains=("behavioral", "sociocultural"),
+        community="Vietnamese American parents of children aged 9 to 14",
+        partner="Little Saigon Family Health Association",
+        contact=("Thanh Pham", "Community health educator"),
+        problem=(
+            "HPV vaccination completion among Vietnamese American adolescents in our region lags "
+            "the state average by 20 percentage points, while cervical cancer incidence among "
+            "Vietnamese American women is among the highest of any Asian American group. Existing "
+            "materials are direct translations."
+        ),
+        objective=(
+            "develop and test Vietnamese-language HPV vaccine messages co-created with parents"
+        ),
+        aims=(
+            ("Hold four focus groups with parents to identify concerns and trusted messengers"),
+            "Develop six candidate messages with community health educators",
+            "Test the messages in an online experiment with 300 parents",
+        ),
+        hypothesis=(
+            "messages that address parents' own concerns, voiced by trusted messengers, will raise "
+            "intention to vaccinate"
+        ),
+        design="online message-testing experiment preceded by focus groups",
+        sample="300 parents",
+        outcome="intention to vaccinate within six months",
+        staff="bilingual research assistant",
+        irb="exempt",
+    ),
+    "food_rx": Topic(
+        title=(
+            "Produce prescriptions for food-insecure patients with diabetes in a safety-net "
+            "internal medicine clinic"
+        ),
+        populations=("low_ses", "black", "hispanic"),
+        domains=("health_care_system", "behavioral", "physical_environment"),
+        community=(
+            "adult patients of the resident continuity clinic who have diabetes and food insecurity"
+        ),
+        partner="Harvest Share Food Bank",
+        contact=("Janet Osei", "Director of health partnerships"),
+        problem=(
+            "One in three patients in our resident continuity clinic screens positive for food "
+            "insecurity, and these patients have higher HbA1c and more visits for hypoglycaemia. "
+            "Screening is now routine, but residents have little to offer a patient who screens "
+            "positive."
+        ),
+        objective=(
+            "link positive food-insecurity screens to monthly produce vouchers and a food-bank "
+            "navigator"
+        ),
+        aims=(
+            ("Build the referral pathway from screening to navigator into the clinic's workflow"),
+            ("Enrol 40 patients and measure voucher redemption and food security monthly"),
+            "Estimate the change in HbA1c at six months",
+        ),
+        hypothesis=(
+            "a prescription that arrives with food, not only advice, will be used and will improve "
+            "glycaemic control"
+        ),
+        design="single-arm feasibility pilot",
+        sample="40 patients",
+        outcome="voucher redemption and HbA1c at six months",
+        staff="food-bank navigator (partial support)",
+        irb="approved",
+        letter=True,
+    ),
+    "disability_screening": Topic(
+        title="Accessible cancer screening for adults with mobility disabilities",
+        populations=("disability", "low_ses"),
+        domains=("health_care_system", "physical_environment"),
+        community=(
+            "adults with mobility disabilities, including wheelchair users, enrolled in Medicaid"
+        ),
+        partner="Independent Living Center of the Valley",
+        contact=("Monica Reyes", "Advocacy director"),
+        problem=(
+            "Women who use wheelchairs are much less likely than other women to receive breast and "
+            "cervical cancer screening, and many clinics lack height-adjustable tables and "
+            "accessible mammography. How much clinic accessibility explains these gaps is unknown "
+            "in our state."
+        ),
+        objective=(
+            "link on-site accessibility audits of clinics and imaging sites with Medicaid claims"
+        ),
+        aims=(
+            (
+                "Audit the physical accessibility of 60 primary-care and imaging sites with "
+                "disability community auditors"
+            ),
+            ("Link audit results to Medicaid claims for adults with mobility disabilities"),
+            ("Estimate how site accessibility relates to guideline-concordant screening"),
+        ),
+        hypothesis=(
+            "inaccessible equipment, not patient preference, explains much of the screening gap"
+        ),
+        design="cross-sectional audit linked to a retrospective claims cohort",
+        sample="60 sites",
+        outcome="guideline-concordant breast, cervical and colorectal cancer screening",
+        staff="accessibility auditor (disability community member)",
+        irb="exempt",
+        letter=True,
+    ),
+    "hcv_navigation": Topic(
+        title=("Peer navigation for hepatitis C treatment among people experiencing homelessness"),
+        populations=("low_ses",),
+        domains=("health_care_system", "behavioral"),
+        community=(
+            "adults experiencing homelessness who test positive for hepatitis C at street-medicine "
+            "clinics"
+        ),
+        partner="Open Door Street Medicine",
+        contact=("Terrence Miles", "Peer navigator lead"),
+        problem=(
+            "Direct-acting antivirals cure hepatitis C in more than 95% of people who complete "
+            "treatment, yet fewer than one in five people experiencing homelessness who test "
+            "positive at our street-medicine sites start treatment."
+        ),
+        objective=(
+            "test whether peer navigators with lived experience of homelessness increase treatment "
+            "initiation and completion"
+        ),
+        aims=(
+            ("Train three peer navigators and define their role with the street-medicine team"),
+            (
+                "Enrol 40 people with active hepatitis C and measure treatment initiation within "
+                "60 days"
+            ),
+            ("Measure cure twelve weeks after treatment and the cost of navigation per cure"),
+        ),
+        hypothesis=(
+            "peers who have lived the same barriers can carry people through each step of care"
+        ),
+        design="single-arm pilot with a historical comparison",
+        sample="40 people",
+        outcome="treatment initiation within 60 days",
+        staff="peer navigator",
+        irb="not_yet_submitted",
+        letter=True,
+    ),
+    "farmworker_heat": Topic(
+        title="Heat exposure and emergency visits among agricultural workers",
+        populations=("hispanic", "rural", "low_ses"),
+        domains=("physical_environment", "health_care_system", "biological"),
+        community="agricultural workers, most of them Latino and many Indigenous Mexican",
+        partner="Campesinos Unidos Health Committee",
+        contact=("María Sánchez", "Committee coordinator"),
+        problem=(
+            "Agricultural workers die of heat-related illness at 35 times the rate of other "
+            "workers, and extreme-heat days in our county have doubled since 2000. Kidney injury, "
+            "falls and cardiac events on hot days are rarely coded as heat related."
+        ),
+        objective=(
+            "link hourly heat-index data to emergency encounters to estimate heat-associated "
+            "visits among agricultural workers"
+        ),
+        aims=(
+            ("Build a linked data set of hourly heat index and five years of emergency encounters"),
+            (
+                "Estimate heat-associated visits and acute kidney injury with a case-crossover "
+                "design"
+            ),
+            ("Share results with the health committee to plan workplace heat protections"),
+        ),
+        hypothesis=(
+            "heat-associated visits are substantially under-counted among agricultural workers"
+        ),
+        design="time-stratified case-crossover study",
+        sample="about 5,000 emergency encounters",
+        outcome="heat-associated emergency visits",
+        staff="data analyst",
+        irb="pending",
+    ),
+    "headstart_air": Topic(
+        title="Clean air in Head Start classrooms near freight corridors",
+        populations=("low_ses", "hispanic"),
+        domains=("physical_environment", "biological"),
+        community=("children aged 3 to 5 attending Head Start centres near freight corridors"),
+        partner="Port Communities Head Start",
+        contact=("Linda Cho", "Health services manager"),
+        problem=(
+            "Head Start centres in the port district sit within 500 metres of freight corridors "
+            "that carry 20,000 diesel trucks a day. Young children breathe more air per kilogram "
+            "than adults, and their classrooms have no filtration."
+        ),
+        objective="test portable HEPA air cleaners in Head Start classrooms",
+        aims=(
+            "Measure indoor fine particles in twelve classrooms for four weeks",
+            ("Install HEPA air cleaners in half the classrooms in a crossover design"),
+            "Compare respiratory symptoms and absences between periods",
+        ),
+        hypothesis=("classroom filtration will lower children's exposure and respiratory symptoms"),
+        design="randomised crossover pilot",
+        sample="12 classrooms (about 200 children)",
+        outcome="indoor fine-particle concentration",
+        staff="environmental technician",
+        irb="not_yet_submitted",
+    ),
+    "storytelling_crc": Topic(
+        title=(
+            "Elder-led storytelling to promote colorectal cancer screening in tribal communities"
+        ),
+        populations=("aian", "rural"),
+        domains=("sociocultural", "behavioral", "health_care_system"),
+        community=(
+            "tribal members aged 45 to 75 who are not up to date with colorectal cancer screening"
+        ),
+        partner="Tribal Elders Health Council",
+        contact=("Vernon Lee", "Council chair"),
+        problem=(
+            "Colorectal cancer is a leading cause of cancer death among American Indian adults in "
+            "our region, and only 41% of eligible tribal clinic patients are up to date with "
+            "screening. Elders have asked for approaches rooted in storytelling rather than "
+            "pamphlets."
+        ),
+        objective="pilot elder-led digital stories paired with mailed stool-test kits",
+        aims=(
+            ("Produce six digital stories with elders who have been screened or treated"),
+            "Mail stool-test kits with a story to 150 tribal clinic patients",
+            ("Compare kit return with patients who receive a kit and a standard letter"),
+        ),
+        hypothesis=("stories told by elders will make screening feel familiar and protective"),
+        design="randomised pilot",
+        sample="300 tribal clinic patients",
+        outcome="stool-test kit return within 90 days",
+        staff="tribal community research associate",
+        irb="pending",
+        letter=True,
+    ),
+    "ckd_chw": Topic(
+        title=("Pacific Islander community health workers for gout and early kidney disease"),
+        populations=("nhpi", "low_ses"),
+        domains=("health_care_system", "biological", "sociocultural"),
+        community="Pacific Islander adults with gout and early chronic kidney disease",
+        partner="Pacific Islander Faith and Health Coalition",
+        contact=("Mele Fifita", "Health ministry lead"),
+        problem=(
+            "Gout affects Pacific Islander men at twice the rate of other groups, and untreated "
+            "gout and its common treatments accelerate kidney disease. Few patients reach their "
+            "uric-acid target."
+        ),
+        objective="test community health worker support for treat-to-target gout care",
+        aims=(
+            ("Train two community health workers in gout and kidney-protective care"),
+            (
+                "Enrol 50 patients and support monthly uric-acid monitoring and medication "
+                "adjustment"
+            ),
+            ("Measure the share reaching a uric-acid target and kidney-function change"),
+        ),
+        hypothesis=(
+            "culturally concordant support will help patients stay on treat-to-target therapy"
+        ),
+        design="single-arm pilot",
+        sample="50 adults",
+        outcome="serum uric acid below 6 mg/dL at six months",
+        staff="Pacific Islander community health worker",
+        irb="pending",
+        letter=True,
+    ),
+    "clergy_suicide": Topic(
+        title="Gatekeeper training for rural clergy to prevent suicide",
+        populations=("rural",),
+        domains=("sociocultural", "behavioral"),
+        community="residents of rural farming counties served by small congregations",
+        partner="High Desert Rural Health Cooperative",
+        contact=("Karen Holt", "Clinical operations director"),
+        problem=(
+            "Rural residents are more likely to speak with clergy than with a mental health "
+            "professional when in crisis, yet few rural clergy have suicide-prevention training."
+        ),
+        objective="adapt and evaluate a gatekeeper training for rural clergy",
+        aims=(
+            "Adapt a gatekeeper curriculum with clergy from six denominations",
+            "Train 40 clergy and measure knowledge, self-efficacy and referrals",
+            "Follow referrals to care at three and six months",
+        ),
+        hypothesis=("trained clergy will recognise risk earlier and refer more people to care"),
+        design="pre-post pilot",
+        sample="40 clergy",
+        outcome="referrals to mental health care",
+        staff="project coordinator",
+        irb="not_yet_submitted",
+    ),
+    "paramedicine_bp": Topic(
+        title=(
+            "Community paramedicine follow-up after emergency visits for severely elevated blood "
+            "pressure"
+        ),
+        populations=("black", "hispanic", "low_ses"),
+        domains=("health_care_system",),
+        community=(
+            "adults discharged from the emergency department with severely elevated blood pressure "
+            "and no primary care clinician"
+        ),
+        partner="County Fire and EMS Community Paramedicine Program",
+        contact=("Lt. Rachel Ortiz", "Program lead"),
+        problem=(
+            "One in four adults discharged from our emergency department with severely elevated "
+            "blood pressure has no primary care clinician, and fewer than a third are seen in "
+            "follow-up within a month."
+        ),
+        objective="test home visits by community paramedics within 72 hours of discharge",
+        aims=(
+            ("Define a home-visit protocol with paramedics, emergency physicians and patients"),
+            ("Enrol 60 patients and deliver two paramedic home visits with medication review"),
+            ("Compare primary-care linkage at 30 days with a matched historical cohort"),
+        ),
+        hypothesis=("a home visit soon after discharge will connect patients to lasting care"),
+        design="single-arm pilot with a historical comparison",
+        sample="60 adults",
+        outcome="a primary-care visit within 30 days",
+        staff="community paramedic (overtime)",
+        irb="pending",
+        letter=True,
+    ),
+    "preterm_deprivation": Topic(
+        title="Neighborhood deprivation, everyday discrimination and preterm birth",
+        populations=("black", "low_ses"),
+        domains=("sociocultural", "physical_environment", "biological"),
+        community="Black and Latina birthing people in the county's birth-records cohort",
+        partner="Sister Circle Birth Collective",
+        contact=("Imani Brooks", "Executive director"),
+        problem=(
+            "Black infants in our county are born preterm 1.6 times as often as white infants. "
+            "Neighborhood deprivation and experiences of discrimination are both linked to preterm "
+            "birth, but their joint effect has not been examined with local data."
+        ),
+        objective=(
+            "link birth records to neighborhood deprivation indices and a postpartum survey of "
+            "discrimination"
+        ),
+        aims=(
+            ("Link five years of birth records to census-tract deprivation indices"),
+            ("Survey 400 postpartum people about everyday and institutional discrimination"),
+            ("Estimate the joint association of deprivation and discrimination with preterm birth"),
+        ),
+        hypothesis=(
+            "deprivation and discrimination together explain more of the gap than either alone"
+        ),
+        design="linked records study with a nested survey",
+        sample="about 40,000 births and 400 survey respondents",
+        outcome="preterm birth (before 37 weeks)",
+        staff="survey interviewer (hourly)",
+        irb="exempt",
+        letter=True,
+    ),
+    "wheelchair_transport": Topic(
+        title=("Wheelchair-accessible transportation and missed primary-care appointments"),
+        populations=("disability", "low_ses", "rural"),
+        domains=("physical_environment", "health_care_system"),
+        community=("adults who use wheelchairs and rely on paratransit or Medicaid transportation"),
+        partner="Independent Living Center of the Valley",
+        contact=("Monica Reyes", "Advocacy director"),
+        problem=(
+            "Adults who use wheelchairs miss primary-care appointments twice as often as other "
+            "adults, and most name transportation as the reason. Paratransit trips must be booked "
+            "days ahead and often arrive late."
+        ),
+        objective=(
+            "measure how transportation failures lead to missed care and test a clinic-based ride "
+            "coordinator"
+        ),
+        aims=(
+            ("Describe the transportation journeys of 50 wheelchair users with trip diaries"),
+            "Link trip failures to missed appointments in clinic records",
+            "Pilot a clinic ride coordinator for 25 patients",
+        ),
+        hypothesis=(
+            "unreliable accessible transport is the main cause of missed visits and can be fixed "
+            "at the clinic"
+        ),
+        design="mixed-methods study with a nested pilot",
+        sample="50 adults",
+        outcome="missed primary-care appointments",
+        staff="ride coordinator",
+        irb="approved",
+        letter=True,
+    ),
+}
+
+
+@dataclass(frozen=True)
+class Plan:
+    """One proposal of the demo: who leads it, what it is about and the state it ends in."""
+
+    pi: str
+    topic: str
+    state: str  # draft_partial | draft_no_biosketch | draft_mentor_added |
+    #              draft_endorsement_requested | submitted | returned | withdrawn | in_review
+    mentor: str = ""
+    co_investigators: tuple = ()
+    reason: str = ""
+
+
+# faculty1 has nothing in the open call: the demo journey is faculty1 answering it.
+OPEN_PLANS = [
+    Plan("student1", "hcv_navigation", "draft_mentor_added", mentor="mentor1"),
+    Plan("resident1", "farmworker_heat", "draft_endorsement_requested", mentor="mentor1"),
+    Plan("faculty3", "headstart_air", "draft_partial"),
+    Plan("faculty7", "storytelling_crc", "draft_no_biosketch"),
+    Plan(
+        "faculty4",
+        "ckd_chw",
+        "returned",
+        reason=(
+            "Thank you for your proposal. Before it goes to review, please upload a signed copy "
+            "of the coalition's letter of support (the one attached is unsigned) and explain in "
+            "the budget justification how the community health worker's effort is split between "
+            "this project and your existing clinic grant. You can resubmit any time before the "
+            "deadline."
+        ),
+    ),
+    Plan(
+        "faculty5",
+        "clergy_suicide",
+        "withdrawn",
+        reason=(
+            "Our partner congregations asked us to wait until after harvest season; we will "
+            "apply in the next cycle."
+        ),
+    ),
+    Plan("faculty6", "paramedicine_bp", "submitted", co_investigators=("mentor1",)),
+    Plan("student2", "preterm_deprivation", "submitted", mentor="faculty2"),
+    Plan("postdoc1", "wheelchair_transport", "submitted", mentor="faculty3"),
+]
+REVIEW_PLANS = [
+    Plan("faculty1", "promotora_diabetes", "in_review", co_investigators=("faculty6",)),
+    Plan("faculty2", "doula_postpartum", "in_review"),
+    Plan("faculty3", "asthma_housing", "in_review"),
+    Plan("faculty4", "kidney_nhpi", "in_review", co_investigators=("mentor1",)),
+    # reviewer2 on the team: an automatic conflict of interest for the review workflow.
+    Plan("faculty5", "rural_telepsych", "in_review", co_investigators=("reviewer2",)),
+    Plan("faculty6", "language_ed", "in_review"),
+    Plan("faculty7", "food_sovereignty", "in_review"),
+    Plan("mentor1", "barbershop_bp", "in_review", co_investigators=("faculty2",)),
+    Plan("student1", "sgm_rural_youth", "in_review", mentor="faculty5"),
+    Plan("student2", "hpv_vietnamese", "in_review", mentor="faculty2"),
+    Plan("resident1", "food_rx", "in_review", mentor="mentor1"),
+    Plan("postdoc1", "disability_screening", "in_review", mentor="faculty3"),
+]
+
+
+# ---- Text ------------------------------------------------------------------------------------
+
+GAPS = [
+    "Few programs have been designed with, rather than for, {community}, and none has been "
+    "tested where they live and receive care.",
+    "Approaches shown to work elsewhere were developed in better-resourced settings and have not "
+    "been adapted for {community}.",
+    "The local data needed to act on this gap do not yet exist for {community}.",
+]
+GOALS = [
+    "community-owned programs that close this gap and outlast the grant",
+    "to eliminate this disparity through partnerships that the community leads",
+    "evidence that health systems and communities can act on together",
+]
+AIM_DETAILS = [
+    [
+        "Community advisory board members will review every protocol and instrument first.",
+        "We will document each decision and its rationale so the work can be replicated.",
+        "This aim builds on the partner's existing relationships and starts in month 1.",
+    ],
+    [
+        "Feasibility benchmarks are set in advance: at least 80% of the recruitment target, "
+        "80% retention and 85% fidelity.",
+        "Data will be collected by trained staff in each participant's preferred language.",
+        "We will report results by sex and, where numbers allow, by age group.",
+    ],
+    [
+        "Results will be returned to participants and partners before publication.",
+        "These estimates will size a fully powered study.",
+        "Findings will be interpreted jointly with the community advisory board.",
+    ],
+]
+INNOVATIONS = [
+    "The program is co-owned by a community organisation from its first design meeting.",
+    "It moves the intervention out of the clinic and into a setting the community trusts.",
+    "It measures structural drivers of the disparity, not only individual behaviour.",
+    "It builds a reusable data and referral infrastructure the partner keeps after the award.",
+]
+PROBLEMS = [
+    "If recruitment is slower than planned, the partner will add community events and we will "
+    "extend enrolment by two months.",
+    "If retention falls below 80%, we will add text reminders and flexible, evening data "
+    "collection.",
+    "If the primary outcome cannot be measured for some participants, we will report it for the "
+    "rest and examine missingness by subgroup.",
+]
+
+
+def _lcfirst(text: str) -> str:
+    return text[:1].lower() + text[1:]
+
+
+def next_award(applicant_type: str) -> str:
+    return {
+        T.MEDICAL_STUDENT: "a national medical-student research fellowship",
+        T.PHD_STUDENT: "an NIH F31 predoctoral fellowship",
+        T.POSTDOC: "an NIH K99/R00 or K01 award",
+        T.RESIDENT: "a mentored career development award (K23)",
+        T.FELLOW: "a mentored career development award (K23)",
+        T.INSTRUCTOR: "an NIH K-award or R21",
+        T.ASSISTANT_PROFESSOR: "an NIH R21 or K-award",
+    }.get(applicant_type, "an NIMHD R01")
+
+
+# ---- The seeder ------------------------------------------------------------------------------
+
+
+class DemoSeeder:
+    def __init__(self, *, now: datetime, rng: random.Random):
+        self.now = now
+        self.rng = rng
+        self.zone = ZoneInfo(settings.TIME_ZONE)
+        self.created: Counter = Counter()
+        self.notes: list[str] = []
+        self.existing: list[str] = []
+        self.users: dict[str, User] = {}
+        self._pdfs: dict[str, bytes] | None = None
+        self._password_hash: str | None = None
+        self._proposal_ct = ContentType.objects.get_for_model(Proposal)
+
+    # -- time helpers --
+
+    def local(self, days: int, hour: int, minute: int = 0) -> datetime:
+        """Today in the program's zone, moved ``days`` ahead, at the given wall-clock time."""
+        day = timezone.localtime(self.now, self.zone).date() + timedelta(days=days)
+        return datetime(day.year, day.month, day.day, hour, minute, tzinfo=self.zone)
+
+    def between(self, start: datetime, end: datetime) -> datetime:
+        """A moment in [start, end), in waking hours in the program's zone when possible."""
+        moment = start + (end - start) * self.rng.random()
+        local = timezone.localtime(moment, self.zone)
+        awake = local.replace(hour=self.rng.randint(8, 21), minute=self.rng.randint(0, 59))
+        return awake if start <= awake < end else moment
+
+    # -- entry point --
+
+    def run(self) -> None:
+        ensure_role_groups()
+        self.users = {spec.username: self.person(spec) for spec in PEOPLE}
+        self.admin = self.users["admin"]
+        program, made = Program.objects.get_or_create(
+            name=PROGRAM_NAME,
+            defaults={"short_name": PROGRAM_SHORT_NAME, "institution": INSTITUTION},
+        )
+        self.created["programs"] += made
+        self.review_call(program)
+        self.open_call(program)
+
+    # -- people --
+
+    def person(self, spec: Person) -> User:
+        existing = User.objects.filter(username=spec.username).first()
+        if existing is not None:
+            # Never touch an account that is already there (it may be someone's real login).
+            self.existing.append(spec.username)
+            return existing
+        if self._password_hash is None:
+            # One hash for every demo account: PBKDF2 is deliberately slow, the password public.
+            self._password_hash = make_password(PASSWORD)
+        user = user_create(
+            username=spec.username,
+            email=f"{spec.username}@example.edu",
+            first_name=spec.first_name,
+            last_name=spec.last_name,
+            applicant_type=spec.applicant_type,
+            department=spec.department,
+            roles=spec.roles,
+        )
+        user.password = self._password_hash
+        user.is_staff = user.is_superuser = Role.ADMINISTRATOR in spec.roles
+        user.save(update_fields=["password", "is_staff", "is_superuser"])
+        profile = profile_for(user)
+        profile.orcid = spec.orcid
+        profile.era_commons_id = spec.era_commons_id
+        profile.expertise_keywords = spec.keywords
+        profile.full_clean()
+        profile.save()
+        if spec.demographics:
+            demographics = demographics_for(user)
+            for name, value in spec.demographics.items():
+                setattr(demographics, name, value)
+            demographics.full_clean()
+            demographics.save()
+        self.created["users"] += 1
+        return user
+
+    # -- calls --
+
+    def new_call(self, program: Program, **fields) -> FundingCall:
+        call = FundingCall.objects.create(
+            program=program,
+            eligible_applicant_types=ELIGIBLE,
+            one_per_applicant=True,
+            **fields,
+        )
+        services.call_transition(call=call, to=CallStatus.OPEN, actor=self.admin)
+        self.created["calls"] += 1
+        return call
+
+    def open_call(self, program: Program) -> None:
+        call = FundingCall.objects.filter(program=program, title=OPEN_CALL_TITLE).first()
+        if call is not None:
+            self.keep_open(call)
+            return
+        opens_at = self.local(-7, 9)
+        call = self.new_call(
+            program,
+            title=OPEN_CALL_TITLE,
+            description=(
+                "One-year pilot awards of up to $25,000 for research that reduces health "
+                "disparities in the communities our school serves. Priority goes to projects "
+                "built with a community partner and likely to lead to extramural funding. "
+                "Faculty at every rank and trainees (students, residents, fellows and "
+                "postdoctoral fellows) may apply; trainees need a faculty mentor's endorsement."
+            ),
+            eligibility_notes=(
+                "One proposal per applicant. Trainees name a faculty mentor on the team, who "
+                "endorses the proposal before it can be submitted."
+            ),
+            opens_at=opens_at,
+            closes_at=self.local(21, 17),
+            total_budget=Decimal("150000.00"),
+            max_award=Decimal("25000.00"),
+            duration_months=12,
+        )
+        self.retime_call(call, [opens_at])
+        for plan in OPEN_PLANS:
+            self.proposal(call, plan, window=(opens_at + timedelta(hours=2), self.now))
+
+    def keep_open(self, call: FundingCall) -> None:
+        """A demo run weeks later still finds the open call open: push a passed deadline on."""
+        if call.status == CallStatus.OPEN and call.closes_at <= self.now + timedelta(days=2):
+            closes_at = self.local(21, 17)
+            FundingCall.objects.filter(pk=call.pk).update(closes_at=closes_at)
+            self.notes.append(
+                "The open call's deadline had passed or was two days away; it now closes "
+                f"{timezone.localtime(closes_at, self.zone):%B %-d, %Y at %-I:%M %p %Z}."
+            )
+
+    def review_call(self, program: Program) -> None:
+        if FundingCall.objects.filter(program=program, title=REVIEW_CALL_TITLE).exists():
+            return
+        opens_at, closes_at = self.local(-60, 9), self.local(-14, 17)
+        review_at = self.local(-12, 10)
+        # Proposals are written and submitted while the call is open, as in life; then the
+        # deadline moves to where it really was and the call goes to review.
+        call = self.new_call(
+            program,
+            title=REVIEW_CALL_TITLE,
+            description=(
+                "Eighteen-month awards of up to $40,000 for community-engaged research on health "
+                "disparities, co-led with a community organisation. Open to faculty and trainees."
+            ),
+            eligibility_notes="One proposal per applicant; trainees need a mentor's endorsement.",
+            opens_at=opens_at,
+            closes_at=self.now + timedelta(days=1),
+            total_budget=Decimal("200000.00"),
+            max_award=Decimal("40000.00"),
+            duration_months=18,
+        )
+        proposals = [
+            self.proposal(call, plan, window=(opens_at + timedelta(days=2), closes_at))
+            for plan in REVIEW_PLANS
+        ]
+        FundingCall.objects.filter(pk=call.pk).update(closes_at=closes_at)
+        call.refresh_from_db()
+        services.call_transition(call=call, to=CallStatus.CLOSED, actor=self.admin)
+        services.call_transition(call=call, to=CallStatus.IN_REVIEW, actor=self.admin)
+        self.retime_call(call, [opens_at, closes_at, review_at])
+        for proposal in proposals:
+            services.proposal_transition(
+                proposal=proposal, to=ProposalStatus.IN_REVIEW, actor=self.admin
+            )
+            self.retime(proposal, tail=review_at + timedelta(minutes=self.rng.randint(1, 40)))
+
+    # -- proposals --
+
+    def proposal(self, call: FundingCall, plan: Plan, *, window) -> Proposal:
+        topic = TOPICS[plan.topic]
+        pi = self.users[plan.pi]
+        proposal = services.proposal_create(call=call, actor=pi, title=topic.title)
+        self.created["proposals"] += 1
+        if plan.state == "draft_partial":
+            services.proposal_update(
+                proposal=proposal,
+                actor=pi,
+                data={
+                    "abstract": self.abstract(topic, pi, call),
+                    "disparity_populations": list(topic.populations),
+                },
+            )
+            self.retime(proposal, window=window)
+            return proposal
+
+        services.proposal_update(proposal=proposal, actor=pi, data=self.sections(topic, pi, call))
+        lines = self.budget(topic, call)
+        for category, description, amount in lines:
+            services.budget_line_save(
+                proposal=proposal,
+                actor=pi,
+                category=category,
+                description=description,
+                amount=amount,
+            )
+        services.proposal_update(
+            proposal=proposal,
+            actor=pi,
+            data={
+                "requested_amount": sum((amount for _, _, amount in lines), Decimal("0")),
+                "budget_justification": self.justification(lines, topic),
+            },
+        )
+        self.team(proposal, plan, topic)
+        if plan.state != "draft_no_biosketch":
+            self.attach(
+                proposal,
+                pi,
+                AttachmentKind.BIOSKETCH,
+                f"bio:{plan.pi}",
+                f"Biosketch - {pi.last_name}.pdf",
+            )
+        if topic.letter and plan.state != "draft_no_biosketch":
+            self.attach(
+                proposal,
+                pi,
+                AttachmentKind.LETTER_OF_SUPPORT,
+                f"letter:{plan.topic}",
+                f"Letter of support - {topic.partner}.pdf",
+            )
+        if plan.mentor and plan.state != "draft_mentor_added":
+            endorsement = services.endorsement_request(proposal=proposal, actor=pi)
+            if plan.state == "draft_endorsement_requested":
+                Endorsement.objects.filter(pk=endorsement.pk).update(
+                    requested_at=self.now - timedelta(hours=self.rng.randint(3, 40))
+                )
+            else:
+                services.endorsement_respond(
+                    endorsement=endorsement,
+                    actor=self.users[plan.mentor],
+                    endorse=True,
+                    statement=self.endorsement_statement(pi, topic),
+                )
+        if plan.state in {"submitted", "returned", "withdrawn", "in_review"}:
+            proposal = services.proposal_submit(proposal=proposal, actor=pi)
+        if plan.state == "returned":
+            proposal = services.proposal_return(
+                proposal=proposal, actor=self.admin, reason=plan.reason
+            )
+        elif plan.state == "withdrawn":
+            proposal = services.proposal_withdraw(proposal=proposal, actor=pi, reason=plan.reason)
+        # Proposals going to review get their last entry's time in review_call.
+        self.retime(proposal, window=window)
+        return proposal
+
+    def team(self, proposal: Proposal, plan: Plan, topic: Topic) -> None:
+        pi = self.users[plan.pi]
+        if plan.mentor:
+            services.team_member_add(
+                proposal=proposal, actor=pi, role=TeamRole.MENTOR, user=self.users[plan.mentor]
+            )
+        for username in plan.co_investigators:
+            services.team_member_add(
+                proposal=proposal,
+                actor=pi,
+                role=TeamRole.CO_INVESTIGATOR,
+                user=self.users[username],
+            )
+        name, _title = topic.contact
+        services.team_member_add(
+            proposal=proposal,
+            actor=pi,
+            role=TeamRole.COMMUNITY_PARTNER,
+            full_name=name,
+            organisation=topic.partner,
+        )
+
+    def attach(self, proposal: Proposal, pi: User, kind: str, key: str, name: str) -> None:
+        upload = SimpleUploadedFile(name, self.pdf(key), content_type="application/pdf")
+        services.attachment_add(proposal=proposal, actor=pi, kind=kind, uploaded_file=upload)
+
+    # -- history timestamps --
+
+    def retime_call(self, call: FundingCall, times: list[datetime]) -> None:
+        rows = StateChange.objects.filter(
+            content_type=ContentType.objects.get_for_model(FundingCall), object_id=call.pk
+        ).order_by("pk")
+        for row, at in zip(rows, times, strict=False):
+            StateChange.objects.filter(pk=row.pk).update(at=at)
+
+    def retime(self, proposal: Proposal, *, window=None, tail=None) -> None:
+        """Spread a proposal's history over ``window`` (in order), or stamp its newest entry
+        with ``tail``; keep created/submitted/updated and the endorsement in step with it."""
+        rows = list(
+            StateChange.objects.filter(content_type=self._proposal_ct, object_id=proposal.pk)
+            .order_by("pk")
+            .values_list("pk", "from_state", "to_state", "at")
+        )
+        if tail is not None:
+            times = [at for *_, at in rows[:-1]] + [tail]
+        else:
+            start, end = window
+            times = sorted(self.between(start, end) for _ in rows)
+        for (pk, *_), at in zip(rows, times, strict=True):
+            StateChange.objects.filter(pk=pk).update(at=at)
+        submitted = [at for (_, _, to, _), at in zip(rows, times, strict=True) if to == "submitted"]
+        Proposal.objects.filter(pk=proposal.pk).update(
+            created_at=times[0],
+            updated_at=times[-1],
+            submitted_at=submitted[-1] if submitted else None,
+        )
+        endorsed = [at for (_, frm, to, _), at in zip(rows, times, strict=True) if frm == to]
+        if endorsed:
+            Endorsement.objects.filter(proposal=proposal).update(
+                responded_at=endorsed[-1],
+                requested_at=max(times[0], endorsed[-1] - timedelta(hours=self.rng.randint(5, 60))),
+            )
+
+    # -- content --
+
+    def sections(self, topic: Topic, pi: User, call: FundingCall) -> dict:
+        return {
+            "title": topic.title,
+            "abstract": self.abstract(topic, pi, call),
+            "specific_aims": self.specific_aims(topic, pi, call),
+            "research_strategy": self.strategy(topic, call),
+            "disparity_populations": list(topic.populations),
+            "nimhd_domains": list(topic.domains),
+            "community_engagement_plan": self.engagement(topic),
+            "timeline": self.timeline(call, pi),
+            "irb_status": topic.irb,
+        }
+
+    def abstract(self, topic: Topic, pi: User, call: FundingCall) -> str:
+        gap = self.rng.choice(GAPS).format(community=topic.community)
+        aims = " ".join(
+            f"In Aim {i} we will {_lcfirst(aim)}." for i, aim in enumerate(topic.aims, 1)
+        )
+        return (
+            f"{topic.problem} {gap} Working with {topic.partner}, this {topic.design} will "
+            f"{topic.objective}. {aims} The primary outcome is {topic.outcome}. The results will "
+            f"support {next_award(pi.profile.applicant_type)} application and give our partner "
+            "evidence it can use to sustain the work."
+        )
+
+    def specific_aims(self, topic: Topic, pi: User, call: FundingCall) -> str:
+        gap = self.rng.choice(GAPS).format(community=topic.community)
+        paragraphs = [
+            f"{topic.problem} {gap}",
+            f"Our long-term goal is {self.rng.choice(GOALS)}. The objective of this "
+            f"{call.duration_months}-month pilot is to {topic.objective}, in partnership with "
+            f"{topic.partner}. Our central hypothesis is that {topic.hypothesis}.",
+        ]
+        for i, aim in enumerate(topic.aims, 1):
+            paragraphs.append(f"Aim {i}. {aim}. {self.rng.choice(AIM_DETAILS[i - 1])}")
+        paragraphs.append(
+            f"Expected outcomes. At the end of the award we will know whether this approach is "
+            f"feasible and acceptable for {topic.community}, have estimates of its effect on "
+            f"{topic.outcome}, and have a partnership ready to compete for "
+            f"{next_award(pi.profile.applicant_type)}."
+        )
+        return "\n\n".join(paragraphs)
+
+    def strategy(self, topic: Topic, call: FundingCall) -> str:
+        domains = ", ".join(NimhdDomain(d).label.lower() for d in topic.domains)
+        innovations = " ".join(self.rng.sample(INNOVATIONS, 2))
+        return "\n\n".join(
+            [
+                f"Significance. {topic.problem} The project addresses the {domains} domains of "
+                "the NIMHD Research Framework, at the individual, interpersonal and community "
+                "levels. Its findings apply directly to the clinics and community organisations "
+                "that serve this population in our region.",
+                f"Innovation. {innovations}",
+                f"Approach. Design and setting: a {topic.design}, conducted with {topic.partner}. "
+                f"Participants: {topic.sample}, drawn from {topic.community}. Recruitment is led "
+                "by the community partner with clinic support; everyone gives informed consent "
+                "in their preferred language. The primary outcome is "
+                f"{topic.outcome}; secondary outcomes are acceptability, fidelity and "
+                "participants' own account of what helped and what did not.",
+                "Analysis. Feasibility is summarised against benchmarks set in advance. "
+                "Outcomes are analysed with mixed-effects models that account for clustering and "
+                "repeated measures, reporting estimates with 95% confidence intervals rather than "
+                "p-values alone. Qualitative data are coded by two analysts, one of them from "
+                "the partner organisation, using a framework approach.",
+                "Rigor and reproducibility. Instruments are validated in the languages used; the "
+                "protocol and analysis plan are registered before enrolment; sex as a biological "
+                "variable is considered in every analysis.",
+                f"Potential problems and alternatives. {self.rng.choice(PROBLEMS)}",
+                "Dissemination. Results are returned first to participants and the community, "
+                "then presented at a national meeting and submitted to a peer-reviewed journal.",
+            ]
+        )
+
+    def engagement(self, topic: Topic) -> str:
+        name, title = topic.contact
+        members = self.rng.choice([6, 8, 10])
+        rate = self.rng.choice([25, 30, 40])
+        return (
+            f"{topic.partner} has shaped this project from the first idea: {name} ({title}) "
+            f"co-wrote the aims and co-leads recruitment. A community advisory board of {members} "
+            "members - people with lived experience, partner staff and a local clinician - meets "
+            "monthly to review materials, troubleshoot recruitment and interpret findings. Board "
+            f"members are paid ${rate} an hour for their time. Results will be shared with "
+            "participants and the community in plain language, and in their languages, before "
+            "they are published."
+        )
+
+    def timeline(self, call: FundingCall, pi: User) -> str:
+        m = call.duration_months
+        q = m // 6
+        return "\n".join(
+            [
+                f"Months 1-{q}: IRB approval, hiring and training; advisory board launched.",
+                f"Months {q + 1}-{2 * q}: materials and protocols finalised and pilot-tested "
+                "(Aim 1).",
+                f"Months {2 * q + 1}-{5 * q}: enrolment, delivery and follow-up (Aim 2).",
+                f"Months {5 * q + 1}-{m}: analysis, return of results to the community, and "
+                f"preparation of {next_award(pi.profile.applicant_type)} (Aim 3).",
+            ]
+        )
+
+    def budget(self, topic: Topic, call: FundingCall) -> list[tuple[str, str, Decimal]]:
+        """Itemised lines that fit under the call's maximum award, in whole dollars."""
+        rng = self.rng
+        count = rng.choice([40, 50, 60, 80])
+        each = rng.choice([25, 40, 50])
+        lines = [
+            (
+                BudgetCategory.PARTICIPANT,
+                f"Participant incentives, {count} x ${each} gift cards",
+                Decimal(count * each),
+            ),
+            (
+                BudgetCategory.COMMUNITY,
+                f"Partner support for {topic.partner}",
+                Decimal(rng.choice([2500, 3000, 4000, 5000])),
+            ),
+            (
+                BudgetCategory.SUPPLIES,
+                "Study supplies, printing and translation",
+                Decimal(rng.choice([600, 850, 1200, 1500])),
+            ),
+        ]
+        if rng.random() < 0.6:
+            lines.append(
+                (
+                    BudgetCategory.TRAVEL,
+                    "Presentation at a national meeting",
+                    Decimal(rng.choice([1200, 1500, 1800])),
+                )
+            )
+        others = sum((amount for *_, amount in lines), Decimal("0"))
+        target = (call.max_award * Decimal(str(rng.uniform(0.7, 0.97)))).quantize(Decimal("1"))
+        personnel = ((target - others) / Decimal("1.31") / 100).quantize(Decimal("1")) * 100
+        fringe = (personnel * Decimal("0.31")).quantize(Decimal("1"))
+        salary = Decimal(62000)
+        effort = int(personnel * 100 / salary * 12 / call.duration_months)
+        return [
+            (
+                BudgetCategory.PERSONNEL,
+                f"{topic.staff.capitalize()}, about {effort}% effort",
+                personnel,
+            ),
+            (BudgetCategory.FRINGE, "Fringe benefits at the university's 31% rate", fringe),
+            *lines,
+        ]
+
+    def justification(self, lines, topic: Topic) -> str:
+        parts = []
+        for category, description, amount in lines:
+            parts.append(f"{BudgetCategory(category).label}: ${amount:,.0f}. {description}.")
+        parts.append(
+            f"Partner support compensates {topic.partner} for staff time, space and advisory "
+            "board stipends. No equipment or indirect costs are requested."
+        )
+        return "\n".join(parts)
+
+    def endorsement_statement(self, pi: User, topic: Topic) -> str:
+        return self.rng.choice(
+            [
+                f"I have worked closely with {pi.first_name} on this proposal and endorse it "
+                "without reservation. The aims are feasible within the award period, and we will "
+                "meet every two weeks throughout the project.",
+                f"{pi.first_name} developed this question from their own work with "
+                f"{topic.partner}. I have reviewed the design and budget, and I will supervise "
+                "the analyses and the IRB submission.",
+                f"This is {pi.first_name}'s own project and a strong one. I commit protected "
+                "time to mentoring it and access to my lab's data infrastructure.",
+            ]
+        )
+
+    # -- PDFs --
+
+    def pdf(self, key: str) -> bytes:
+        if self._pdfs is None:
+            self._pdfs = render_pdfs(self.pdf_sources())
+        return self._pdfs[key]
+
+    def pdf_sources(self) -> dict[str, tuple[str, str]]:
+        """Every document the plans may attach: key -> (PDF title, HTML body)."""
+        # Letters predate both calls' proposals (the review call opened 60 days ago).
+        dated = timezone.localtime(self.now - timedelta(days=64), self.zone)
+        plans = OPEN_PLANS + REVIEW_PLANS
+        sources = {}
+        for username in dict.fromkeys(plan.pi for plan in plans):
+            spec = PEOPLE_BY_USERNAME[username]
+            sources[f"bio:{username}"] = (
+                f"Biosketch - {spec.first_name} {spec.last_name}",
+                biosketch_html(spec),
+            )
+        for key in dict.fromkeys(plan.topic for plan in plans):
+            topic = TOPICS[key]
+            if topic.letter:
+                sources[f"letter:{key}"] = (
+                    f"Letter of support - {topic.partner}",
+                    letter_html(topic, dated),
+                )
+        return sources
+
+
+def biosketch_html(spec: Person) -> str:
+    name = f"{spec.first_name} {spec.last_name}"
+    position = ApplicantType(spec.applicant_type).label.split("— ")[-1]
+    keywords = [k.strip() for k in spec.keywords.split(",") if k.strip()]
+    focus = ", ".join(keywords[:-1]) + (f" and {keywords[-1]}" if len(keywords) > 1 else "")
+    return f"""
+      <h1>Biographical sketch</h1>
+      <p class="small">Format follows the NIH biographical sketch. Demo document.</p>
+      <table>
+        <tr><th>Name</th><td>{escape(name)}, {escape(spec.degrees)}</td></tr>
+        <tr><th>eRA Commons user name</th><td>{escape(spec.era_commons_id or "-")}</td></tr>
+        <tr><th>Position title</th><td>{escape(position.capitalize())},
+          {escape(spec.department)}, {INSTITUTION}</td></tr>
+        <tr><th>ORCID iD</th><td>{escape(spec.orcid or "-")}</td></tr>
+      </table>
+      <h2>A. Personal statement</h2>
+      <p>My work focuses on {escape(focus)}, always in partnership with the communities most
+      affected. I bring training in community-engaged methods and a record of completing
+      projects on time with community partners as co-investigators.</p>
+      <h2>B. Positions, scientific appointments and honors</h2>
+      <p>{escape(position.capitalize())}, {escape(spec.department)}, {INSTITUTION}.
+      Member, {PROGRAM_NAME}.</p>
+      <h2>C. Contributions to science</h2>
+      <ol><li>Community-partnered studies of {escape(keywords[0] if keywords else "health")}
+      in underserved populations.</li>
+      <li>Methods for engaging community members as research partners.</li></ol>
+      <h2>D. Research support</h2>
+      <p>Internal and foundation support for pilot studies in health equity.</p>
+    """
+
+
+def letter_html(topic: Topic, dated: datetime) -> str:
+    name, title = topic.contact
+    return f"""
+      <p class="letterhead">{escape(topic.partner)}</p>
+      <p>{dated:%B %-d, %Y}</p>
+      <p>To the review committee, {PROGRAM_NAME}:</p>
+      <p>On behalf of {escape(topic.partner)}, I write in strong support of the proposal
+      "{escape(topic.title)}." Our organisation helped shape its aims, and we commit staff time,
+      space for study activities and help with recruitment among
+      {escape(topic.community)}.</p>
+      <p>We look forward to continuing this partnership.</p>
+      <p>Sincerely,<br>{escape(name)}<br>{escape(title)}, {escape(topic.partner)}</p>
+    """
+
+
+PDF_CSS = """
+  @page { size: letter; margin: 0.8in; }
+  body { font-family: sans-serif; font-size: 10.5pt; line-height: 1.35; }
+  section { break-before: page; }
+  h1 { font-size: 15pt; } h2 { font-size: 11.5pt; margin-top: 1.2em; }
+  th { text-align: left; padding-right: 1em; vertical-align: top; }
+  .small { font-size: 8.5pt; color: #555; }
+  .letterhead { font-size: 15pt; font-weight: bold; border-bottom: 2px solid #234; }
+"""
+
+
+_rendered: dict[str, dict[str, bytes]] = {}
+
+
+def render_pdfs(sources: dict[str, tuple[str, str]]) -> dict[str, bytes]:
+    """Render every document in one weasyprint pass (each pass costs seconds), then split the
+    pages by the anchor that opens each document. Remembered per process, for the tests."""
+    body = "".join(f'<section id="{key}">{html}</section>' for key, (_, html) in sources.items())
+    html = f"<html><head><style>{PDF_CSS}</style></head><body>{body}</body></html>"
+    if html in _rendered:
+        return _rendered[html]
+
+    from pypdf import PdfReader, PdfWriter
+
+    progress = logging.getLogger("weasyprint.progress")
+    level = progress.level
+    progress.setLevel(logging.WARNING)  # one INFO line per page (and stylesheet) otherwise
+    try:
+        import weasyprint  # slow import, only when the demo needs documents
+
+        document = weasyprint.HTML(string=html).render()
+        pdf = document.write_pdf()
+    finally:
+        progress.setLevel(level)
+    owner: list[str] = []
+    for page in document.pages:
+        starts = [key for key in sources if key in page.anchors]
+        owner.append(starts[0] if starts else owner[-1])
+    reader = PdfReader(io.BytesIO(pdf))
+    out = {}
+    for key, (title, _) in sources.items():
+        writer = PdfWriter()
+        for index, page_owner in enumerate(owner):
+            if page_owner == key:
+                writer.add_page(reader.pages[index])
+        writer.add_metadata({"/Title": title})
+        buffer = io.BytesIO()
+        writer.write(buffer)
+        out[key] = buffer.getvalue()
+    _rendered[html] = out
+    return out
+
+
+# ---- The command -----------------------------------------------------------------------------
+
+
+class Command(BaseCommand):
+    help = (
+        "Load demo data: a program, an open call and a call in review, demo accounts (password "
+        f"{PASSWORD!r}) and ~20 proposals. Idempotent. Runs only with DEBUG on unless --force."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="Run even when DEBUG is off. Never do this on a production database.",
+        )
+        parser.add_argument(
+            "--send-mail",
+            action="store_true",
+            help="Send the e-mails the services queue (receipts, invitations, endorsement "
+            "requests) through EMAIL_BACKEND. By default the demo's mail is discarded.",
+        )
+
+    def handle(self, *args, force: bool = False, send_mail: bool = False, **options):
+        if not settings.DEBUG and not force:
+            raise CommandError(
+                "seed_demo creates accounts with a published password, so it runs only when "
+                "DEBUG is on (DEBUG=1). To load demo data anyway, e.g. on a staging server, "
+                "pass --force. Never do that on a production database."
+            )
+        started = time.monotonic()
+        seeder = DemoSeeder(now=timezone.now(), rng=random.Random(SEED))
+        # Seeding queues ~50 receipts and invitations to invented people; keep them out of the
+        # console (or a real mail server) unless asked.
+        backend = (
+            settings.EMAIL_BACKEND if send_mail else "django.core.mail.backends.dummy.EmailBackend"
+        )
+        with override_settings(EMAIL_BACKEND=backend), transaction.atomic():
+            seeder.run()
+        self.report(seeder, time.monotonic() - started)
+
+    def report(self, seeder: DemoSeeder, seconds: float) -> None:
+        write = self.stdout.write
+        created = seeder.created
+        if sum(created.values()):
+            write(
+                self.style.SUCCESS(
+                    f"Demo data loaded in {seconds:.1f}s: {created['users']} users, "
+                    f"{created['programs']} program, {created['calls']} calls, "
+                    f"{created['proposals']} proposals."
+                )
+            )
+        else:
+            write(self.style.SUCCESS("Demo data already present; nothing to create."))
+        for note in seeder.notes:
+            write(note)
+        program = Program.objects.filter(name=PROGRAM_NAME).first()
+        for call in FundingCall.objects.filter(program=program).order_by("closes_at"):
+            counts = Counter(call.proposals.values_list("status", flat=True))
+            summary = ", ".join(
+                f"{n} {ProposalStatus(status).label.lower()}"
+                for status, n in sorted(counts.items())
+            )
+            closes = timezone.localtime(call.closes_at, seeder.zone)
+            write(
+                f"  {call.title} [{call.get_status_display()}, closes "
+                f"{closes:%b %-d, %Y %-I:%M %p %Z}]: {summary or 'no proposals'}"
+            )
+        write("")
+        write(f"Demo logins (password: {PASSWORD}):")
+        for spec in PEOPLE:
+            user = seeder.users.get(spec.username)
+            name = user.display_name if user else f"{spec.first_name} {spec.last_name}"
+            write(f"  {spec.username:<10} {name:<22} {spec.about}")
+        if seeder.existing and sum(created.values()):
+            write(f"  (already existed, left unchanged: {', '.join(seeder.existing)})")
