@@ -5,3 +5,6 @@ class ReviewsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "reviews"
     verbose_name = "Committee review"
+
+    def ready(self) -> None:
+        from . import permissions  # noqa: F401  (registers the rules predicates)

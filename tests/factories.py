@@ -155,3 +155,141 @@ def make_trainee_proposal(*, call: FundingCall | None = None, endorsed: bool = T
 def make_submitted_proposal(**kwargs) -> Proposal:
     proposal = make_proposal(**kwargs)
     return grant_services.proposal_submit(proposal=proposal, actor=proposal.pi)
+
+
+# ---- Committee review (reviews app) ----------------------------------------------------------
+
+
+def make_call_in_review(*, proposals: int = 3, admin=None, **call_fields):
+    """A call moved to review holding ``proposals`` submitted proposals, each also in review.
+
+    Returns (call, [proposals], admin).
+    """
+    from grants.choices import ProposalStatus
+
+    admin = admin or make_admin()
+    call = make_call(**call_fields)
+    items = [make_submitted_proposal(call=call) for _ in range(proposals)]
+    grant_services.call_transition(call=call, to=CallStatus.CLOSED, actor=admin)
+    grant_services.call_transition(call=call, to=CallStatus.IN_REVIEW, actor=admin)
+    for proposal in items:
+        grant_services.proposal_transition(
+            proposal=proposal, to=ProposalStatus.IN_REVIEW, actor=admin
+        )
+    call.refresh_from_db()
+    return call, items, admin
+
+
+def make_reviewer(username: str | None = None, *, keywords: str = ""):
+    """A faculty member with the given (comma-separated) expertise keywords."""
+    from accounts.services import profile_for
+
+    user = make_user(username, applicant_type=ApplicantType.ASSOCIATE_PROFESSOR)
+    if keywords:
+        profile = profile_for(user)
+        profile.expertise_keywords = keywords
+        profile.save(update_fields=["expertise_keywords", "updated_at"])
+    return user
+
+
+def make_committee(*, admin=None, chair=None, members: int = 3, load_cap: int = 8):
+    """A committee with a chair and ``members`` further members (so members + 1 in all)."""
+    from reviews import services as review_services
+
+    admin = admin or make_admin()
+    chair = chair or make_reviewer()
+    others = [make_reviewer() for _ in range(members)]
+    return review_services.committee_create(
+        actor=admin,
+        name=f"Review committee {_next()}",
+        chair=chair,
+        members=others,
+        load_cap=load_cap,
+    )
+
+
+class ReviewSetup:
+    """A call in review with its committee attached (phase: assignment)."""
+
+    def __init__(self, *, call, proposals, admin, committee, call_review):
+        self.call = call
+        self.proposals = proposals
+        self.admin = admin
+        self.committee = committee
+        self.call_review = call_review
+        self.chair = committee.chair
+        self.members = [m for m in committee.members.order_by("pk") if m.pk != self.chair.pk]
+
+
+def make_review_setup(
+    *,
+    proposals: int = 3,
+    members: int = 3,
+    reviewers_per_proposal: int = 3,
+    load_cap: int = 8,
+) -> ReviewSetup:
+    from reviews import services as review_services
+
+    call, items, admin = make_call_in_review(proposals=proposals)
+    committee = make_committee(admin=admin, members=members, load_cap=load_cap)
+    call_review = review_services.committee_attach_to_call(
+        committee=committee,
+        call=call,
+        actor=admin,
+        reviewers_per_proposal=reviewers_per_proposal,
+        review_due_at=timezone.now() + timedelta(days=14),
+    )
+    return ReviewSetup(
+        call=call, proposals=items, admin=admin, committee=committee, call_review=call_review
+    )
+
+
+def move_review_to(setup: ReviewSetup, phase: str) -> None:
+    """Step the call's review forward, through every phase in between, as the chair."""
+    from reviews import services as review_services
+    from reviews.choices import ReviewPhase
+
+    order = list(ReviewPhase.values)
+    setup.call_review.refresh_from_db()
+    while order.index(setup.call_review.phase) < order.index(phase):
+        following = order[order.index(setup.call_review.phase) + 1]
+        setup.call_review = review_services.review_phase_transition(
+            call=setup.call, to=following, actor=setup.chair
+        )
+
+
+def complete_review_data(call, *, impact: int = 3, score: int = 2, sufficient: bool = True):
+    """``review_save_draft`` data rating every criterion of the call."""
+    from reviews.choices import CriterionKind
+    from reviews.models import Criterion
+
+    criteria = {}
+    for criterion in Criterion.objects.filter(call=call):
+        entry = {"strengths": f"Strong {criterion.name}.", "weaknesses": "Minor gaps."}
+        if criterion.kind == CriterionKind.SCORE:
+            entry["score"] = score
+        else:
+            entry["sufficient"] = sufficient
+            entry["explanation"] = "" if sufficient else "The team lacks a biostatistician."
+        criteria[criterion.pk] = entry
+    return {
+        "overall_impact": impact,
+        "overall_paragraph": "A strong, feasible pilot.",
+        "comments_to_applicant": "Consider a larger sample.",
+        "confidential_comments": "CONFIDENTIAL: the PI is overcommitted.",
+        "criteria": criteria,
+    }
+
+
+def submit_review(assignment, *, impact: int = 3, score: int = 2):
+    """The assigned reviewer certifies no conflict, writes a complete review and submits it."""
+    from reviews import services as review_services
+
+    reviewer = assignment.reviewer
+    review_services.conflict_certify_none(assignment=assignment, actor=reviewer)
+    review_services.review_save_draft(
+        assignment=assignment,
+        actor=reviewer,
+        data=complete_review_data(assignment.proposal.call, impact=impact, score=score),
+    )
+    return review_services.review_submit(assignment=assignment, actor=reviewer)

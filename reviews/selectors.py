@@ -1,0 +1,562 @@
+"""Reads for committee review, shaped for the pages that show them.
+
+List selectors run a fixed number of queries whatever the number of rows. None of them joins
+applicants' demographics — reviewers never see them, and no page here needs them.
+"""
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import (
+    Count,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+)
+from django.db.models.functions import Coalesce
+
+from accounts.models import User
+from grants.choices import ProposalStatus
+from grants.models import FundingCall, Proposal, TeamMember
+
+from . import conflicts, scoring
+from .choices import (
+    PANEL_PHASES,
+    REVIEW_STATES,
+    ROLE_ORDER,
+    SCORE_DESCRIPTORS,
+    CriterionKind,
+    PanelDisposition,
+    ReviewPhase,
+    ReviewStatus,
+)
+from .models import (
+    Assignment,
+    CallReview,
+    Committee,
+    CommitteeMembership,
+    ConflictOfInterest,
+    Criterion,
+    CriterionScore,
+    FinalScore,
+    PanelEntry,
+    Review,
+)
+
+# ---- Committees and set-up --------------------------------------------------------------------
+
+
+def call_review_for(call: FundingCall) -> CallReview | None:
+    return (
+        CallReview.objects.filter(call=call).select_related("committee", "committee__chair").first()
+    )
+
+
+def committees_list() -> QuerySet[Committee]:
+    return Committee.objects.select_related("chair").annotate(member_count=Count("memberships"))
+
+
+def open_assignment_counts(committee: Committee) -> dict[int, int]:
+    """{user id: assignments they hold} across the committee's calls that are not closed."""
+    rows = (
+        Assignment.objects.filter(proposal__call__call_review__committee=committee)
+        .exclude(proposal__call__call_review__phase=ReviewPhase.CLOSED)
+        .values("reviewer_id")
+        .annotate(n=Count("pk"))
+    )
+    return {row["reviewer_id"]: row["n"] for row in rows}
+
+
+def committee_members(committee: Committee) -> QuerySet[CommitteeMembership]:
+    """The members with their current load (``open_assignments``) next to their cap."""
+    load = (
+        Assignment.objects.filter(
+            reviewer_id=OuterRef("user_id"),
+            proposal__call__call_review__committee_id=OuterRef("committee_id"),
+        )
+        .exclude(proposal__call__call_review__phase=ReviewPhase.CLOSED)
+        .values("reviewer_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return (
+        CommitteeMembership.objects.filter(committee=committee)
+        .select_related("user")
+        .annotate(open_assignments=Coalesce(Subquery(load, output_field=IntegerField()), 0))
+        .order_by("user__last_name", "user__first_name", "pk")
+    )
+
+
+def criteria_for(call: FundingCall) -> QuerySet[Criterion]:
+    return Criterion.objects.filter(call=call).order_by("position", "pk")
+
+
+def conflicted_reviewer_ids(proposal: Proposal) -> set[int]:
+    """Ids of every user conflicted on the proposal: declared conflicts, the PI, the team
+    (the mentor included)."""
+    return conflicts.conflicted_ids_by_proposal([proposal])[proposal.pk]
+
+
+def conflicts_for_call(call: FundingCall) -> QuerySet[ConflictOfInterest]:
+    return (
+        ConflictOfInterest.objects.filter(proposal__call=call)
+        .select_related("reviewer", "proposal")
+        .order_by("proposal__title", "proposal_id", "reviewer__last_name", "pk")
+    )
+
+
+def conflicts_declared_by(user) -> QuerySet[ConflictOfInterest]:
+    return ConflictOfInterest.objects.filter(reviewer=user).select_related(
+        "proposal", "proposal__call"
+    )
+
+
+# ---- The reviewer's side ---------------------------------------------------------------------
+
+
+def _criteria_count() -> Subquery:
+    return Subquery(
+        Criterion.objects.filter(call_id=OuterRef("proposal__call_id"))
+        .values("call_id")
+        .annotate(n=Count("pk"))
+        .values("n"),
+        output_field=IntegerField(),
+    )
+
+
+def _criteria_done() -> Subquery:
+    return Subquery(
+        CriterionScore.objects.filter(review__assignment_id=OuterRef("pk"))
+        .filter(Q(score__isnull=False) | Q(sufficient__isnull=False))
+        .values("review_id")
+        .annotate(n=Count("pk"))
+        .values("n"),
+        output_field=IntegerField(),
+    )
+
+
+def reviewer_queue(user) -> QuerySet[Assignment]:
+    """The user's assignments in calls still under review, soonest due first, in one query.
+
+    Each row has ``proposal`` (with ``call`` and ``call.call_review`` for the phase and due date),
+    ``review_or_none``, and progress: ``criteria_total`` and ``criteria_done`` (criteria rated so
+    far in the draft).
+    """
+    return (
+        Assignment.objects.filter(reviewer=user, proposal__status__in=REVIEW_STATES)
+        .exclude(proposal__call__call_review__phase=ReviewPhase.CLOSED)
+        .select_related("proposal", "proposal__call", "proposal__call__call_review", "review")
+        .annotate(
+            criteria_total=Coalesce(_criteria_count(), 0),
+            criteria_done=Coalesce(_criteria_done(), 0),
+        )
+        .order_by(
+            F("proposal__call__call_review__review_due_at").asc(nulls_last=True),
+            "proposal__call_id",
+            "proposal__title",
+            "pk",
+        )
+    )
+
+
+def proposals_visible_to_reviewer(user) -> QuerySet[Proposal]:
+    """Proposals the user may open as a reviewer or chair (``reviews.open_proposal``); look
+    proposals up through this so everything else answers 404.
+
+    Never the ones they are conflicted on, whoever they are.
+    """
+    if not user.is_authenticated:
+        return Proposal.objects.none()
+    certified = Assignment.objects.filter(
+        reviewer=user, certified_no_conflict_at__isnull=False
+    ).values("proposal_id")
+    chaired = CallReview.objects.filter(committee__chair=user).values("call_id")
+    in_panel = CallReview.objects.filter(
+        committee__memberships__user=user, phase__in=PANEL_PHASES
+    ).values("call_id")
+    return (
+        Proposal.objects.filter(status__in=REVIEW_STATES)
+        .filter(Q(pk__in=certified) | Q(call_id__in=chaired) | Q(call_id__in=in_panel))
+        .exclude(pi=user)
+        .exclude(pk__in=TeamMember.objects.filter(user=user).values("proposal_id"))
+        .exclude(pk__in=ConflictOfInterest.objects.filter(reviewer=user).values("proposal_id"))
+        .select_related("call", "call__program", "pi")
+    )
+
+
+def assignment_for(user, proposal: Proposal) -> Assignment | None:
+    return (
+        Assignment.objects.filter(reviewer=user, proposal=proposal)
+        .select_related("proposal", "proposal__call", "proposal__call__call_review", "review")
+        .first()
+    )
+
+
+@dataclass
+class ReviewSheet:
+    """Everything the review form shows: the criteria in order, the review (None until the
+    first save) and its scores keyed by criterion id."""
+
+    assignment: Assignment
+    review: Review | None
+    criteria: list[Criterion]
+    scores: dict[int, CriterionScore] = field(default_factory=dict)
+
+    @property
+    def descriptors(self) -> dict[int, str]:
+        return SCORE_DESCRIPTORS
+
+
+def review_sheet(assignment: Assignment) -> ReviewSheet:
+    review = Review.objects.filter(assignment=assignment).first()
+    scores = {}
+    if review is not None:
+        scores = {s.criterion_id: s for s in CriterionScore.objects.filter(review=review)}
+    criteria = list(criteria_for(assignment.proposal.call))
+    return ReviewSheet(assignment=assignment, review=review, criteria=criteria, scores=scores)
+
+
+def _ordered_reviews(qs: QuerySet[Review]) -> list[Review]:
+    """Stable order: primary, secondary, tertiary, readers; then by assignment."""
+    return sorted(qs, key=lambda r: (ROLE_ORDER.index(r.assignment.role), r.assignment_id))
+
+
+def reviews_readable_by(user, proposal: Proposal) -> list[Review]:
+    """The submitted reviews of ``proposal`` the user may read (``reviews.read_reviews``),
+    with reviewer and scores; empty when they may not (conflicted, or an assigned reviewer
+    before submitting their own or before the read phase)."""
+    if not user.has_perm("reviews.read_reviews", proposal):
+        return []
+    qs = (
+        Review.objects.filter(assignment__proposal=proposal, status=ReviewStatus.SUBMITTED)
+        .select_related("assignment", "assignment__reviewer")
+        .prefetch_related(
+            Prefetch("scores", queryset=CriterionScore.objects.select_related("criterion"))
+        )
+    )
+    return _ordered_reviews(qs)
+
+
+# ---- The chair's side: assignments and progress -----------------------------------------------
+
+
+def assignment_board(call: FundingCall) -> QuerySet[Proposal]:
+    """The call's proposals under review with their assignments (reviewer, review status) and
+    declared conflicts, for the chair's assignment page; fixed number of queries."""
+    return (
+        Proposal.objects.filter(call=call, status=ProposalStatus.IN_REVIEW)
+        .select_related("pi")
+        .prefetch_related(
+            Prefetch(
+                "review_assignments",
+                queryset=Assignment.objects.select_related("reviewer", "review").order_by("pk"),
+            ),
+            Prefetch("conflicts", queryset=ConflictOfInterest.objects.select_related("reviewer")),
+            Prefetch("team", queryset=TeamMember.objects.filter(user__isnull=False)),
+        )
+        .order_by("submitted_at", "pk")
+    )
+
+
+# ---- The panel --------------------------------------------------------------------------------
+
+
+@dataclass
+class PanelRow:
+    proposal: Proposal
+    entry: PanelEntry | None
+    reviews_assigned: int
+    reviews_submitted: int
+    preliminary_score: Decimal | None
+    votes: int
+    eligible_voters: int
+    # The viewer is conflicted: show the row, never its scores.
+    conflicted: bool = False
+
+    @property
+    def disposition(self) -> str:
+        return self.entry.disposition if self.entry else ""
+
+    @property
+    def is_discussed(self) -> bool:
+        return self.entry is None or self.entry.disposition == PanelDisposition.DISCUSSED
+
+
+def _submitted_impacts() -> tuple[Subquery, Subquery]:
+    submitted = Review.objects.filter(
+        assignment__proposal_id=OuterRef("pk"), status=ReviewStatus.SUBMITTED
+    ).values("assignment__proposal_id")
+    total = Subquery(
+        submitted.annotate(s=Sum("overall_impact")).values("s"), output_field=IntegerField()
+    )
+    count = Subquery(submitted.annotate(n=Count("pk")).values("n"), output_field=IntegerField())
+    return total, count
+
+
+def _count_of(model, fk: str) -> Subquery:
+    return Subquery(
+        model.objects.filter(**{fk: OuterRef("pk")}).values(fk).annotate(n=Count("pk")).values("n"),
+        output_field=IntegerField(),
+    )
+
+
+def panel_rows(call: FundingCall, *, viewer=None) -> list[PanelRow]:
+    """The call's proposals under review, best preliminary score first (no score last), with
+    their disposition, review progress and how many eligible members have voted.
+
+    Rows of proposals the ``viewer`` is conflicted on keep their place but carry no scores.
+    A fixed number of queries.
+    """
+    impact_total, impact_count = _submitted_impacts()
+    proposals = list(
+        Proposal.objects.filter(call=call, status__in=REVIEW_STATES)
+        .select_related("pi", "panel_entry")
+        .annotate(
+            impact_total=Coalesce(impact_total, 0),
+            impact_count=Coalesce(impact_count, 0),
+            assigned_count=Coalesce(_count_of(Assignment, "proposal_id"), 0),
+            vote_count=Coalesce(_count_of(FinalScore, "entry__proposal_id"), 0),
+        )
+        .order_by("submitted_at", "pk")
+    )
+    member_ids = _member_ids(call)
+    conflicted = conflicts.conflicted_ids_by_proposal(proposals)
+    rows = []
+    for proposal in proposals:
+        entry = getattr(proposal, "panel_entry", None)
+        preliminary = scoring.preliminary_from_sum(proposal.impact_total, proposal.impact_count)
+        hidden = viewer is not None and viewer.pk in conflicted[proposal.pk]
+        rows.append(
+            PanelRow(
+                proposal=proposal,
+                entry=None if hidden else entry,
+                reviews_assigned=proposal.assigned_count,
+                reviews_submitted=proposal.impact_count,
+                preliminary_score=None if hidden else preliminary,
+                votes=0 if hidden else proposal.vote_count,
+                eligible_voters=len(member_ids - conflicted[proposal.pk]),
+                conflicted=hidden,
+            )
+        )
+    rows.sort(
+        key=lambda row: (
+            row.preliminary_score is None,
+            row.preliminary_score or Decimal(0),
+            row.proposal.submitted_at,
+            row.proposal.pk,
+        )
+    )
+    return rows
+
+
+def _member_ids(call: FundingCall) -> set[int]:
+    review = CallReview.objects.filter(call=call).select_related("committee").first()
+    if review is None:
+        return set()
+    ids = set(
+        CommitteeMembership.objects.filter(committee_id=review.committee_id).values_list(
+            "user_id", flat=True
+        )
+    )
+    return ids | {review.committee.chair_id}
+
+
+@dataclass
+class VoteStatus:
+    member: User
+    voted: bool
+
+
+def final_score_status(proposal: Proposal) -> list[VoteStatus]:
+    """Each eligible (non-conflicted) committee member and whether they have entered their
+    final score — what the chair sees while collecting votes (not the scores themselves)."""
+    member_ids = _member_ids(proposal.call) - conflicted_reviewer_ids(proposal)
+    voted = set(
+        FinalScore.objects.filter(entry__proposal=proposal).values_list("member_id", flat=True)
+    )
+    members = User.objects.filter(pk__in=member_ids).order_by("last_name", "first_name", "pk")
+    return [VoteStatus(member=m, voted=m.pk in voted) for m in members]
+
+
+@dataclass
+class BallotRow:
+    proposal: Proposal
+    entry: PanelEntry
+    my_score: int | None
+
+
+def ballot_for(user, call: FundingCall) -> list[BallotRow]:
+    """The discussed proposals ``user`` may score at the panel, with their own score so far.
+    Empty unless the call is in the panel phase and the user is on its committee."""
+    review = CallReview.objects.filter(call=call).first()
+    if review is None or review.phase != ReviewPhase.PANEL or user.pk not in _member_ids(call):
+        return []
+    mine = FinalScore.objects.filter(entry_id=OuterRef("pk"), member=user).values("score")[:1]
+    entries = list(
+        PanelEntry.objects.filter(
+            proposal__call=call,
+            proposal__status__in=REVIEW_STATES,
+            disposition=PanelDisposition.DISCUSSED,
+        )
+        .exclude(proposal__pi=user)
+        .select_related("proposal", "proposal__pi")
+        .annotate(my_score=Subquery(mine, output_field=IntegerField()))
+        .order_by("proposal__submitted_at", "proposal_id")
+    )
+    conflicted = conflicts.conflicted_proposal_ids(user, [e.proposal_id for e in entries])
+    return [
+        BallotRow(proposal=e.proposal, entry=e, my_score=e.my_score)
+        for e in entries
+        if e.proposal_id not in conflicted
+    ]
+
+
+def ranking(call: FundingCall) -> QuerySet[Proposal]:
+    """The call's reviewed proposals ranked for funding: final impact score, then percentile,
+    then earlier submission; not-discussed (unscored) proposals last. One query.
+
+    Each row has ``panel_entry`` (or none) and ``requested_amount``.
+    """
+    return (
+        Proposal.objects.filter(call=call, status__in=REVIEW_STATES)
+        .select_related("pi", "panel_entry")
+        .order_by(
+            F("panel_entry__final_impact_score").asc(nulls_last=True),
+            F("panel_entry__percentile").asc(nulls_last=True),
+            F("submitted_at").asc(nulls_last=True),
+            "pk",
+        )
+    )
+
+
+# ---- The summary statement ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CriterionRating:
+    """One reviewer's rating of one criterion, as the applicant reads it."""
+
+    criterion: str
+    kind: str
+    score: int | None
+    sufficient: bool | None
+    rating: str  # "2 (Outstanding)", "Sufficient", "Insufficient" or "—"
+    explanation: str
+    strengths: str
+    weaknesses: str
+
+
+@dataclass(frozen=True)
+class Critique:
+    label: str  # "Reviewer 1": never a name
+    overall_impact: str
+    comments_to_applicant: str
+    ratings: tuple[CriterionRating, ...]
+
+
+@dataclass(frozen=True)
+class CriterionSummary:
+    criterion: str
+    kind: str
+    ratings: tuple[str, ...]  # one per reviewer, in the critiques' order
+
+
+@dataclass(frozen=True)
+class SummaryStatement:
+    """What the applicant receives. Plain values only: no reviewer, no confidential comments."""
+
+    proposal_id: int
+    proposal_title: str
+    call_title: str
+    pi_name: str
+    disposition: str  # "discussed", "not_discussed" or "" before the panel
+    final_impact_score: int | None
+    percentile: int | None
+    criteria: tuple[CriterionSummary, ...]
+    critiques: tuple[Critique, ...]
+    resume_of_discussion: str
+
+    @property
+    def not_discussed(self) -> bool:
+        return self.disposition == PanelDisposition.NOT_DISCUSSED
+
+
+def _rating_text(criterion: Criterion, score: CriterionScore | None) -> str:
+    if score is None:
+        return "—"
+    if criterion.kind == CriterionKind.SUFFICIENCY:
+        if score.sufficient is None:
+            return "—"
+        return "Sufficient" if score.sufficient else "Insufficient"
+    if score.score is None:
+        return "—"
+    return f"{score.score} ({SCORE_DESCRIPTORS[score.score]})"
+
+
+def summary_statement(proposal: Proposal) -> SummaryStatement:
+    """The summary statement's content: final score and percentile (or not discussed), each
+    criterion's ratings, each submitted review's text as "Reviewer 1, 2, 3" in a stable order
+    (primary, secondary, tertiary, readers), and the resume of discussion.
+
+    Reviews of anyone conflicted on the proposal are left out. A fixed number of queries.
+    """
+    proposal = Proposal.objects.select_related("call", "pi").get(pk=proposal.pk)
+    entry = PanelEntry.objects.filter(proposal=proposal).first()
+    criteria = list(criteria_for(proposal.call))
+    excluded = conflicted_reviewer_ids(proposal)
+    reviews = _ordered_reviews(
+        Review.objects.filter(assignment__proposal=proposal, status=ReviewStatus.SUBMITTED)
+        .exclude(assignment__reviewer_id__in=excluded)
+        .select_related("assignment")
+        .prefetch_related("scores")
+    )
+    critiques = []
+    per_criterion: dict[int, list[str]] = {c.pk: [] for c in criteria}
+    for number, review in enumerate(reviews, start=1):
+        by_criterion = {s.criterion_id: s for s in review.scores.all()}
+        ratings = []
+        for criterion in criteria:
+            score = by_criterion.get(criterion.pk)
+            text = _rating_text(criterion, score)
+            per_criterion[criterion.pk].append(text)
+            ratings.append(
+                CriterionRating(
+                    criterion=criterion.name,
+                    kind=criterion.kind,
+                    score=score.score if score else None,
+                    sufficient=score.sufficient if score else None,
+                    rating=text,
+                    explanation=score.explanation if score else "",
+                    strengths=score.strengths if score else "",
+                    weaknesses=score.weaknesses if score else "",
+                )
+            )
+        critiques.append(
+            Critique(
+                label=f"Reviewer {number}",
+                overall_impact=review.overall_paragraph,
+                comments_to_applicant=review.comments_to_applicant,
+                ratings=tuple(ratings),
+            )
+        )
+    discussed = entry is not None and entry.disposition == PanelDisposition.DISCUSSED
+    return SummaryStatement(
+        proposal_id=proposal.pk,
+        proposal_title=proposal.title,
+        call_title=proposal.call.title,
+        pi_name=proposal.pi.display_name,
+        disposition=entry.disposition if entry else "",
+        final_impact_score=entry.final_impact_score if discussed else None,
+        percentile=entry.percentile if discussed else None,
+        criteria=tuple(
+            CriterionSummary(criterion=c.name, kind=c.kind, ratings=tuple(per_criterion[c.pk]))
+            for c in criteria
+        ),
+        critiques=tuple(critiques),
+        resume_of_discussion=entry.resume_of_discussion if discussed else "",
+    )
