@@ -22,7 +22,10 @@ def _call_action(to: str, label: str):
     def action(modeladmin, request, queryset):
         for call in queryset:
             try:
-                services.call_transition(call=call, to=to, actor=request.user)
+                if to == CallStatus.IN_REVIEW:
+                    services.call_begin_review(call=call, actor=request.user)
+                else:
+                    services.call_transition(call=call, to=to, actor=request.user)
             except services.InvalidTransition as exc:
                 messages.error(request, f"{call}: {exc}")
             else:
@@ -84,7 +87,9 @@ class FundingCallAdmin(admin.ModelAdmin):
     actions = [
         _call_action(CallStatus.OPEN, "Open the selected calls"),
         _call_action(CallStatus.CLOSED, "Close the selected calls"),
-        _call_action(CallStatus.IN_REVIEW, "Move the selected calls to review"),
+        _call_action(
+            CallStatus.IN_REVIEW, "Begin review (close, and put submitted proposals in review)"
+        ),
         _call_action(CallStatus.DECIDED, "Mark the selected calls decided"),
         _call_action(CallStatus.ARCHIVED, "Archive the selected calls"),
     ]

@@ -116,6 +116,21 @@ def call_transition(*, call: FundingCall, to: str, actor, reason: str = "") -> F
     return call
 
 
+@transaction.atomic
+def call_begin_review(*, call: FundingCall, actor) -> FundingCall:
+    """Close the call if it is still open, move it to review, and put every submitted proposal
+    in review (returned proposals not resubmitted by the deadline stay out)."""
+    call = FundingCall.objects.select_for_update().get(pk=call.pk)
+    if call.status == CallStatus.OPEN:
+        call_transition(call=call, to=CallStatus.CLOSED, actor=actor, reason="Review begins.")
+    call_transition(call=call, to=CallStatus.IN_REVIEW, actor=actor)
+    for proposal in call.proposals.filter(status=ProposalStatus.SUBMITTED).order_by("pk"):
+        proposal_transition(
+            proposal=proposal, to=ProposalStatus.IN_REVIEW, actor=actor, reason="Review begins."
+        )
+    return call
+
+
 # ---- Proposal state --------------------------------------------------------------------------
 
 

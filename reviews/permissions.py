@@ -23,7 +23,7 @@ The rules, in words:
 import rules
 
 from accounts.permissions import is_administrator
-from grants.models import FundingCall, Proposal
+from grants.models import Decision, FundingCall, Proposal
 
 from . import conflicts
 from .choices import (
@@ -255,4 +255,15 @@ rules.add_perm(
 )
 rules.add_perm("reviews.run_panel", may_run_panel)
 rules.add_perm("reviews.record_final_score", may_record_final_score)
-rules.add_perm("reviews.view_summary_statement", may_run_panel)
+
+
+@rules.predicate
+def is_pi_with_released_decision(user, obj) -> bool:
+    """The applicant reads the summary statement once the decision is released."""
+    proposal = _proposal(obj)
+    if proposal is None or not _signed_in(user) or proposal.pi_id != user.pk:
+        return False
+    return Decision.objects.filter(proposal_id=proposal.pk, released_at__isnull=False).exists()
+
+
+rules.add_perm("reviews.view_summary_statement", may_run_panel | is_pi_with_released_decision)

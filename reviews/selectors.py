@@ -21,6 +21,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 
 from accounts.models import User
+from accounts.permissions import can
 from grants.choices import ProposalStatus
 from grants.models import FundingCall, Proposal, TeamMember
 
@@ -230,7 +231,7 @@ def reviews_readable_by(user, proposal: Proposal) -> list[Review]:
     """The submitted reviews of ``proposal`` the user may read (``reviews.read_reviews``),
     with reviewer and scores; empty when they may not (conflicted, or an assigned reviewer
     before submitting their own or before the read phase)."""
-    if not user.has_perm("reviews.read_reviews", proposal):
+    if not can(user, "reviews.read_reviews", proposal):
         return []
     qs = (
         Review.objects.filter(assignment__proposal=proposal, status=ReviewStatus.SUBMITTED)

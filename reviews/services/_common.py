@@ -3,6 +3,7 @@
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from accounts.models import User
+from accounts.permissions import can
 from grants.models import FundingCall
 from grants.services import record_state_change
 
@@ -13,7 +14,7 @@ FINALIZED = "finalized"
 
 
 def require(actor: User, perm: str, obj=None) -> None:
-    if not actor.has_perm(perm, obj):
+    if not can(actor, perm, obj):
         raise PermissionDenied(perm)
 
 

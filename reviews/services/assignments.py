@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
+from accounts.permissions import can
 from grants.choices import DisparityPopulation, NimhdDomain, ProposalStatus
 from grants.models import FundingCall, Proposal
 
@@ -56,7 +57,7 @@ def conflict_declare(
         require(actor, "reviews.declare_conflict", proposal)
     else:
         require(actor, "reviews.manage_review", proposal)
-        if not reviewer.has_perm("reviews.declare_conflict", proposal):
+        if not can(reviewer, "reviews.declare_conflict", proposal):
             raise ValidationError({"reviewer": ["Only committee members declare conflicts."]})
     explanation = (explanation or "").strip()
     errors: dict[str, list[str]] = {}

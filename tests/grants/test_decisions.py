@@ -299,3 +299,25 @@ def test_applicant_cannot_change_an_award():
 
     with pytest.raises(PermissionDenied):
         services.award_transition(award=award, to=AwardStatus.CLOSED, actor=award.proposal.pi)
+
+
+@pytest.mark.django_db
+def test_begin_review_closes_the_call_and_moves_submitted_proposals():
+    admin = make_admin()
+    call = make_call(one_per_applicant=False)
+    submitted = make_submitted_proposal(call=call)
+    returned = make_submitted_proposal(call=call)
+    services.proposal_return(proposal=returned, actor=admin, reason="Fix the budget.")
+
+    services.call_begin_review(call=call, actor=admin)
+
+    call.refresh_from_db()
+    submitted.refresh_from_db()
+    returned.refresh_from_db()
+    assert call.status == CallStatus.IN_REVIEW
+    assert submitted.status == ProposalStatus.IN_REVIEW
+    assert returned.status == ProposalStatus.RETURNED
+    assert [(c.from_state, c.to_state) for c in selectors.state_history(call)] == [
+        ("open", "closed"),
+        ("closed", "in_review"),
+    ]
