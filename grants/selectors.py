@@ -64,9 +64,15 @@ def proposals_visible_to(user) -> QuerySet[Proposal]:
 
 def proposal_for_page(*, user, pk: int) -> Proposal:
     """One visible proposal with everything its pages show, in a fixed number of queries."""
+    return proposal_with_parts(queryset=proposals_visible_to(user), pk=pk)
+
+
+def proposal_with_parts(*, queryset: QuerySet[Proposal], pk: int) -> Proposal:
+    """The proposal ``pk`` from an already-scoped queryset (404 outside it), with its team,
+    budget, attachments and endorsement loaded."""
     from django.shortcuts import get_object_or_404
 
-    qs = proposals_visible_to(user).prefetch_related(
+    qs = queryset.select_related("call", "call__program", "pi", "pi__profile").prefetch_related(
         Prefetch("team", queryset=TeamMember.objects.select_related("user")),
         "budget_lines",
         "attachments",
@@ -126,6 +132,11 @@ def latest_return_reason(proposal: Proposal) -> str:
         .first()
     )
     return change.reason if change else ""
+
+
+def released_decision(proposal: Proposal) -> Decision | None:
+    """The decision the applicant may see (released), or None."""
+    return Decision.objects.filter(proposal=proposal, released_at__isnull=False).first()
 
 
 def call_committed_amount(call: FundingCall, *, exclude_proposal_pk: int | None = None) -> Decimal:

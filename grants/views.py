@@ -25,7 +25,7 @@ from .forms import (
     ReasonForm,
     TeamMemberForm,
 )
-from .models import Attachment, BudgetLine, Endorsement, TeamMember
+from .models import Attachment, Award, BudgetLine, Endorsement, TeamMember
 from .validators import word_count
 
 
@@ -152,6 +152,8 @@ def proposal_detail(request, pk: int):
             can_edit=can(request.user, "grants.change_proposal", proposal),
             can_withdraw=can(request.user, "grants.withdraw_proposal", proposal),
             can_return=can(request.user, "grants.return_proposal", proposal),
+            released_decision=selectors.released_decision(proposal),
+            award=Award.objects.filter(proposal=proposal).first(),
         ),
     )
 

@@ -15,12 +15,6 @@ from accounts.choices import FACULTY_TYPES, TRAINEE_TYPES, ApplicantType, Role
 from accounts.models import Demographics, User
 from grants import services
 from grants.choices import CallStatus, EndorsementStatus, ProposalStatus
-from grants.management.commands.seed_demo import (
-    OPEN_CALL_TITLE,
-    PASSWORD,
-    PROGRAM_NAME,
-    REVIEW_CALL_TITLE,
-)
 from grants.models import (
     Attachment,
     BudgetLine,
@@ -32,6 +26,12 @@ from grants.models import (
     TeamMember,
 )
 from grants.selectors import proposal_blockers
+from reporting.management.commands.seed_demo import (
+    OPEN_CALL_TITLE,
+    PASSWORD,
+    PROGRAM_NAME,
+    REVIEW_CALL_TITLE,
+)
 from tests.factories import PASSWORD as FACTORY_PASSWORD
 from tests.factories import make_proposal
 

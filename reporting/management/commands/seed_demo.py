@@ -44,6 +44,8 @@ from grants.choices import (
     TeamRole,
 )
 from grants.models import Endorsement, FundingCall, Program, Proposal, StateChange
+from reviews import services as review_services
+from reviews.models import CallReview, Committee
 
 PASSWORD = "northstar-demo"
 SEED = 20250701
@@ -1220,6 +1222,9 @@ def next_award(applicant_type: str) -> str:
 # ---- The seeder ------------------------------------------------------------------------------
 
 
+COMMITTEE_NAME = "Health Equity Research Review Committee"
+
+
 class DemoSeeder:
     def __init__(self, *, now: datetime, rng: random.Random):
         self.now = now
@@ -1259,7 +1264,31 @@ class DemoSeeder:
         )
         self.created["programs"] += made
         self.review_call(program)
+        self.review_committee()
         self.open_call(program)
+
+    def review_committee(self) -> None:
+        """The standing committee, attached to the call in review (phase: assignment), so the
+        chair can auto-assign straight away."""
+        committee = Committee.objects.filter(name=COMMITTEE_NAME).first()
+        if committee is None:
+            committee = review_services.committee_create(
+                actor=self.admin,
+                name=COMMITTEE_NAME,
+                chair=self.users["chair"],
+                members=[self.users[name] for name in ("reviewer1", "reviewer2", "reviewer3")],
+                load_cap=12,
+            )
+            self.created["committees"] += 1
+        call = FundingCall.objects.get(title=REVIEW_CALL_TITLE)
+        if not CallReview.objects.filter(call=call).exists():
+            review_services.committee_attach_to_call(
+                committee=committee,
+                call=call,
+                actor=self.admin,
+                reviewers_per_proposal=3,
+                review_due_at=self.local(14, 17),
+            )
 
     # -- people --
 

@@ -1,0 +1,101 @@
+"""Forms for the committee's pages. Shape only: the rules live in services."""
+
+from django import forms
+
+from accounts.models import User
+
+from .choices import ConflictReason, PanelDisposition
+
+
+class ConflictForm(forms.Form):
+    reason = forms.ChoiceField(label="Nature of the conflict", choices=ConflictReason.choices)
+    explanation = forms.CharField(
+        label="Explanation",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=2000,
+        help_text="Required for “Other”.",
+    )
+
+
+class CommitteeForm(forms.Form):
+    name = forms.CharField(max_length=200)
+    chair = forms.ModelChoiceField(queryset=User.objects.filter(is_active=True))
+    members = forms.ModelMultipleChoiceField(
+        queryset=User.objects.filter(is_active=True),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    load_cap = forms.IntegerField(
+        label="Most proposals per member", min_value=1, max_value=50, initial=8
+    )
+
+
+class MemberForm(forms.Form):
+    user = forms.ModelChoiceField(label="Person", queryset=User.objects.filter(is_active=True))
+    load_cap = forms.IntegerField(
+        label="Most proposals for this member", min_value=1, max_value=50, initial=8
+    )
+
+
+class AttachCommitteeForm(forms.Form):
+    committee = forms.ModelChoiceField(queryset=None)
+    reviewers_per_proposal = forms.IntegerField(min_value=1, max_value=10, initial=3)
+    review_due_at = forms.DateTimeField(
+        label="Reviews due",
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+    )
+
+    def __init__(self, *args, committees=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["committee"].queryset = committees
+
+
+class AssignForm(forms.Form):
+    reviewer = forms.ModelChoiceField(label="Reviewer", queryset=None)
+
+    def __init__(self, *args, members=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reviewer"].queryset = members
+
+
+class DispositionForm(forms.Form):
+    disposition = forms.ChoiceField(choices=PanelDisposition.choices)
+
+
+class FinalScoreForm(forms.Form):
+    score = forms.TypedChoiceField(
+        label="Your final overall impact score",
+        coerce=int,
+        choices=[(n, str(n)) for n in range(1, 10)],
+    )
+
+
+class ResumeForm(forms.Form):
+    resume_of_discussion = forms.CharField(
+        label="Resume of discussion", widget=forms.Textarea(attrs={"rows": 8}), max_length=10000
+    )
+
+
+class ReopenForm(forms.Form):
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
+
+
+class DecisionForm(forms.Form):
+    outcome = forms.ChoiceField(
+        choices=[("funded", "Fund"), ("waitlisted", "Waitlist"), ("not_funded", "Do not fund")],
+        widget=forms.RadioSelect,
+    )
+    amount = forms.DecimalField(
+        label="Amount (leave empty for the amount requested)",
+        max_digits=12,
+        decimal_places=2,
+        required=False,
+    )
+    reason = forms.CharField(
+        label="Reason (required when funding less than requested)",
+        required=False,
+        max_length=2000,
+    )
