@@ -23,7 +23,15 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	@mkdir -p var/media
 	@touch $(STAMP)
 
-install: $(STAMP) ## Create .venv and install Northstar with its test tools
+# axe-core for the browser accessibility checks, from the npm registry (never a CDN).
+node_modules/.installed: package.json package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+		npm ci --no-audit --no-fund --silent && touch node_modules/.installed; \
+	else \
+		echo "npm not found: the browser accessibility checks will be skipped (CI fails without it)."; \
+	fi
+
+install: $(STAMP) node_modules/.installed ## Create .venv and install Northstar with its test tools
 
 migrate: install ## Apply database migrations
 	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py migrate --noinput
