@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from grants.views import dashboard
+from config.views import dashboard
 
 urlpatterns = [
     path("", dashboard, name="dashboard"),

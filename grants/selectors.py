@@ -102,6 +102,11 @@ def proposals_of_call_for_admin(call: FundingCall) -> QuerySet[Proposal]:
     )
 
 
+def proposals_awaiting_check() -> QuerySet[Proposal]:
+    """Submitted proposals the program office has not yet moved to review or returned."""
+    return Proposal.objects.filter(status=ProposalStatus.SUBMITTED)
+
+
 def call_proposal_counts(call: FundingCall) -> dict[str, int]:
     rows = call.proposals.values("status").annotate(n=Count("pk"))
     return {row["status"]: row["n"] for row in rows}

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from accounts.choices import ApplicantType, Role
+from accounts.choices import ApplicantType
 from accounts.permissions import can
 
 from . import selectors, services
@@ -78,20 +78,6 @@ def _proposal_context(proposal, **extra):
         "max_upload": settings.NORTHSTAR_MAX_UPLOAD_BYTES,
         **extra,
     }
-
-
-@login_required
-def dashboard(request):
-    user = request.user
-    context = {
-        "open_calls": selectors.calls_open(),
-        "my_proposals": selectors.proposals_of_applicant(user),
-        "endorsements": selectors.endorsements_pending_for(user),
-        "now": timezone.now(),
-    }
-    if user.has_role(Role.ADMINISTRATOR):
-        context["admin_calls"] = selectors.calls_visible_to(user)[:10]
-    return render(request, "grants/dashboard.html", context)
 
 
 @login_required

@@ -1,0 +1,46 @@
+"""The home page: what needs each person's attention, gathered from every app.
+
+It lives in config/ because it reads from all apps (grants, reviews, reporting), which must
+not import each other upwards.
+"""
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+from django.utils import timezone
+
+from accounts.choices import Role
+from grants import selectors as grant_selectors
+from grants.choices import ProposalStatus
+from grants.models import Decision, FundingCall
+from reviews import selectors as review_selectors
+from reviews.models import CallReview
+
+
+@login_required
+def dashboard(request):
+    user = request.user
+    my_proposals = list(grant_selectors.proposals_of_applicant(user))
+    context = {
+        "now": timezone.now(),
+        "open_calls": grant_selectors.calls_open(),
+        "my_proposals": my_proposals,
+        "drafts": [
+            p
+            for p in my_proposals
+            if p.pi_id == user.pk and p.status in (ProposalStatus.DRAFT, ProposalStatus.RETURNED)
+        ],
+        "endorsements": grant_selectors.endorsements_pending_for(user),
+    }
+    if user.has_role(Role.REVIEWER) or user.has_role(Role.CHAIR):
+        queue = list(review_selectors.reviewer_queue(user))
+        context["reviews_to_do"] = [
+            a for a in queue if not (a.review_or_none and a.review_or_none.status == "submitted")
+        ]
+        context["chaired"] = CallReview.objects.filter(committee__chair=user).select_related("call")
+    if user.has_role(Role.ADMINISTRATOR):
+        context["admin_calls"] = FundingCall.objects.select_related("program").order_by(
+            "-closes_at"
+        )[:10]
+        context["awaiting_check"] = grant_selectors.proposals_awaiting_check().count()
+        context["unreleased_decisions"] = Decision.objects.filter(released_at__isnull=True).count()
+    return render(request, "dashboard.html", context)
