@@ -9,7 +9,7 @@ PORT ?= 8000
 
 .DEFAULT_GOAL := help
 
-.PHONY: help install run demo test lint fmt migrate clean
+.PHONY: help install run demo test lint fmt migrate clean screenshots
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-10s %s\n", $$1, $$2}'
@@ -61,6 +61,9 @@ fmt: install ## Format and auto-fix with ruff
 test: install lint ## Lint, check migrations, and run the whole test suite
 	NORTHSTAR_TESTING=1 $(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/python -m pytest
+
+screenshots: install ## Retake docs/screenshots/ by running the browser journeys
+	NORTHSTAR_SCREENSHOTS=1 $(BIN)/python -m pytest -q -m e2e
 
 clean: ## Remove the virtualenv, local database and uploads
 	rm -rf $(VENV) var

@@ -111,7 +111,12 @@ def check_accessibility(page, context: str = "") -> None:
 
 
 def screenshot(page, name: str) -> None:
-    """Keep a screenshot of a main page for the README and the user guide."""
+    """Keep a screenshot of a main page for the README and the user guide.
+
+    Only when NORTHSTAR_SCREENSHOTS=1 (`make screenshots`), so a test run leaves the tree clean.
+    """
+    if os.environ.get("NORTHSTAR_SCREENSHOTS") != "1":
+        return
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=False)
 
