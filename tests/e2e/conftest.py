@@ -125,5 +125,5 @@ def sign_in(page, username: str, password: str) -> None:
     page.goto("/accounts/login/")
     page.fill("#id_username", username)
     page.fill("#id_password", password)
-    page.click("button[type=submit]")
-    page.wait_for_url("**/")
+    with page.expect_navigation():
+        page.click("button[type=submit]")
