@@ -8,7 +8,8 @@ translated here, so viewsets never re-implement a rule.
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from rest_framework import status
+from drf_spectacular.utils import OpenApiExample, OpenApiResponse
+from rest_framework import serializers, status
 from rest_framework.exceptions import APIException, ValidationError
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
@@ -50,3 +51,57 @@ def exception_handler(exc, context):
             status=status.HTTP_403_FORBIDDEN,
         )
     return drf_exception_handler(exc, context)
+
+
+# ---- Error bodies (config.api.exception_handler produces them) -------------------------------
+
+
+class ErrorDetailSerializer(serializers.Serializer):
+    """401, 403, 404, 409 and 429 bodies."""
+
+    detail = serializers.CharField()
+
+
+class ValidationErrorSerializer(serializers.Serializer):
+    """400 body: one key per field in error, each a list of messages; rule violations that
+    belong to no single field are listed under ``non_field_errors``."""
+
+    non_field_errors = serializers.ListField(child=serializers.CharField(), required=False)
+
+
+_ERROR_DESCRIPTIONS = {
+    400: 'Invalid input: `{"field": ["message"]}`, with rule violations under `non_field_errors`.',
+    401: "Not signed in (no or an invalid token).",
+    403: "Signed in, but not allowed to do this to this object (or not signed in).",
+    404: "No such object, or one you may not know exists.",
+    409: "Conflicts with the object's current state (for example submitting twice).",
+    429: "Too many requests; retry after the number of seconds in `Retry-After`.",
+}
+
+
+def error_responses(*codes: int) -> dict[int, OpenApiResponse]:
+    """The documented error responses of an endpoint, for ``@extend_schema(responses=...)``."""
+    responses = {}
+    for code in codes:
+        if code == 400:
+            responses[code] = OpenApiResponse(
+                ValidationErrorSerializer,
+                description=_ERROR_DESCRIPTIONS[code],
+                examples=[
+                    OpenApiExample(
+                        "Field error",
+                        value={"field": ["This field is required."]},
+                        response_only=True,
+                        status_codes=["400"],
+                    )
+                ],
+            )
+        else:
+            responses[code] = OpenApiResponse(
+                ErrorDetailSerializer, description=_ERROR_DESCRIPTIONS[code]
+            )
+    return responses
+
+
+READ_ERRORS = (401, 403, 404)
+WRITE_ERRORS = (400, 401, 403, 404)

@@ -178,9 +178,10 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
 REST_FRAMEWORK = {
+    # Token first, so an unauthenticated request is told 401 with a WWW-Authenticate header.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": [
@@ -211,6 +212,13 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several models have a `status`; name each enum after its model's choices.
+    "ENUM_NAME_OVERRIDES": {
+        "CallStatusEnum": "grants.choices.CallStatus",
+        "ProposalStatusEnum": "grants.choices.ProposalStatus",
+        "EndorsementStatusEnum": "grants.choices.EndorsementStatus",
+        "AwardStatusEnum": "grants.choices.AwardStatus",
+    },
 }
 
 LOGGING = {

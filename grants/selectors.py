@@ -21,7 +21,7 @@ from .choices import (
     ProposalStatus,
     TeamRole,
 )
-from .models import Decision, Endorsement, FundingCall, Proposal, StateChange, TeamMember
+from .models import Award, Decision, Endorsement, FundingCall, Proposal, StateChange, TeamMember
 from .validators import word_count
 
 ZERO = Value(Decimal("0.00"), output_field=DecimalField(max_digits=12, decimal_places=2))
@@ -137,6 +137,16 @@ def latest_return_reason(proposal: Proposal) -> str:
         .first()
     )
     return change.reason if change else ""
+
+
+def awards_visible_to(user) -> QuerySet[Award]:
+    """Administrators see every award; PIs and team members see theirs once the decision is
+    released (an unreleased award is not news they may have yet)."""
+    qs = Award.objects.select_related("call", "proposal", "proposal__pi", "proposal__call")
+    if user.has_role(Role.ADMINISTRATOR):
+        return qs
+    visible = proposals_visible_to(user).values("pk")
+    return qs.filter(proposal__in=visible, proposal__decision__released_at__isnull=False)
 
 
 def released_decision(proposal: Proposal) -> Decision | None:

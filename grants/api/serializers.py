@@ -1,0 +1,388 @@
+"""Shapes of the grants endpoints. They validate shape only (types, choices, lengths); every
+rule — who may, when, how much — is decided by grants.services and grants.permissions."""
+
+from decimal import Decimal
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+from rest_framework.reverse import reverse
+
+from accounts.api.serializers import UserBriefSerializer
+from accounts.models import User
+from grants import selectors
+from grants.choices import (
+    AttachmentKind,
+    BudgetCategory,
+    DecisionOutcome,
+    DisparityPopulation,
+    IrbStatus,
+    NimhdDomain,
+    TeamRole,
+)
+from grants.models import (
+    Attachment,
+    Award,
+    BudgetLine,
+    Decision,
+    Endorsement,
+    FundingCall,
+    Proposal,
+    TeamMember,
+)
+
+MONEY = {"max_digits": 12, "decimal_places": 2}
+
+
+def _money(**kwargs) -> serializers.DecimalField:
+    # Money goes out as a string ("15000.00") so no client reads it as a float; it comes in
+    # as a string or a number.
+    return serializers.DecimalField(**MONEY, **kwargs)
+
+
+# ---- Calls -----------------------------------------------------------------------------------
+
+
+class CallSerializer(serializers.ModelSerializer):
+    program = serializers.CharField(source="program.name", read_only=True)
+    total_budget = _money(read_only=True)
+    max_award = _money(read_only=True)
+    is_accepting = serializers.SerializerMethodField(
+        help_text="Open for submissions now, by the server clock."
+    )
+
+    class Meta:
+        model = FundingCall
+        fields = [
+            "id",
+            "program",
+            "title",
+            "description",
+            "status",
+            "is_accepting",
+            "opens_at",
+            "closes_at",
+            "time_zone",
+            "eligible_applicant_types",
+            "eligibility_notes",
+            "total_budget",
+            "max_award",
+            "duration_months",
+            "one_per_applicant",
+            "abstract_word_limit",
+            "aims_word_limit",
+            "strategy_word_limit",
+            "required_sections",
+            "required_attachments",
+            "reviewers_per_proposal",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(OpenApiTypes.BOOL)
+    def get_is_accepting(self, call: FundingCall) -> bool:
+        return call.is_accepting(self.context.get("now"))
+
+
+# ---- Proposals -------------------------------------------------------------------------------
+
+
+class ProposalSerializer(serializers.ModelSerializer):
+    """A proposal as its readers see it (from a queryset annotated with ``budget_total``)."""
+
+    pi = UserBriefSerializer(read_only=True)
+    call_title = serializers.CharField(source="call.title", read_only=True)
+    # JSON columns: say what they hold, for the schema.
+    disparity_populations = serializers.ListField(
+        child=serializers.ChoiceField(DisparityPopulation.choices), read_only=True
+    )
+    nimhd_domains = serializers.ListField(
+        child=serializers.ChoiceField(NimhdDomain.choices), read_only=True
+    )
+    requested_amount = _money(read_only=True, allow_null=True)
+    budget_total = _money(
+        read_only=True, default=Decimal("0.00"), help_text="Sum of the budget lines."
+    )
+    is_editable = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = Proposal
+        fields = [
+            "id",
+            "call",
+            "call_title",
+            "pi",
+            "status",
+            "is_editable",
+            "title",
+            "abstract",
+            "specific_aims",
+            "research_strategy",
+            "disparity_populations",
+            "nimhd_domains",
+            "community_engagement_plan",
+            "timeline",
+            "budget_justification",
+            "requested_amount",
+            "budget_total",
+            "irb_status",
+            "submitted_at",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class ProposalDetailSerializer(ProposalSerializer):
+    return_reason = serializers.SerializerMethodField(
+        help_text="Why an administrator returned it (empty unless it was returned)."
+    )
+
+    class Meta(ProposalSerializer.Meta):
+        fields = [*ProposalSerializer.Meta.fields, "return_reason"]
+        read_only_fields = fields
+
+    @extend_schema_field(OpenApiTypes.STR)
+    def get_return_reason(self, proposal: Proposal) -> str:
+        return selectors.latest_return_reason(proposal)
+
+
+def _text(**kwargs) -> serializers.CharField:
+    return serializers.CharField(required=False, allow_blank=True, **kwargs)
+
+
+class ProposalWriteSerializer(serializers.Serializer):
+    """The applicant's sections. Every field is optional: a draft keeps whatever is sent, and
+    the checklist says what still blocks submission (length limits are not errors here)."""
+
+    title = _text(max_length=250)
+    abstract = _text()
+    specific_aims = _text()
+    research_strategy = _text()
+    disparity_populations = serializers.ListField(
+        child=serializers.ChoiceField(DisparityPopulation.choices), required=False
+    )
+    nimhd_domains = serializers.ListField(
+        child=serializers.ChoiceField(NimhdDomain.choices), required=False
+    )
+    community_engagement_plan = _text()
+    timeline = _text()
+    budget_justification = _text()
+    requested_amount = _money(required=False, allow_null=True, min_value=Decimal("0"))
+    irb_status = serializers.ChoiceField(IrbStatus.choices, required=False, allow_blank=True)
+
+    def validate_disparity_populations(self, value: list[str]) -> list[str]:
+        return list(dict.fromkeys(value))
+
+    def validate_nimhd_domains(self, value: list[str]) -> list[str]:
+        return list(dict.fromkeys(value))
+
+
+class ProposalCreateSerializer(ProposalWriteSerializer):
+    call = serializers.PrimaryKeyRelatedField(
+        queryset=FundingCall.objects.none(), help_text="The id of the funding call."
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        user = getattr(request, "user", None)
+        # A call the caller may not see is "not found", like everywhere else.
+        if user is not None and user.is_authenticated:
+            self.fields["call"].queryset = selectors.calls_visible_to(user)
+
+
+class ProposalBriefSerializer(serializers.ModelSerializer):
+    pi = UserBriefSerializer(read_only=True)
+    call_title = serializers.CharField(source="call.title", read_only=True)
+
+    class Meta:
+        model = Proposal
+        fields = ["id", "title", "status", "call", "call_title", "pi"]
+        read_only_fields = fields
+
+
+class BlockerSerializer(serializers.Serializer):
+    field = serializers.CharField(
+        help_text="What to fix: a section name, or budget, attachments, endorsement, "
+        "eligibility, call, requested_amount."
+    )
+    message = serializers.CharField()
+
+
+class ChecklistSerializer(serializers.Serializer):
+    status = serializers.CharField()
+    ready = serializers.BooleanField(help_text="Editable and nothing blocks submission.")
+    blockers = BlockerSerializer(many=True)
+
+
+class ReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=4000, allow_blank=True)
+
+
+class OptionalReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=4000, allow_blank=True, required=False, default="")
+
+
+# ---- Team, budget, attachments ---------------------------------------------------------------
+
+
+class TeamMemberSerializer(serializers.ModelSerializer):
+    user = UserBriefSerializer(read_only=True, allow_null=True)
+    name = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = TeamMember
+        fields = ["id", "role", "user", "name", "email", "organisation", "added_at"]
+        read_only_fields = fields
+
+
+class TeamMemberCreateSerializer(serializers.Serializer):
+    """A person with an account (``username``) or an outside person (``full_name``)."""
+
+    role = serializers.ChoiceField(TeamRole.choices)
+    username = serializers.CharField(
+        required=False, allow_blank=True, max_length=150, help_text="A person with an account."
+    )
+    full_name = _text(max_length=200, help_text="An outside person, e.g. a community partner.")
+    email = serializers.EmailField(required=False, allow_blank=True)
+    organisation = _text(max_length=200)
+
+    def validate_username(self, value: str) -> User | None:
+        value = value.strip()
+        if not value:
+            return None
+        user = User.objects.filter(username__iexact=value, is_active=True).first()
+        if user is None:
+            raise serializers.ValidationError(f"No active user is called “{value}”.")
+        return user
+
+
+class BudgetLineSerializer(serializers.ModelSerializer):
+    category = serializers.ChoiceField(BudgetCategory.choices)
+    description = serializers.CharField(max_length=250)
+    amount = _money()
+
+    class Meta:
+        model = BudgetLine
+        fields = ["id", "category", "description", "amount"]
+        read_only_fields = ["id"]
+
+
+class AttachmentSerializer(serializers.ModelSerializer):
+    download_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Attachment
+        fields = [
+            "id",
+            "kind",
+            "original_name",
+            "size",
+            "pages",
+            "sha256",
+            "uploaded_at",
+            "download_url",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_download_url(self, attachment: Attachment) -> str:
+        return reverse(
+            "api-proposal-attachment-download",
+            kwargs={"proposal_pk": attachment.proposal_id, "pk": attachment.pk},
+            request=self.context.get("request"),
+        )
+
+
+class AttachmentUploadSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(AttachmentKind.choices)
+    file = serializers.FileField(help_text="A PDF (the bytes are checked, not the name).")
+
+
+# ---- Endorsements ----------------------------------------------------------------------------
+
+
+class EndorsementSerializer(serializers.ModelSerializer):
+    proposal = ProposalBriefSerializer(read_only=True)
+    mentor = UserBriefSerializer(read_only=True)
+
+    class Meta:
+        model = Endorsement
+        fields = ["id", "proposal", "mentor", "status", "statement", "requested_at", "responded_at"]
+        read_only_fields = fields
+
+
+class EndorsementRespondSerializer(serializers.Serializer):
+    decision = serializers.ChoiceField([("endorse", "Endorse"), ("decline", "Decline")])
+    statement = serializers.CharField(max_length=4000, allow_blank=True)
+
+
+# ---- Decisions and awards --------------------------------------------------------------------
+
+
+class AwardSerializer(serializers.ModelSerializer):
+    proposal = ProposalBriefSerializer(read_only=True)
+    amount = _money(read_only=True)
+    effective_end = serializers.DateField(read_only=True)
+
+    class Meta:
+        model = Award
+        fields = [
+            "id",
+            "proposal",
+            "call",
+            "amount",
+            "status",
+            "start_date",
+            "end_date",
+            "ended_on",
+            "effective_end",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+
+class DecisionRequestSerializer(serializers.Serializer):
+    outcome = serializers.ChoiceField(DecisionOutcome.choices)
+    amount = _money(
+        required=False,
+        allow_null=True,
+        help_text="Funded amount; defaults to the budget total requested. Less needs a reason.",
+    )
+    reason = serializers.CharField(max_length=4000, required=False, allow_blank=True, default="")
+
+
+class AwardBriefSerializer(serializers.ModelSerializer):
+    amount = _money(read_only=True)
+
+    class Meta:
+        model = Award
+        fields = ["id", "amount", "status", "start_date", "end_date"]
+        read_only_fields = fields
+
+
+class DecisionSerializer(serializers.ModelSerializer):
+    amount = _money(read_only=True, allow_null=True)
+    decided_by = UserBriefSerializer(read_only=True)
+    award = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Decision
+        fields = [
+            "id",
+            "proposal",
+            "call",
+            "outcome",
+            "amount",
+            "reason",
+            "decided_by",
+            "decided_at",
+            "released_at",
+            "award",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(AwardBriefSerializer(allow_null=True))
+    def get_award(self, decision: Decision) -> dict | None:
+        award = Award.objects.filter(proposal_id=decision.proposal_id).first()
+        return AwardBriefSerializer(award).data if award else None
