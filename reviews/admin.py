@@ -81,7 +81,9 @@ class CallReviewAdmin(admin.ModelAdmin):
 
 
 @admin.register(Criterion)
-class CriterionAdmin(admin.ModelAdmin):
+class CriterionAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    """Read-only: criteria change through the call page, only in the assignment phase."""
+
     list_display = ["name", "call", "kind", "position"]
     list_filter = ["kind"]
     search_fields = ["name", "call__title"]

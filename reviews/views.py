@@ -20,8 +20,8 @@ from grants import selectors as grant_selectors
 from grants import services as grant_services
 from grants.models import Attachment, Decision, FundingCall, Proposal
 
-from . import selectors, services
-from .choices import SCORE_DESCRIPTORS, CriterionKind, ReviewPhase
+from . import conflicts, permissions, selectors, services
+from .choices import REVIEW_STATES, SCORE_DESCRIPTORS, CriterionKind, ReviewPhase
 from .exporters import SummaryStatementPdf
 from .forms import (
     AssignForm,
@@ -60,6 +60,13 @@ def _managed_call(request, pk: int) -> FundingCall:
     if not can(request.user, "reviews.manage_review", call):
         raise Http404("No such call.")
     return call
+
+
+def _require_unconflicted(request, proposal: Proposal) -> None:
+    """A chair or administrator conflicted with a proposal may not touch it: to them it is not
+    there (the services refuse too; this keeps the answer a 404)."""
+    if permissions.is_conflicted(request.user, proposal):
+        raise Http404("No such proposal.")
 
 
 def _reviewable_proposal(request, pk: int) -> Proposal:
@@ -244,10 +251,14 @@ def review_edit(request, pk: int):
     data = None
     if request.method == "POST":
         data = request.POST
+        # What happened to the draft: "saved", "partly" (some values refused, the rest kept)
+        # or "refused" (nothing saved: the review is locked, or the phase is over).
+        outcome = "refused"
         try:
             services.review_save_draft(
                 assignment=assignment, actor=request.user, data=_review_data(request.POST)
             )
+            outcome = "saved"
             if request.POST.get("action") == "submit":
                 services.review_submit(assignment=assignment, actor=request.user)
                 messages.success(
@@ -256,19 +267,31 @@ def review_edit(request, pk: int):
                     "proposal once the read phase opens.",
                 )
                 return redirect("reviews:queue")
-        except PermissionDenied:
-            raise
+        except services.ReviewDraftInvalid as exc:
+            outcome = "partly"
+            errors = exc.message_dict
         except ValidationError as exc:
             errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
         if request.headers.get("X-Autosave") == "1":
             return JsonResponse(
-                {"saved_at": timezone.localtime().strftime("%-I:%M:%S %p"), "errors": errors},
+                {
+                    "saved": outcome != "refused",
+                    "saved_at": timezone.localtime().strftime("%-I:%M:%S %p"),
+                    "errors": errors,
+                },
                 status=400 if errors else 200,
             )
         if not errors:
             messages.success(request, "Draft saved.")
             return redirect("reviews:review", pk=assignment.pk)
-        messages.error(request, "Saved, except the items marked below.")
+        if outcome == "partly":
+            messages.error(request, "Saved, except the items marked below.")
+        elif outcome == "saved":
+            messages.error(
+                request, "Your draft is saved. Complete the items marked below to submit it."
+            )
+        else:
+            messages.error(request, "Nothing was saved.")
     sheet = selectors.review_sheet(assignment)
     review = sheet.review
 
@@ -301,9 +324,19 @@ def review_edit(request, pk: int):
 @never_cache
 @login_required
 def proposal_reviews(request, pk: int):
-    """The read phase: other submitted reviews, once the user may read them."""
-    proposal = _reviewable_proposal(request, pk)
-    if not can(request.user, "reviews.read_reviews", proposal):
+    """The read phase: other submitted reviews, once the user may read them.
+
+    The reading rule decides, not the opening one: an administrator may read the reviews (to
+    run the panel) without opening the proposal as a reviewer.
+    """
+    proposal = get_object_or_404(
+        Proposal.objects.filter(status__in=REVIEW_STATES).select_related("call", "pi"), pk=pk
+    )
+    can_open = can(request.user, "reviews.open_proposal", proposal)
+    can_read = can(request.user, "reviews.read_reviews", proposal)
+    if not can_open and not can_read:
+        raise Http404("No such proposal.")
+    if not can_read:
         messages.info(
             request,
             "You can read the other reviews after submitting your own, once the read phase opens.",
@@ -316,6 +349,7 @@ def proposal_reviews(request, pk: int):
         "reviews/proposal_reviews.html",
         {
             "proposal": proposal,
+            "can_open": can_open,
             "reviews": reviews,
             "can_reopen": can_reopen,
             "reopen_form": ReopenForm(),
@@ -330,7 +364,8 @@ def review_reopen(request, pk: int):
         Review.objects.select_related("assignment", "assignment__proposal"), pk=pk
     )
     proposal = review.assignment.proposal
-    if not selectors.proposals_visible_to_reviewer(request.user).filter(pk=proposal.pk).exists():
+    # Only the (non-conflicted) chair reopens; to anyone else the review is not there.
+    if not permissions.may_reopen_reviews(request.user, proposal):
         raise Http404("No such review.")
     form = ReopenForm(request.POST)
     if not form.is_valid():
@@ -415,7 +450,12 @@ def committee_detail(request, pk: int):
     return render(
         request,
         "reviews/committee_detail.html",
-        {"committee": committee, "members": selectors.committee_members(committee), "form": form},
+        {
+            "committee": committee,
+            # The page shows each member's expertise keywords: one query, not one per member.
+            "members": selectors.committee_members(committee).select_related("user__profile"),
+            "form": form,
+        },
     )
 
 
@@ -450,6 +490,10 @@ def call_manage(request, pk: int):
                 messages.success(request, "Committee attached; the default criteria are set.")
                 return redirect("reviews:call_manage", pk=call.pk)
     board = list(selectors.assignment_board(call)) if setup else []
+    # Rows the user is conflicted on show no reviewers and no controls.
+    conflicted = conflicts.conflicted_proposal_ids(request.user, [p.pk for p in board]) | {
+        p.pk for p in board if p.pi_id == request.user.pk
+    }
     members = (
         CommitteeMembership.objects.filter(committee=setup.committee).select_related("user")
         if setup
@@ -463,6 +507,7 @@ def call_manage(request, pk: int):
             "setup": setup,
             "attach_form": attach_form,
             "board": board,
+            "conflicted": conflicted,
             "members": members,
             "assign_form": AssignForm(members=setup.committee.members.all() if setup else None)
             if setup
@@ -487,10 +532,13 @@ def _next_phases(setup):
 @login_required
 @require_POST
 def call_begin_review(request, pk: int):
-    call = _managed_call(request, pk)
+    # Moving a call to review changes the call's status: administrators only, not the chair.
+    call = get_object_or_404(FundingCall, pk=pk)
+    if not can(request.user, "grants.manage_calls"):
+        raise Http404("No such call.")
     try:
         grant_services.call_begin_review(call=call, actor=request.user)
-    except (ValidationError, grant_services.InvalidTransition, PermissionDenied) as exc:
+    except (ValidationError, grant_services.InvalidTransition) as exc:
         messages.error(request, str(getattr(exc, "message", exc)))
     else:
         messages.success(request, "The call is closed and its submitted proposals are in review.")
@@ -523,7 +571,11 @@ def call_auto_assign(request, pk: int):
     else:
         messages.success(request, f"{len(result.created)} assignments made.")
         request.session["auto_assign_result"] = [
-            {"proposal": proposal.title or f"NS-{proposal.pk}", "reason": reason}
+            # Titles repeat; the NS number tells the proposals apart.
+            {
+                "proposal": f"NS-{proposal.pk} {proposal.title or 'Untitled proposal'}",
+                "reason": reason,
+            }
             for proposal, reason in result.unstaffed
         ]
     return redirect("reviews:call_manage", pk=call.pk)
@@ -534,8 +586,12 @@ def call_auto_assign(request, pk: int):
 def assignment_add(request, pk: int, proposal_pk: int):
     call = _managed_call(request, pk)
     proposal = get_object_or_404(Proposal, pk=proposal_pk, call=call)
+    _require_unconflicted(request, proposal)
     setup = selectors.call_review_for(call)
-    form = AssignForm(request.POST, members=setup.committee.members.all() if setup else None)
+    if setup is None:
+        messages.error(request, "Attach a review committee to this call first.")
+        return redirect("reviews:call_manage", pk=call.pk)
+    form = AssignForm(request.POST, members=setup.committee.members.all())
     if form.is_valid():
         try:
             services.assignment_create(
@@ -554,7 +610,10 @@ def assignment_add(request, pk: int, proposal_pk: int):
 @require_POST
 def assignment_change(request, pk: int, assignment_pk: int):
     call = _managed_call(request, pk)
-    assignment = get_object_or_404(Assignment, pk=assignment_pk, proposal__call=call)
+    assignment = get_object_or_404(
+        Assignment.objects.select_related("proposal"), pk=assignment_pk, proposal__call=call
+    )
+    _require_unconflicted(request, assignment.proposal)
     try:
         if request.POST.get("action") == "remove":
             services.assignment_remove(assignment=assignment, actor=request.user)
@@ -601,6 +660,8 @@ def panel(request, pk: int):
 def panel_disposition(request, pk: int, proposal_pk: int):
     call = _managed_call(request, pk)
     proposal = get_object_or_404(Proposal, pk=proposal_pk, call=call)
+    if not can(request.user, "reviews.run_panel", proposal):
+        raise Http404("No such proposal.")
     form = DispositionForm(request.POST)
     if form.is_valid():
         try:
@@ -619,8 +680,12 @@ def panel_disposition(request, pk: int, proposal_pk: int):
 def panel_proposal(request, pk: int, proposal_pk: int):
     """The chair's page for one discussed proposal: who has voted, and the resume."""
     call = _managed_call(request, pk)
+    # The panel rule decides: administrators run the panel too (when the chair is conflicted),
+    # without opening proposals as a reviewer; nobody conflicted sees the proposal here.
     proposal = get_object_or_404(
-        selectors.proposals_visible_to_reviewer(request.user), pk=proposal_pk, call=call
+        Proposal.objects.filter(status__in=REVIEW_STATES).select_related("call", "panel_entry"),
+        pk=proposal_pk,
+        call=call,
     )
     if not can(request.user, "reviews.run_panel", proposal):
         raise Http404("No such proposal.")
@@ -648,6 +713,7 @@ def panel_proposal(request, pk: int, proposal_pk: int):
             "call": call,
             "proposal": proposal,
             "entry": entry,
+            "can_open": can(request.user, "reviews.open_proposal", proposal),
             "votes": selectors.final_score_status(proposal),
             "form": form,
         },
@@ -768,8 +834,10 @@ def decide(request, pk: int, proposal_pk: int):
         )
     except ValidationError as exc:
         messages.error(request, f"Not saved — {proposal.title}: " + " ".join(exc.messages))
-    except (grant_services.InvalidTransition, PermissionDenied) as exc:
+    except grant_services.InvalidTransition as exc:
         messages.error(request, f"Not saved — {proposal.title}: {exc}")
+    except PermissionDenied:
+        messages.error(request, f"Not saved — {proposal.title}: it cannot be decided now.")
     else:
         messages.success(request, f"Decision recorded for “{proposal.title}”.")
     return redirect("reviews:ranking", pk=call.pk)
@@ -794,7 +862,9 @@ def release(request, pk: int):
 
 
 def _summary_proposal(request, pk: int) -> Proposal:
-    proposal = get_object_or_404(Proposal.objects.select_related("call", "pi"), pk=pk)
+    proposal = get_object_or_404(
+        Proposal.objects.filter(status__in=REVIEW_STATES).select_related("call", "pi"), pk=pk
+    )
     if not can(request.user, "reviews.view_summary_statement", proposal):
         raise Http404("No such summary statement.")
     return proposal

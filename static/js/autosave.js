@@ -45,6 +45,9 @@
         if (response.ok) {
           window.localStorage.removeItem(key);
           say("All changes saved at " + json.saved_at + ".");
+        } else if (json.saved === false) {
+          say("Not saved: " + Object.values(json.errors || {}).join(" ") +
+              " Your text is kept in this browser.");
         } else {
           say("Saved at " + json.saved_at + ", except fields with errors: " +
               Object.keys(json.errors || {}).join(", ") + ". Use Save to see the messages.");
