@@ -12,6 +12,7 @@ from accounts.choices import Role
 from grants import selectors as grant_selectors
 from grants.choices import ProposalStatus
 from grants.models import Decision, FundingCall
+from reporting import selectors as reporting_selectors
 from reviews import selectors as review_selectors
 from reviews.models import CallReview
 
@@ -30,6 +31,7 @@ def dashboard(request):
             if p.pi_id == user.pk and p.status in (ProposalStatus.DRAFT, ProposalStatus.RETURNED)
         ],
         "endorsements": grant_selectors.endorsements_pending_for(user),
+        "reports_due": reporting_selectors.progress_reports_due_for(user),
     }
     if user.has_role(Role.REVIEWER) or user.has_role(Role.CHAIR):
         queue = list(review_selectors.reviewer_queue(user))

@@ -1,0 +1,33 @@
+"""E-mails the reporting app sends. Called from services inside transaction.on_commit."""
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.template.loader import render_to_string
+from django.urls import NoReverseMatch, reverse
+
+
+def award_url(award) -> str:
+    """The awardee's page for the award (the site's home until the web pages exist)."""
+    try:
+        return settings.SITE_URL + reverse("reporting:award_detail", args=[award.pk])
+    except NoReverseMatch:
+        return settings.SITE_URL + "/"
+
+
+def send_progress_report_reminder(report, kind: str) -> None:
+    """``kind`` is a ReminderKind: due_soon or overdue. Mails the award's PI."""
+    award = report.award
+    recipient = award.proposal.pi.email
+    if not recipient:
+        return
+    context = {
+        "report": report,
+        "award": award,
+        "proposal": award.proposal,
+        "url": award_url(award),
+        "site_url": settings.SITE_URL,
+        "program_name": settings.NORTHSTAR_PROGRAM_NAME,
+    }
+    subject = render_to_string(f"reporting/email/progress_report_{kind}_subject.txt", context)
+    body = render_to_string(f"reporting/email/progress_report_{kind}.txt", context)
+    send_mail(" ".join(subject.split()), body, settings.DEFAULT_FROM_EMAIL, [recipient])

@@ -1,0 +1,165 @@
+"""The report's own validation (the Checks sheet): one row per rule, pass / warning / fail."""
+
+from django.db.models import F, Q, Sum
+
+from grants.models import FundingCall
+
+from ..choices import DECIDED_FUNDING_STATES, CheckStatus, FundingStatus
+from ..models import FollowOnFunding, Publication
+from . import mapping as m
+from .people import released_awards
+from .people_tables import COMPLETERS, CURRENT
+from .tables import COUNT, SUPPRESSED, Check, Column, Row, Table
+
+
+class ReportChecks:
+    """A mixin of the report builder."""
+
+    def checks(self, tables: list[Table]) -> list[Check]:
+        by_key = {t.key: t for t in tables}
+        checks = []
+
+        def shared_totals(table: Table) -> tuple:
+            return tuple(table.value(*table.shared[k]) for k in (CURRENT, COMPLETERS, "all"))
+
+        lr1 = shared_totals(by_key["lr1"])
+        dv1 = shared_totals(by_key["dv1"])
+        checks.append(
+            Check(
+                "DV-1 totals equal LR-1 totals",
+                CheckStatus.PASS if dv1 == lr1 else CheckStatus.FAIL,
+                lr1[2],
+                f"LR-1 current/completers/total {lr1}; DV-1 {dv1}.",
+                people=True,
+                shared_detail="The totals match." if dv1 == lr1 else "The totals differ.",
+            )
+        )
+        others = {k: shared_totals(by_key[k]) for k in ("lr2", "dv2")}
+        mismatched = [by_key[k].code for k, v in others.items() if v != lr1]
+        checks.append(
+            Check(
+                "LR-2 and DV-2 totals equal LR-1 totals",
+                CheckStatus.FAIL if mismatched else CheckStatus.PASS,
+                len(mismatched),
+                f"Differ: {', '.join(mismatched)}." if mismatched else "",
+            )
+        )
+        call_ids = {a.call_id for a in self.awards} | set(
+            FundingCall.objects.filter(
+                closes_at__gte=self.period.start_at, closes_at__lt=self.period.end_at
+            ).values_list("pk", flat=True)
+        )
+        over = list(
+            FundingCall.objects.filter(pk__in=call_ids)
+            .annotate(awarded=Sum("awards__amount"))
+            .filter(awarded__gt=F("total_budget"))
+            .order_by("title")
+        )
+        checks.append(
+            Check(
+                "No call's awards exceed its budget",
+                CheckStatus.FAIL if over else CheckStatus.PASS,
+                len(over),
+                "; ".join(
+                    f"{c.title}: ${c.awarded:,.2f} awarded of ${c.total_budget:,.2f}" for c in over
+                ),
+            )
+        )
+        above_max = [a for a in self.awards if a.amount > a.call.max_award]
+        checks.append(
+            Check(
+                "No award above its call's maximum award",
+                CheckStatus.FAIL if above_max else CheckStatus.PASS,
+                len(above_max),
+                ", ".join(str(a) for a in above_max),
+            )
+        )
+        missing = sum(
+            1 for p in self.people.values() if not m.demographics_answered(p.demographics)
+        )
+        checks.append(
+            Check(
+                "Participants with demographics",
+                CheckStatus.WARNING if missing else CheckStatus.PASS,
+                missing,
+                f"{missing} of {len(self.people)} participants have not answered; they count "
+                "as not reported."
+                if missing
+                else "",
+                people=True,
+                shared_detail="They count as not reported." if missing else "",
+            )
+        )
+        no_position = sum(1 for p in self.people.values() if not p.applicant_type)
+        checks.append(
+            Check(
+                "Participants with a position on their profile",
+                CheckStatus.WARNING if no_position else CheckStatus.PASS,
+                no_position,
+                "Counted as Staff / other in LR-1." if no_position else "",
+                people=True,
+                shared_detail="Counted as Staff / other in LR-1." if no_position else "",
+            )
+        )
+        released = released_awards().values("pk")
+        undated_publications = (
+            Publication.objects.filter(published_on__isnull=True, awards__in=released)
+            .distinct()
+            .count()
+        )
+        undated_funding = (
+            FollowOnFunding.objects.filter(awards__in=released)
+            .filter(
+                Q(status__in=DECIDED_FUNDING_STATES, decided_on__isnull=True)
+                | Q(status=FundingStatus.APPLIED, applied_on__isnull=True)
+            )
+            .distinct()
+            .count()
+        )
+        undated = undated_publications + undated_funding
+        checks.append(
+            Check(
+                "Outcomes have a date",
+                CheckStatus.WARNING if undated else CheckStatus.PASS,
+                undated,
+                f"{undated_publications} publications without a month, {undated_funding} follow-on "
+                "funding records without a decision/application date: they count in no period."
+                if undated
+                else "",
+            )
+        )
+        checks.append(
+            Check(
+                "Narrative written for the period",
+                CheckStatus.PASS if self.has_narrative else CheckStatus.WARNING,
+                None,
+                "" if self.has_narrative else "Write the narrative before sending the report.",
+            )
+        )
+        return checks
+
+
+def suppress_checks(checks: list[Check], threshold: int) -> None:
+    """People counts in the Checks are small cells too: hide them, and the numbers in the
+    details, in a report shared beyond the funder."""
+    for check in checks:
+        if check.people:
+            if isinstance(check.count, int) and 1 <= check.count <= threshold:
+                check.count = SUPPRESSED
+            check.detail = check.shared_detail
+
+
+def checks_table(checks: list[Check]) -> Table:
+    return Table(
+        key="checks",
+        code="Checks",
+        title="Checks",
+        columns=[
+            Column("rule", "Check", width=48),
+            Column("status", "Result", width=10),
+            Column("count", "Count", COUNT, width=10),
+            Column("detail", "Detail", width=80),
+        ],
+        rows=[Row([c.rule, CheckStatus(c.status).label, c.count, c.detail]) for c in checks],
+        suppressed={(r, 2) for r, c in enumerate(checks) if c.count == SUPPRESSED},
+    )

@@ -1,0 +1,404 @@
+"""Progress reports, the outcomes of funded projects, and the HRSA report's configuration.
+
+Models hold data and small derived facts; every write lives in services.py.
+"""
+
+from datetime import date
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models
+
+from accounts.choices import RaceEthnicity, Sex
+from grants.models import Award
+
+from .choices import (
+    DECIDED_FUNDING_STATES,
+    DEFAULT_HISPANIC_CODES,
+    DEFAULT_RACE_MAP,
+    DEFAULT_SEX_COLUMNS,
+    DEFAULT_SEX_MAP,
+    DEFAULT_URM_CODES,
+    MAPPABLE_RACES,
+    NOT_REPORTED_LABEL,
+    FundingStatus,
+    PartnershipPurpose,
+    PartnerType,
+    PresentationKind,
+    PresentationLevel,
+    ProgressReportKind,
+    ProgressReportStatus,
+    ReminderKind,
+    SponsorType,
+    YesNoUnknown,
+)
+from .validators import validate_doi, validate_period_label, validate_pmid
+
+MONEY = {"max_digits": 12, "decimal_places": 2}
+
+
+# ---- Progress reports ------------------------------------------------------------------------
+
+
+class ProgressReport(models.Model):
+    """An interim or final report an awardee owes on an award (see services.progress_reports_schedule)."""
+
+    award = models.ForeignKey(Award, on_delete=models.CASCADE, related_name="progress_reports")
+    kind = models.CharField(max_length=16, choices=ProgressReportKind.choices)
+    due_date = models.DateField()
+    status = models.CharField(
+        max_length=16, choices=ProgressReportStatus.choices, default=ProgressReportStatus.DUE
+    )
+    objectives_accomplishments = models.TextField("objectives and accomplishments", blank=True)
+    barriers_resolutions = models.TextField("barriers and resolutions", blank=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["due_date", "pk"]
+        indexes = [models.Index(fields=["status", "due_date"])]
+        constraints = [
+            models.UniqueConstraint(fields=["award", "kind"], name="progress_report_once_per_kind")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} for {self.award} (due {self.due_date:%Y-%m-%d})"
+
+    @property
+    def is_submitted(self) -> bool:
+        return self.status == ProgressReportStatus.SUBMITTED
+
+    def is_overdue(self, today: date) -> bool:
+        return self.status == ProgressReportStatus.DUE and self.due_date < today
+
+
+class ReminderSent(models.Model):
+    """One row per reminder mailed; the unique constraint is what stops a second copy."""
+
+    progress_report = models.ForeignKey(
+        ProgressReport, on_delete=models.CASCADE, related_name="reminders"
+    )
+    kind = models.CharField(max_length=16, choices=ReminderKind.choices)
+    sent_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["sent_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["progress_report", "kind"], name="reminder_once_per_kind"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} reminder for {self.progress_report}"
+
+
+# ---- Outcomes --------------------------------------------------------------------------------
+
+
+class Outcome(models.Model):
+    """What every outcome carries: who recorded it and when."""
+
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class Publication(Outcome):
+    awards = models.ManyToManyField(Award, related_name="publications")
+    title = models.CharField(max_length=500)
+    doi = models.CharField("DOI", max_length=200, blank=True, validators=[validate_doi])
+    pmid = models.CharField("PubMed ID", max_length=8, blank=True, validators=[validate_pmid])
+    journal = models.CharField(max_length=300, blank=True)
+    year = models.PositiveSmallIntegerField(null=True, blank=True)
+    published_on = models.DateField(
+        null=True, blank=True, help_text="Month precision: stored as the first of the month."
+    )
+    authors = models.TextField(blank=True, help_text="One author per line, as cited.")
+    peer_reviewed = models.BooleanField(default=True)
+    disparities_focused = models.BooleanField("focused on health disparities", default=False)
+
+    class Meta:
+        # Undated last on every database (PostgreSQL sorts NULL first when descending).
+        ordering = [
+            models.F("published_on").desc(nulls_last=True),
+            models.F("year").desc(nulls_last=True),
+            "title",
+            "pk",
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["doi"], condition=~models.Q(doi=""), name="publication_doi_once"
+            ),
+            models.UniqueConstraint(
+                fields=["pmid"], condition=~models.Q(pmid=""), name="publication_pmid_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def reporting_date(self) -> date | None:
+        return self.published_on
+
+
+class Presentation(Outcome):
+    awards = models.ManyToManyField(Award, related_name="presentations")
+    title = models.CharField(max_length=500)
+    venue = models.CharField(max_length=300)
+    presented_on = models.DateField()
+    kind = models.CharField(max_length=16, choices=PresentationKind.choices)
+    level = models.CharField(max_length=16, choices=PresentationLevel.choices)
+
+    class Meta:
+        ordering = ["-presented_on", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.venue})"
+
+    @property
+    def reporting_date(self) -> date | None:
+        return self.presented_on
+
+
+class FollowOnFunding(Outcome):
+    awards = models.ManyToManyField(Award, related_name="follow_on_funding")
+    sponsor = models.CharField(max_length=200)
+    sponsor_type = models.CharField(max_length=16, choices=SponsorType.choices)
+    mechanism = models.CharField(max_length=40, blank=True, help_text="e.g. R01, K23, R21")
+    title = models.CharField(max_length=500, blank=True)
+    amount = models.DecimalField(**MONEY, validators=[MinValueValidator(Decimal("0"))])
+    status = models.CharField(max_length=16, choices=FundingStatus.choices)
+    applied_on = models.DateField(null=True, blank=True)
+    decided_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "follow-on funding"
+        verbose_name_plural = "follow-on funding"
+        ordering = [models.F("applied_on").desc(nulls_last=True), "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(amount__gte=0), name="follow_on_amount_not_negative"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.sponsor} {self.mechanism}".strip()
+
+    @property
+    def reporting_date(self) -> date | None:
+        """The decision date once decided; the application date while still applied."""
+        if self.status in DECIDED_FUNDING_STATES:
+            return self.decided_on
+        return self.applied_on
+
+
+class TraineeOutcome(Outcome):
+    """Where a trainee on a funded project is, as of ``recorded_on`` (INDGEN-PY)."""
+
+    trainee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="trainee_outcomes"
+    )
+    award = models.ForeignKey(Award, on_delete=models.CASCADE, related_name="trainee_outcomes")
+    recorded_on = models.DateField(help_text="The date this information describes.")
+    degree_completed = models.CharField(max_length=100, blank=True, help_text="e.g. MD, PhD")
+    completion_date = models.DateField(null=True, blank=True)
+    position = models.CharField("residency match or position", max_length=300, blank=True)
+    in_further_training = models.CharField(
+        max_length=8, choices=YesNoUnknown.choices, default=YesNoUnknown.UNKNOWN
+    )
+    employed = models.CharField(
+        max_length=8, choices=YesNoUnknown.choices, default=YesNoUnknown.UNKNOWN
+    )
+    practicing_underserved = models.CharField(
+        "practicing in a medically underserved community",
+        max_length=8,
+        choices=YesNoUnknown.choices,
+        default=YesNoUnknown.UNKNOWN,
+    )
+    practicing_rural = models.CharField(
+        "practicing in a rural area",
+        max_length=8,
+        choices=YesNoUnknown.choices,
+        default=YesNoUnknown.UNKNOWN,
+    )
+    practicing_primary_care = models.CharField(
+        "practicing in primary care",
+        max_length=8,
+        choices=YesNoUnknown.choices,
+        default=YesNoUnknown.UNKNOWN,
+    )
+
+    class Meta:
+        ordering = ["-recorded_on", "-pk"]
+        indexes = [models.Index(fields=["trainee", "recorded_on"])]
+
+    def __str__(self) -> str:
+        return f"Outcome of {self.trainee} on {self.recorded_on:%Y-%m-%d}"
+
+    @property
+    def reporting_date(self) -> date | None:
+        return self.recorded_on
+
+
+class Partnership(Outcome):
+    """A community or academic partner organisation of a funded project (PC-10)."""
+
+    award = models.ForeignKey(Award, on_delete=models.CASCADE, related_name="partnerships")
+    organisation = models.CharField("partner organisation", max_length=300)
+    partner_type = models.CharField(max_length=32, choices=PartnerType.choices)
+    purpose = models.CharField(max_length=32, choices=PartnershipPurpose.choices)
+    description = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["organisation", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} ({self.get_partner_type_display()})"
+
+
+# ---- The report's narrative and configuration ------------------------------------------------
+
+
+class ReportingPeriodNarrative(models.Model):
+    """The administrator's narrative for one academic year (the Narrative sheet)."""
+
+    period = models.CharField(
+        max_length=9, unique=True, validators=[validate_period_label], help_text="e.g. 2025-2026"
+    )
+    objectives_accomplishments = models.TextField("objectives and accomplishments", blank=True)
+    barriers_resolutions = models.TextField("barriers and resolutions", blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-period"]
+
+    def __str__(self) -> str:
+        return f"Narrative {self.period}"
+
+
+def default_race_map() -> dict:
+    return dict(DEFAULT_RACE_MAP)
+
+
+def default_hispanic_codes() -> list:
+    return list(DEFAULT_HISPANIC_CODES)
+
+
+def default_sex_columns() -> list:
+    return list(DEFAULT_SEX_COLUMNS)
+
+
+def default_sex_map() -> dict:
+    return dict(DEFAULT_SEX_MAP)
+
+
+def default_urm_codes() -> list:
+    return list(DEFAULT_URM_CODES)
+
+
+class ReportingProfile(models.Model):
+    """How collected categories map to one year's APR columns; versioned by period.
+
+    The report for a period uses the latest profile whose ``period`` is not after it, so a new
+    form year means adding a profile in the admin, not a migration.
+    """
+
+    period = models.CharField(
+        "first period",
+        max_length=9,
+        unique=True,
+        validators=[validate_period_label],
+        help_text="The first academic year this profile applies to, e.g. 2025-2026.",
+    )
+    name = models.CharField(max_length=200, blank=True)
+    race_map = models.JSONField(
+        default=default_race_map,
+        help_text="2024 OMB race code -> APR race (aian, asian, black, nhpi, white). "
+        "Codes left out are ignored for race.",
+    )
+    hispanic_codes = models.JSONField(
+        default=default_hispanic_codes,
+        help_text="Collected codes that mean ethnicity Hispanic or Latino.",
+    )
+    sex_columns = models.JSONField(
+        default=default_sex_columns,
+        help_text='LR-2 sex columns in order; "Not reported" is always added last.',
+    )
+    sex_map = models.JSONField(
+        default=default_sex_map,
+        help_text="Sex as reported -> one of the sex columns; anything else is Not reported.",
+    )
+    urm_codes = models.JSONField(
+        "URM categories",
+        default=default_urm_codes,
+        help_text="Collected codes counted as underrepresented in medicine (URM).",
+    )
+    notes = models.TextField(blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-period"]
+
+    def __str__(self) -> str:
+        return self.name or f"Reporting profile from {self.period}"
+
+    @property
+    def valid_from(self) -> date:
+        """July 1 of the first year of ``period``."""
+        return date(int(self.period[:4]), 7, 1)
+
+    def clean(self) -> None:
+        errors: dict[str, list[str]] = {}
+        known = set(RaceEthnicity.values)
+        if not isinstance(self.race_map, dict):
+            errors["race_map"] = ["Give an object mapping race codes to APR races."]
+        else:
+            unknown = sorted(set(self.race_map) - known)
+            if unknown:
+                errors.setdefault("race_map", []).append(f"Unknown codes: {', '.join(unknown)}.")
+            bad = sorted({str(v) for v in self.race_map.values()} - set(MAPPABLE_RACES))
+            if bad:
+                errors.setdefault("race_map", []).append(
+                    f"Map to one of aian, asian, black, nhpi, white (not {', '.join(bad)})."
+                )
+        for field in ("hispanic_codes", "urm_codes"):
+            value = getattr(self, field)
+            if not isinstance(value, list) or not set(map(str, value)) <= known:
+                errors[field] = [f"Give a list of codes from: {', '.join(sorted(known))}."]
+        if not isinstance(self.sex_columns, list) or not all(
+            isinstance(c, str) and c.strip() for c in self.sex_columns
+        ):
+            errors["sex_columns"] = ["Give a list of column labels."]
+        elif NOT_REPORTED_LABEL in self.sex_columns or len(set(self.sex_columns)) != len(
+            self.sex_columns
+        ):
+            errors["sex_columns"] = ["Labels must be distinct; Not reported is added for you."]
+        if not isinstance(self.sex_map, dict):
+            errors["sex_map"] = ["Give an object mapping reported sex to a column."]
+        else:
+            unknown = sorted(set(self.sex_map) - set(Sex.values))
+            if unknown:
+                errors.setdefault("sex_map", []).append(f"Unknown values: {', '.join(unknown)}.")
+            columns = self.sex_columns if isinstance(self.sex_columns, list) else []
+            missing = sorted({str(v) for v in self.sex_map.values()} - set(columns))
+            if missing:
+                errors.setdefault("sex_map", []).append(
+                    f"Map to one of the sex columns (not {', '.join(missing)})."
+                )
+        if errors:
+            raise ValidationError(errors)

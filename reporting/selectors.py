@@ -1,0 +1,239 @@
+"""Reads for the awardee's and the administrator's pages, each in a fixed number of queries."""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import (
+    Count,
+    DecimalField,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce, ExtractYear
+from django.utils import timezone
+
+from accounts.choices import ApplicantType, Role
+from grants.choices import DecisionOutcome, DisparityPopulation
+from grants.models import Award, FundingCall, TeamMember
+
+from .choices import FundingStatus, ProgressReportStatus
+from .hrsa.mapping import demographics_answered
+from .hrsa.people import awards_active_in, participants_of, released_awards
+from .hrsa.periods import Period
+from .models import (
+    FollowOnFunding,
+    Partnership,
+    Presentation,
+    ProgressReport,
+    Publication,
+    TraineeOutcome,
+)
+
+ZERO = Decimal("0.00")
+
+
+def awards_of_user(user) -> QuerySet[Award]:
+    """Awards the user leads or is on the team of (decisions released), newest first, with
+    their call and progress reports (in due-date order) loaded: two queries."""
+    if not user.is_authenticated:
+        return Award.objects.none()
+    member_of = TeamMember.objects.filter(user=user).values("proposal_id")
+    return (
+        released_awards()
+        .filter(Q(proposal__pi=user) | Q(proposal_id__in=member_of))
+        .select_related("call", "proposal", "proposal__pi")
+        .prefetch_related(
+            Prefetch("progress_reports", queryset=ProgressReport.objects.order_by("due_date", "pk"))
+        )
+        .order_by("-start_date", "-pk")
+    )
+
+
+def awards_visible_to(user) -> QuerySet[Award]:
+    """Every award the user may know exists: administrators see all released awards."""
+    if user.is_authenticated and user.has_role(Role.ADMINISTRATOR):
+        return (
+            released_awards()
+            .select_related("call", "proposal", "proposal__pi")
+            .prefetch_related(
+                Prefetch(
+                    "progress_reports", queryset=ProgressReport.objects.order_by("due_date", "pk")
+                )
+            )
+            .order_by("-start_date", "-pk")
+        )
+    return awards_of_user(user)
+
+
+def progress_reports_due_for(user) -> QuerySet[ProgressReport]:
+    """The user's unsubmitted progress reports (as PI), soonest first."""
+    return (
+        ProgressReport.objects.filter(
+            status=ProgressReportStatus.DUE,
+            award__proposal__pi=user,
+            award__proposal__decision__released_at__isnull=False,
+        )
+        .select_related("award", "award__proposal")
+        .order_by("due_date", "pk")
+    )
+
+
+@dataclass
+class AwardOutcomes:
+    publications: list[Publication]
+    presentations: list[Presentation]
+    follow_on_funding: list[FollowOnFunding]
+    trainee_outcomes: list[TraineeOutcome]
+    partnerships: list[Partnership]
+
+    @property
+    def total(self) -> int:
+        return sum(
+            len(items)
+            for items in (
+                self.publications,
+                self.presentations,
+                self.follow_on_funding,
+                self.trainee_outcomes,
+                self.partnerships,
+            )
+        )
+
+
+def outcomes_for_award(award: Award) -> AwardOutcomes:
+    """Everything recorded against one award, each kind in its display order (five queries)."""
+    return AwardOutcomes(
+        publications=list(Publication.objects.filter(awards=award)),
+        presentations=list(Presentation.objects.filter(awards=award)),
+        follow_on_funding=list(FollowOnFunding.objects.filter(awards=award)),
+        trainee_outcomes=list(TraineeOutcome.objects.filter(award=award).select_related("trainee")),
+        partnerships=list(Partnership.objects.filter(award=award)),
+    )
+
+
+def overdue_progress_reports(today: date | None = None) -> QuerySet[ProgressReport]:
+    """Unsubmitted reports past their due date, oldest first, with the award and PI loaded and
+    whether an overdue reminder went out (``overdue_reminders``)."""
+    today = today or timezone.localdate()
+    return (
+        ProgressReport.objects.filter(status=ProgressReportStatus.DUE, due_date__lt=today)
+        .select_related("award", "award__call", "award__proposal", "award__proposal__pi")
+        .annotate(overdue_reminders=Count("reminders", filter=Q(reminders__kind="overdue")))
+        .order_by("due_date", "pk")
+    )
+
+
+def participants_missing_demographics(period: Period) -> int:
+    """How many people on awards active in the period have not answered the demographics
+    questions at all (no record, or an empty one): they count as not reported."""
+    people = participants_of(list(awards_active_in(period)), period)
+    return sum(1 for p in people.values() if not demographics_answered(p.demographics))
+
+
+# ---- The administrators' dashboard -----------------------------------------------------------
+
+
+@dataclass
+class Dashboard:
+    # (label, awards, dollars); an award with two populations counts under both.
+    funding_by_population: list[tuple[str, int, Decimal]] = field(default_factory=list)
+    # (label, awards, dollars), by the PI's position.
+    funding_by_applicant_type: list[tuple[str, int, Decimal]] = field(default_factory=list)
+    # (call, submitted, decided, funded, rate % or None, awarded $)
+    funding_rate_per_call: list[tuple[FundingCall, int, int, int, Decimal | None, Decimal]] = field(
+        default_factory=list
+    )
+    # (year, publications, follow-on $ awarded)
+    outcomes_per_year: list[tuple[int, int, Decimal]] = field(default_factory=list)
+
+
+def dashboard_aggregates() -> Dashboard:
+    """The dashboard's four charts as data tables, program to date, in four queries."""
+    board = Dashboard()
+
+    by_population: dict[str, list] = defaultdict(lambda: [0, ZERO])
+    by_type: dict[str, list] = defaultdict(lambda: [0, ZERO])
+    rows = released_awards().values_list(
+        "amount", "proposal__disparity_populations", "proposal__pi__profile__applicant_type"
+    )
+    for amount, populations, applicant_type in rows:
+        for population in populations or ["__none__"]:
+            by_population[population][0] += 1
+            by_population[population][1] += amount
+        by_type[applicant_type or ""][0] += 1
+        by_type[applicant_type or ""][1] += amount
+    for value, label in [*DisparityPopulation.choices, ("__none__", "None given")]:
+        if value in by_population:
+            board.funding_by_population.append((label, *by_population[value]))
+    for value, label in [*ApplicantType.choices, ("", "Not given")]:
+        if value in by_type:
+            board.funding_by_applicant_type.append((label, *by_type[value]))
+
+    awarded = (
+        Award.objects.filter(call=OuterRef("pk"), proposal__decision__released_at__isnull=False)
+        .values("call")
+        .annotate(total=Sum("amount"))
+        .values("total")
+    )
+    money = DecimalField(max_digits=14, decimal_places=2)
+    calls = FundingCall.objects.annotate(
+        submitted=Count(
+            "proposals", filter=Q(proposals__submitted_at__isnull=False), distinct=True
+        ),
+        decided=Count(
+            "decisions",
+            filter=Q(
+                decisions__released_at__isnull=False,
+                decisions__outcome__in=[DecisionOutcome.FUNDED, DecisionOutcome.NOT_FUNDED],
+            ),
+            distinct=True,
+        ),
+        funded=Count(
+            "decisions",
+            filter=Q(
+                decisions__released_at__isnull=False, decisions__outcome=DecisionOutcome.FUNDED
+            ),
+            distinct=True,
+        ),
+        awarded=Coalesce(Subquery(awarded, output_field=money), Value(ZERO, output_field=money)),
+    ).order_by("closes_at", "pk")
+    for call in calls:
+        rate = None
+        if call.decided:
+            rate = (Decimal(100) * call.funded / call.decided).quantize(Decimal("0.1"))
+        board.funding_rate_per_call.append(
+            (call, call.submitted, call.decided, call.funded, rate, call.awarded)
+        )
+
+    released = released_awards().values("pk")
+    year = Coalesce(ExtractYear("published_on"), "year", output_field=IntegerField())
+    publications = dict(
+        Publication.objects.filter(awards__in=released)
+        .annotate(at=year)
+        .filter(at__isnull=False)
+        .values("at")
+        .annotate(n=Count("pk", distinct=True))
+        .values_list("at", "n")
+    )
+    dollars = dict(
+        FollowOnFunding.objects.filter(
+            pk__in=FollowOnFunding.objects.filter(awards__in=released).values("pk"),
+            status=FundingStatus.AWARDED,
+            decided_on__isnull=False,
+        )
+        .annotate(at=ExtractYear("decided_on"))
+        .values("at")
+        .annotate(total=Sum("amount"))
+        .values_list("at", "total")
+    )
+    for at in sorted(set(publications) | set(dollars)):
+        board.outcomes_per_year.append((at, publications.get(at, 0), dollars.get(at) or ZERO))
+    return board

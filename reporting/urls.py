@@ -1,0 +1,36 @@
+from django.urls import path
+
+from . import views
+
+app_name = "reporting"
+
+urlpatterns = [
+    path("awards/", views.award_list, name="award_list"),
+    path("awards/<int:pk>/", views.award_detail, name="award_detail"),
+    path(
+        "awards/<int:pk>/progress-reports/<int:report_pk>/",
+        views.progress_report,
+        name="progress_report",
+    ),
+    path(
+        "awards/<int:pk>/publications/import/",
+        views.publication_import,
+        name="publication_import",
+    ),
+    path("awards/<int:pk>/<slug:kind>/new/", views.outcome_edit, name="outcome_new"),
+    path(
+        "awards/<int:pk>/<slug:kind>/<int:outcome_pk>/",
+        views.outcome_edit,
+        name="outcome_edit",
+    ),
+    path(
+        "awards/<int:pk>/<slug:kind>/<int:outcome_pk>/delete/",
+        views.outcome_delete,
+        name="outcome_delete",
+    ),
+    path("reports/hrsa/", views.report, name="report"),
+    path("reports/hrsa/export/<str:fmt>/", views.report_export, name="report_export"),
+    path("reports/hrsa/narrative/<str:period>/", views.narrative, name="narrative"),
+    path("reports/reminders/", views.reminders, name="reminders"),
+    path("reports/dashboard/", views.dashboard, name="dashboard"),
+]
