@@ -85,6 +85,8 @@ def page(browser, live_server):
     )
     context.set_default_timeout(15_000)
     page = context.new_page()
+    # Confirmations before irreversible actions: the journeys mean them.
+    page.on("dialog", lambda dialog: dialog.accept())
     yield page
     context.close()
 
