@@ -213,8 +213,10 @@ def assignment_remove(*, assignment: Assignment, actor: User) -> None:
     """Release an assignment before the panel (refused once its review is submitted)."""
     proposal = _lock_proposal(assignment.proposal)
     review = call_review_of(proposal.call_id)
-    require(actor, "reviews.assign_reviewers", proposal)  # managers without a conflict
+    require(actor, "reviews.manage_review", proposal)
     require_phase(review, ASSIGNABLE_PHASES, "release assignments")
+    if conflicts.is_conflicted(actor, proposal):
+        raise PermissionDenied("A conflicted chair or administrator cannot change this review.")
     if Review.objects.filter(assignment=assignment, status=ReviewStatus.SUBMITTED).exists():
         raise ValidationError("This review is submitted; it cannot be released.")
     assignment.delete()
