@@ -218,6 +218,9 @@ SPECTACULAR_SETTINGS = {
         "ProposalStatusEnum": "grants.choices.ProposalStatus",
         "EndorsementStatusEnum": "grants.choices.EndorsementStatus",
         "AwardStatusEnum": "grants.choices.AwardStatus",
+        "PresentationKindEnum": "reporting.choices.PresentationKind",
+        "FundingStatusEnum": "reporting.choices.FundingStatus",
+        "YesNoUnknownEnum": "reporting.choices.YesNoUnknown",
     },
 }
 

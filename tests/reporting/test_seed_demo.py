@@ -1,23 +1,33 @@
-"""``manage.py seed_demo``: the demo people and calls, the demo journeys, re-runs, and its guard."""
+"""``manage.py seed_demo``: the demo people and calls, the decided call with its awards and
+outcomes (the HRSA report's data), the demo journeys, re-runs, and its guard."""
 
 from collections import Counter
 from datetime import timedelta
 from decimal import Decimal
-from io import StringIO
+from io import BytesIO, StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import transaction
 from django.test.utils import override_settings
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.choices import FACULTY_TYPES, TRAINEE_TYPES, ApplicantType, Role
 from accounts.models import Demographics, User
 from grants import services
-from grants.choices import CallStatus, EndorsementStatus, ProposalStatus
+from grants.choices import (
+    AwardStatus,
+    CallStatus,
+    DecisionOutcome,
+    EndorsementStatus,
+    ProposalStatus,
+)
 from grants.models import (
     Attachment,
+    Award,
     BudgetLine,
+    Decision,
     Endorsement,
     FundingCall,
     Program,
@@ -26,14 +36,37 @@ from grants.models import (
     TeamMember,
 )
 from grants.selectors import proposal_blockers
+from reporting.choices import CheckStatus, ProgressReportStatus
+from reporting.hrsa import XlsxExporter, build_report, current_period
+from reporting.hrsa.people import awards_active_in
 from reporting.management.commands.seed_demo import (
     OPEN_CALL_TITLE,
     PASSWORD,
     PROGRAM_NAME,
     REVIEW_CALL_TITLE,
 )
+from reporting.models import (
+    FollowOnFunding,
+    Partnership,
+    Presentation,
+    ProgressReport,
+    Publication,
+    ReportingPeriodNarrative,
+    TraineeOutcome,
+)
+from reviews import services as review_services
+from reviews.choices import ReviewPhase
 from tests.factories import PASSWORD as FACTORY_PASSWORD
 from tests.factories import make_proposal
+
+# The demo's decided call falls in the previous academic year (2025-2026 when today is in
+# 2026-2027); its awards run on into the current one.
+CURRENT = current_period()
+PREVIOUS = CURRENT.previous
+# The decided call is the previous round of the open call, e.g. "2025 Health Equity Pilot Awards".
+DECIDED_CALL_TITLE = f"{PREVIOUS.first_year} {OPEN_CALL_TITLE}"
+# Every table HRSA.md asks to have rows in the demo, by key.
+REPORT_TABLES = ["projects", "lr1", "lr2", "dv1", "dv2", "outcomes", "indgen_py", "pc10"]
 
 DEMO_LOGINS = [
     "admin",
@@ -46,6 +79,8 @@ DEMO_LOGINS = [
     "student1",
     "student2",
     "mentor1",
+    "fellow1",
+    "coordinator1",
 ]
 
 
@@ -67,8 +102,35 @@ def counts() -> dict[str, int]:
         Attachment,
         Endorsement,
         StateChange,
+        Decision,
+        Award,
+        ProgressReport,
+        Publication,
+        Presentation,
+        FollowOnFunding,
+        TraineeOutcome,
+        Partnership,
+        ReportingPeriodNarrative,
     ]
     return {model.__name__: model.objects.count() for model in models}
+
+
+def has_a_count(table) -> bool:
+    """Whether any number in the table (past the label column) is above zero."""
+    return any(
+        isinstance(value, int | Decimal) and not isinstance(value, bool) and value > 0
+        for row in table.rows
+        for value in row.cells[1:]
+    )
+
+
+def sheet_values(sheet) -> list[list]:
+    """Every cell value of a worksheet, the Summary's generated-at time left out."""
+    rows = [list(row) for row in sheet.iter_rows(values_only=True)]
+    for row in rows:
+        if row and row[0] == "Generated at":
+            row[1] = None
+    return rows
 
 
 @pytest.fixture
@@ -129,18 +191,24 @@ class TestSeededDemo:
         assert user("student1").profile.applicant_type == ApplicantType.MEDICAL_STUDENT
         assert user("student2").profile.applicant_type == ApplicantType.PHD_STUDENT
         assert user("mentor1").profile.applicant_type == ApplicantType.FULL_PROFESSOR
+        assert user("fellow1").profile.applicant_type == ApplicantType.FELLOW
+        assert user("coordinator1").profile.applicant_type == ApplicantType.STAFF
         assert User.objects.filter(is_superuser=True).count() == 1
         researchers = User.objects.filter(
             profile__applicant_type__in=[*FACULTY_TYPES, *TRAINEE_TYPES]
         ).exclude(groups__name__in=[Role.CHAIR, Role.REVIEWER])
-        assert researchers.count() == 12
+        assert researchers.count() == 13
 
     def test_seed_demo_profiles_and_demographics_are_valid(self, demo):
         for user in User.objects.select_related("profile"):
             user.profile.full_clean()
         for demographics in Demographics.objects.all():
             demographics.full_clean()
-        assert Demographics.objects.count() == 15
+        # Everyone but admin, postdoc1 and coordinator1 answered.
+        assert Demographics.objects.count() == 16
+        assert not Demographics.objects.filter(
+            user__username__in=["admin", "postdoc1", "coordinator1"]
+        ).exists()
         assert User.objects.exclude(profile__orcid="").count() == 3
 
     def test_seed_demo_open_call_is_accepting(self, demo):
@@ -175,6 +243,8 @@ class TestSeededDemo:
             ProposalStatus.SUBMITTED: 3,
             ProposalStatus.RETURNED: 1,
             ProposalStatus.WITHDRAWN: 1,
+            ProposalStatus.FUNDED: 6,
+            ProposalStatus.NOT_FUNDED: 4,
         }
         for proposal in proposals:
             lines = list(proposal.budget_lines.all())
@@ -238,6 +308,202 @@ class TestSeededDemo:
         assert call.is_accepting() is True
         assert "The open call's deadline had passed or was two days away" in output
 
+    # ---- The decided call, its awards and outcomes: the HRSA report's data ----------------------
+
+    def test_seed_demo_decided_call_was_reviewed_decided_and_released_last_year(self, demo):
+        call = FundingCall.objects.get(title=DECIDED_CALL_TITLE)
+        proposals = list(call.proposals.select_related("decision", "pi"))
+
+        assert call.status == CallStatus.DECIDED
+        assert PREVIOUS.contains_moment(call.closes_at)
+        assert Counter(p.status for p in proposals) == {
+            ProposalStatus.FUNDED: 6,
+            ProposalStatus.NOT_FUNDED: 4,
+        }
+        assert all(p.submitted_at < call.closes_at for p in proposals)
+        assert all(PREVIOUS.contains_moment(p.decision.released_at) for p in proposals)
+        # Decided before the release, but for the waitlisted one, decided when the list closed.
+        late = [p.pi.username for p in proposals if p.decision.decided_at > p.decision.released_at]
+        assert late == ["faculty5"]
+        reduced = [
+            p.decision
+            for p in proposals
+            if p.decision.outcome == DecisionOutcome.FUNDED
+            and p.decision.amount < p.requested_amount
+        ]
+        assert len(reduced) == 1 and reduced[0].reason
+        waitlisted = StateChange.objects.filter(
+            object_id__in=[p.pk for p in proposals],
+            content_type__model="proposal",
+            to_state=ProposalStatus.WAITLISTED,
+            from_state=ProposalStatus.IN_REVIEW,
+        )
+        assert [p.pi.username for p in proposals if p.pk == waitlisted.get().object_id] == [
+            "faculty5"
+        ]
+        assert Proposal.objects.get(pk=waitlisted.get().object_id).status == (
+            ProposalStatus.NOT_FUNDED
+        )
+        # Trainees and faculty, with co-investigators and mentors who have accounts, and
+        # community partners as outside people.
+        team = TeamMember.objects.filter(proposal__call=call)
+        assert team.filter(role="mentor", user__isnull=False).count() == 4
+        assert team.filter(role="co_investigator", user__isnull=False).count() == 3
+        assert team.filter(role="community_partner", user__isnull=True).count() == 10
+
+    def test_seed_demo_awards_are_active_in_both_years_extended_closed_and_terminated(self, demo):
+        awards = Award.objects.filter(call__title=DECIDED_CALL_TITLE)
+
+        assert Counter(a.status for a in awards) == {
+            AwardStatus.ACTIVE: 2,
+            AwardStatus.NO_COST_EXTENSION: 1,
+            AwardStatus.CLOSED: 2,
+            AwardStatus.TERMINATED: 1,
+        }
+        assert awards_active_in(PREVIOUS).count() == 6
+        assert awards_active_in(CURRENT).count() == 3
+        ended = [a for a in awards if PREVIOUS.contains(a.effective_end)]
+        assert len(ended) == 3  # two closed on time, one terminated
+        terminated = awards.get(status=AwardStatus.TERMINATED)
+        assert terminated.effective_end < terminated.end_date
+        history = StateChange.objects.filter(content_type__model="award", object_id=terminated.pk)
+        assert history.get().reason
+        assert all(a.amount <= a.call.max_award for a in awards)
+        assert sum(a.amount for a in awards) <= awards[0].call.total_budget
+        # Nothing of the seeded history lies in the future.
+        now = timezone.now()
+        assert not StateChange.objects.filter(at__gt=now).exists()
+        assert not ProgressReport.objects.filter(submitted_at__gt=now).exists()
+
+    def test_seed_demo_progress_reports_are_scheduled_some_submitted_one_overdue(self, demo):
+        reports = ProgressReport.objects.filter(award__call__title=DECIDED_CALL_TITLE)
+        today = timezone.localdate()
+
+        assert reports.count() == 11  # the terminated award owes only its final report
+        assert reports.filter(status=ProgressReportStatus.SUBMITTED).count() == 7
+        # One report left overdue (others fall due later in the current academic year).
+        overdue = reports.filter(status=ProgressReportStatus.DUE, due_date__lt=CURRENT.start)
+        assert [(r.award.proposal.pi.username, r.kind) for r in overdue] == [
+            ("resident1", "interim")
+        ]
+        assert overdue.get().is_overdue(today)
+        for report in reports.filter(status=ProgressReportStatus.SUBMITTED):
+            assert report.objectives_accomplishments and report.barriers_resolutions
+            assert report.submitted_by == report.award.proposal.pi
+
+    def test_seed_demo_records_every_kind_of_outcome(self, demo):
+        publications = Publication.objects.all()
+        funding = FollowOnFunding.objects.all()
+
+        assert publications.exclude(doi="").exists() and publications.exclude(pmid="").exists()
+        assert publications.filter(peer_reviewed=False).exists()
+        assert publications.filter(disparities_focused=False).exists()
+        assert publications.filter(awards__isnull=False).distinct().count() == publications.count()
+        # Dated in both academic years, and one (in press) with a year only.
+        dated = publications.exclude(published_on=None)
+        assert dated.filter(published_on__gte=CURRENT.start).exists()
+        assert dated.filter(
+            published_on__gte=PREVIOUS.start, published_on__lte=PREVIOUS.end
+        ).exists()
+        assert publications.filter(published_on=None).count() == 1
+        assert set(Presentation.objects.values_list("level", flat=True)) == {
+            "local",
+            "regional",
+            "national",
+            "international",
+        }
+        assert {"R01", "K23", "R21"} <= set(funding.values_list("mechanism", flat=True))
+        assert set(funding.values_list("status", flat=True)) == {"applied", "awarded", "declined"}
+        assert {"nih", "foundation", "internal"} <= set(
+            funding.values_list("sponsor_type", flat=True)
+        )
+        assert TraineeOutcome.objects.filter(practicing_underserved="yes").exists()
+        assert TraineeOutcome.objects.filter(practicing_rural="yes").exists()
+        assert TraineeOutcome.objects.filter(practicing_primary_care="yes").exists()
+        assert len(set(Partnership.objects.values_list("partner_type", flat=True))) == 8
+        assert set(ReportingPeriodNarrative.objects.values_list("period", flat=True)) == {
+            PREVIOUS.label,
+            CURRENT.label,
+        }
+
+    @pytest.mark.parametrize("key", REPORT_TABLES)
+    def test_seed_demo_gives_last_years_report_rows_in_every_table(self, demo, key):
+        report = build_report(PREVIOUS)
+
+        assert has_a_count(report.table(key)), key
+
+    def test_seed_demo_report_checks_pass_but_warn_about_missing_demographics(self, demo):
+        report = build_report(PREVIOUS)
+        checks = {check.rule: check for check in report.checks}
+        lr1, dv1 = report.table("lr1"), report.table("dv1")
+
+        assert not report.failed
+        assert checks["DV-1 totals equal LR-1 totals"].status == CheckStatus.PASS
+        missing = checks["Participants with demographics"]
+        assert (missing.status, missing.count) == (CheckStatus.WARNING, 2)
+        assert checks["Narrative written for the period"].status == CheckStatus.PASS
+        # Current participants and completers; multi-race, Hispanic and not reported people.
+        assert lr1.cell("Total", "current") > 0 and lr1.cell("Total", "completers") > 0
+        assert dv1.cell("More than one race", "total") > 0
+        assert dv1.cell("Total", "current:hispanic") + dv1.cell("Total", "completers:hispanic")
+        assert dv1.cell("Not reported", "total") > 0
+        assert report.table("dv2").cell("Disadvantaged, not URM", "total") > 0
+        summary = report.table("summary")
+        assert summary.cell("Proposals funded", "value") == 6
+        assert summary.cell("Return ratio (follow-on $ / awarded $)", "value") > 0
+
+    def test_seed_demo_current_report_has_active_awards(self, demo):
+        report = build_report(CURRENT)
+
+        assert report.table("summary").cell("Active awards", "value") == 3
+        assert report.table("lr1").cell("Total", "total") > 0
+        assert has_a_count(report.table("indgen_py"))  # trainees who completed last year
+
+    def test_command_line_export_writes_the_same_workbook_as_the_exporter(self, demo, tmp_path):
+        from openpyxl import load_workbook
+
+        output = tmp_path / "report.xlsx"
+        call_command(
+            "export_hrsa_report",
+            "--period",
+            PREVIOUS.label,
+            "--format",
+            "xlsx",
+            "--output",
+            str(output),
+            stdout=StringIO(),
+            stderr=StringIO(),
+        )
+        built = build_report(PREVIOUS, generated_by="manage.py export_hrsa_report")
+        expected = load_workbook(BytesIO(XlsxExporter(built).render()))
+        written = load_workbook(output)
+
+        assert written.sheetnames == expected.sheetnames
+        assert len(written.sheetnames) == 11
+        for name in expected.sheetnames:
+            assert sheet_values(written[name]) == sheet_values(expected[name]), name
+
+    def test_admin_previews_the_current_report_and_exports_workbook_and_pdf(self, demo, client):
+        client.force_login(User.objects.get(username="admin"))
+
+        page = client.get(reverse("reporting:report"))
+        assert page.status_code == 200
+        assert CURRENT.label in page.content.decode()
+        xlsx = client.get(reverse("reporting:report_export", args=["xlsx"]))
+        assert xlsx.status_code == 200
+        assert xlsx["Content-Type"].startswith("application/vnd.openxmlformats")
+        pdf = client.get(reverse("reporting:report_export", args=["pdf"]))
+        assert pdf.status_code == 200
+        assert pdf.content.startswith(b"%PDF")
+
+    def test_chair_can_auto_assign_the_review_call_after_seeding(self, demo):
+        call = FundingCall.objects.get(title=REVIEW_CALL_TITLE)
+        assert call.call_review.phase == ReviewPhase.ASSIGNMENT
+
+        result = review_services.auto_assign(call=call, actor=User.objects.get(username="chair"))
+
+        assert len(result.created) > 0
+
 
 @pytest.mark.django_db
 def test_seed_demo_refuses_when_debug_is_off(settings):
@@ -256,7 +522,7 @@ def test_seed_demo_runs_when_debug_is_off_with_force(settings):
     seed(force=True)
 
     assert Program.objects.filter(name=PROGRAM_NAME).count() == 1
-    assert Proposal.objects.count() == 21
+    assert Proposal.objects.count() == 31
 
 
 @pytest.mark.django_db
@@ -270,7 +536,8 @@ def test_seed_demo_leaves_an_existing_account_alone(debug):
     assert admin.check_password(FACTORY_PASSWORD) is True
     assert admin.email == "root@example.edu"
     assert "already existed, left unchanged: admin" in output
-    assert Proposal.objects.count() == 21
+    assert Proposal.objects.count() == 31
+    assert Award.objects.count() == 6
 
 
 @pytest.mark.django_db(transaction=True)
@@ -285,4 +552,4 @@ def test_seed_demo_sends_the_queued_mail_with_send_mail(debug, mailoutbox):
     seed(send_mail=True)
 
     subjects = [message.subject for message in mailoutbox]
-    assert len([s for s in subjects if "Received:" in s]) == 17
+    assert len([s for s in subjects if "Received:" in s]) == 27

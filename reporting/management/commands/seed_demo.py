@@ -1,14 +1,26 @@
-"""``manage.py seed_demo``: one program, two calls and ~20 proposals to click through.
+"""``manage.py seed_demo``: one program, three calls, ~30 proposals, and a year of awards and
+outcomes to click through and to report on.
+
+The calls: one open now, one in review (its committee in the assignment phase), and last year's
+round of the pilot awards, decided and released in the previous academic year. Its six awards
+run through that year and into the current one (one extended, two closed on time, one
+terminated), with progress reports (one overdue), publications, presentations, follow-on
+funding, trainee outcomes, partnerships and the narratives of both years, so that every table of
+the HRSA report has rows (docs/hrsa-report.md).
 
 Everything is written through the same services the pages use (proposal_create, proposal_submit,
-endorsement_respond, ...), so the demo data obeys every rule a real user meets. The only direct
-writes are the demo people's profile details and demographics (no service edits those yet), the
-deadline of the in-review call (moved into the past after its proposals are in, as time would),
-and the timestamps of the seeded history (spread over the weeks the calls were open, so the
-pages do not show twenty submissions in the same second).
+endorsement_respond, decision_record, decisions_release, award_transition,
+progress_report_submit, publication_create, narrative_save, ...), so the demo data obeys every
+rule a real user meets. The only direct writes are the demo people's profile details and
+demographics (no service edits those yet) and the calendar: deadlines moved into the past after
+the proposals are in, as time would; award dates set after the decisions (the service dates
+awards from today); and the timestamps of the seeded history, decisions, reports and outcomes
+(so the pages show them when they happened, never in the future). The decided call's story is
+written for 2025-2026 as the previous academic year and moves with the calendar.
 
-Idempotent: people are looked up by username, the program by name and each call by title; a call
-that already exists is left alone, so a second run creates nothing.
+Idempotent: people are looked up by username, the program by name and each call by title (the
+decided call by its title's ending); a call that already exists is left alone, with everything
+that hangs from it, so a second run creates nothing.
 """
 
 import io
@@ -16,9 +28,10 @@ import logging
 import random
 import time
 from collections import Counter
+from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime, timedelta
-from decimal import Decimal
+from datetime import date, datetime, timedelta
+from decimal import ROUND_DOWN, Decimal
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -27,6 +40,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.db.models import Max
 from django.test.utils import override_settings
 from django.utils import timezone
 from django.utils.html import escape
@@ -37,13 +51,28 @@ from accounts.services import demographics_for, ensure_role_groups, profile_for,
 from grants import services
 from grants.choices import (
     AttachmentKind,
+    AwardStatus,
     BudgetCategory,
     CallStatus,
+    DecisionOutcome,
     NimhdDomain,
     ProposalStatus,
     TeamRole,
 )
-from grants.models import Endorsement, FundingCall, Program, Proposal, StateChange
+from grants.models import (
+    Award,
+    Decision,
+    Endorsement,
+    FundingCall,
+    Program,
+    Proposal,
+    StateChange,
+    TeamMember,
+)
+from reporting import services as reporting_services
+from reporting.choices import ProgressReportKind, ProgressReportStatus
+from reporting.hrsa.periods import current_period
+from reporting.models import ProgressReport, ReportingPeriodNarrative
 from reviews import services as review_services
 from reviews.models import CallReview, Committee
 
@@ -61,10 +90,13 @@ ELIGIBLE = [t.value for t in ApplicantType if t in FACULTY_TYPES or t in TRAINEE
 # ---- People ----------------------------------------------------------------------------------
 
 
-def _demo(race, sex, year, disadvantaged="no", basis="", rural="no", first_gen="no") -> dict:
+def _demo(
+    race, sex, year, disadvantaged="no", basis="", rural="no", first_gen="no", described=""
+) -> dict:
     return {
         "race_ethnicity": list(race),
         "sex": sex,
+        "sex_self_described": described,
         "birth_year": year,
         "birth_year_prefer_not": year is None,
         "disadvantaged": disadvantaged,
@@ -222,7 +254,7 @@ PEOPLE = [
         about="faculty researcher",
         keywords="language access, emergency care transitions, hypertension, immigrant health",
         degrees="MD, MPH",
-        demographics=_demo(["mena"], "male", 1984, first_gen="yes"),
+        demographics=_demo(["mena"], "male", 1984, "yes", "economic", first_gen="yes"),
     ),
     Person(
         username="faculty7",
@@ -291,6 +323,34 @@ PEOPLE = [
         about="postdoctoral fellow (trainee; faculty3 mentors)",
         keywords="disability, access to care, cancer screening",
         degrees="PhD",
+    ),
+    Person(
+        username="fellow1",
+        first_name="Jamie",
+        last_name="Okafor",
+        applicant_type=T.FELLOW,
+        department="Primary Care Research Fellowship, Family and Community Medicine",
+        about="clinical fellow (trainee; chair mentors), finished the fellowship in June",
+        keywords="rural primary care, hepatitis C, telementoring, community health centers",
+        degrees="MD, MPH",
+        demographics=_demo(
+            ["black", "white"],
+            "self_described",
+            1991,
+            "yes",
+            "educational",
+            "yes",
+            "yes",
+            described="nonbinary",
+        ),
+    ),
+    Person(
+        username="coordinator1",
+        first_name="Luis",
+        last_name="Ortega",
+        applicant_type=T.STAFF,
+        department="Public Health Sciences",
+        about="research coordinator on a funded team (no demographics on file)",
     ),
 ]
 PEOPLE_BY_USERNAME = {p.username: p for p in PEOPLE}
@@ -1091,7 +1151,339 @@ TOPICS = {
         irb="approved",
         letter=True,
     ),
+    # ---- The previous round (decided; its awards fill the HRSA report) ----
+    "gdm_navigation": Topic(
+        title=(
+            "Después del Embarazo: promotora navigation to diabetes screening after gestational "
+            "diabetes"
+        ),
+        populations=("hispanic", "low_ses"),
+        domains=("health_care_system", "behavioral", "sociocultural"),
+        community=(
+            "Latina women with gestational diabetes who give birth at the county's two "
+            "safety-net hospitals"
+        ),
+        partner="Valle Verde Promotores Network",
+        contact=("Lucía Herrera", "Promotora coordinator"),
+        problem=(
+            "Half of the Latina women with gestational diabetes in our county develop type 2 "
+            "diabetes within ten years, yet fewer than a third complete the glucose test "
+            "recommended in the months after birth. The test falls between obstetric and primary "
+            "care, and no one owns the follow-up."
+        ),
+        objective=(
+            "test whether promotora navigation from the last prenatal visit to the postpartum "
+            "glucose test closes the screening gap"
+        ),
+        aims=(
+            (
+                "Adapt a navigation protocol with promotoras, obstetric nurses and women who have "
+                "had gestational diabetes"
+            ),
+            "Navigate 60 women from the third trimester to a glucose test after birth",
+            "Compare screening completion with the year before the program",
+        ),
+        hypothesis=(
+            "a trusted promotora who follows women across the handoff will double postpartum "
+            "screening"
+        ),
+        design="pre-post pilot with a historical comparison",
+        sample="60 women",
+        outcome="a glucose test within 12 weeks of birth",
+        staff="promotora navigator",
+        irb="approved",
+        letter=True,
+    ),
+    "postpartum_bp_texts": Topic(
+        title=(
+            "Cuff and Text: home blood-pressure monitoring with text check-ins after "
+            "hypertensive pregnancies"
+        ),
+        populations=("black", "low_ses"),
+        domains=("health_care_system", "behavioral"),
+        community=(
+            "Black birthing people with preeclampsia or gestational hypertension in the six "
+            "weeks after birth"
+        ),
+        partner="Sister Circle Birth Collective",
+        contact=("Imani Brooks", "Executive director"),
+        problem=(
+            "Most strokes and readmissions from postpartum hypertension happen in the first ten "
+            "days after discharge, and Black birthing people are readmitted for hypertension "
+            "twice as often as white birthing people. Few attend a blood-pressure check in the "
+            "first week at home."
+        ),
+        objective=(
+            "pair a validated home blood-pressure cuff with twice-daily text check-ins reviewed "
+            "by a nurse"
+        ),
+        aims=(
+            "Teach self-measurement before discharge to 80 postpartum patients",
+            "Measure the share who send readings on at least 10 of the first 14 days",
+            "Record severe readings, treatment changes and readmissions within six weeks",
+        ),
+        hypothesis=(
+            "remote monitoring reaches people whom a clinic visit in the first week does not"
+        ),
+        design="single-arm feasibility pilot",
+        sample="80 postpartum patients",
+        outcome="readings sent on at least 10 of the first 14 days",
+        staff="postpartum nurse (part time)",
+        irb="approved",
+        letter=True,
+    ),
+    "street_wounds": Topic(
+        title=(
+            "Wounds, hepatitis and unmet needs at street-medicine outreach: a student-led needs "
+            "assessment"
+        ),
+        populations=("low_ses",),
+        domains=("health_care_system", "physical_environment"),
+        community="adults sleeping outside or in vehicles who are seen by street-medicine teams",
+        partner="Open Door Street Medicine",
+        contact=("Terrence Miles", "Peer navigator lead"),
+        problem=(
+            "Street-medicine teams treat chronic wounds, skin infections and untreated hepatitis "
+            "C every night, but they record care on paper and cannot say how many people they "
+            "see, what they need most or what happens next."
+        ),
+        objective=(
+            "describe the health needs of people seen at street-medicine outreach with a shared "
+            "encounter log"
+        ),
+        aims=(
+            "Build a one-page encounter log with outreach teams and peer navigators",
+            "Record 300 outreach encounters over six months",
+            "Describe wound, infection and hepatitis C care needs and the referrals completed",
+        ),
+        hypothesis="a few conditions account for most of the unmet need and can be planned for",
+        design="prospective descriptive study",
+        sample="about 300 encounters",
+        outcome="unmet care needs per encounter",
+        staff="student outreach coordinator (hourly)",
+        irb="exempt",
+        letter=True,
+    ),
+    "school_asthma": Topic(
+        title="School-nurse asthma action plans shared with families and clinics",
+        populations=("low_ses", "black", "hispanic"),
+        domains=("health_care_system",),
+        community="elementary-school children with persistent asthma in the east-side district",
+        partner="Eastside Unified School District Health Services",
+        contact=("Patricia Gómez", "Lead school nurse"),
+        problem=(
+            "Fewer than a third of east-side children with asthma have an action plan on file at "
+            "school, and school nurses rarely hear from the child's clinician. Children miss "
+            "school and are sent home for symptoms a plan would manage."
+        ),
+        objective=(
+            "connect school nurses, families and pediatric clinics through one shared asthma "
+            "action plan"
+        ),
+        aims=(
+            "Design a shared action plan and consent process with nurses, parents and clinicians",
+            "Enrol 60 children and track the plans completed and shared",
+            "Compare missed school days and asthma control before and after",
+        ),
+        hypothesis="a plan that school, family and clinic all hold will keep children in class",
+        design="pre-post pilot in four schools",
+        sample="60 children",
+        outcome="school days missed for asthma",
+        staff="school health liaison",
+        irb="pending",
+    ),
+    "legal_housing": Topic(
+        title=(
+            "Medical-legal partnership referrals for housing problems in a resident continuity "
+            "clinic"
+        ),
+        populations=("low_ses", "black", "hispanic"),
+        domains=("sociocultural", "health_care_system", "physical_environment"),
+        community=(
+            "adult patients of the resident continuity clinic facing eviction or unsafe housing"
+        ),
+        partner="Valley Legal Aid Society",
+        contact=("Gloria Chen", "Managing attorney"),
+        problem=(
+            "One in five patients in our resident clinic reports a housing problem, from mould "
+            "to an eviction notice, and these patients miss more visits and have worse blood "
+            "pressure control. Residents screen for housing needs but have nowhere to send a "
+            "patient whose problem has a legal remedy."
+        ),
+        objective="embed a legal-aid referral pathway in the clinic and measure what it resolves",
+        aims=(
+            "Train residents to recognise housing problems with a legal remedy and refer them",
+            "Refer 50 patients and follow their legal outcomes with the legal-aid society",
+            "Describe changes in visit attendance and blood pressure over six months",
+        ),
+        hypothesis="legal help with housing problems will keep patients housed and in care",
+        design="single-arm pilot with linked legal and clinical records",
+        sample="50 patients",
+        outcome="housing problems resolved within six months",
+        staff="paralegal (partial support)",
+        irb="approved",
+        letter=True,
+    ),
+    "rural_hcv_echo": Topic(
+        title="Treating hepatitis C in rural primary care with telementoring from specialists",
+        populations=("rural", "low_ses"),
+        domains=("health_care_system",),
+        community="adults with hepatitis C cared for at rural community health centers",
+        partner="Sierra Foothills Community Health Center",
+        contact=("Dr. Ray Whitehorse", "Medical director"),
+        problem=(
+            "Adults with hepatitis C in our foothill counties live two to three hours from a "
+            "liver specialist, and fewer than one in four is treated. A cure is a course of pills "
+            "that primary-care clinicians can prescribe with the right support."
+        ),
+        objective=(
+            "support rural primary-care clinicians to treat hepatitis C through weekly "
+            "case-based telementoring"
+        ),
+        aims=(
+            "Enrol clinicians at three rural clinics in weekly telementoring with hepatologists",
+            "Treat 40 patients in primary care and record cure twelve weeks after treatment",
+            "Compare treatment starts with the year before",
+        ),
+        hypothesis="with telementoring, rural primary care can treat most patients itself",
+        design="pre-post pilot in three clinics",
+        sample="40 patients",
+        outcome="cure (sustained virologic response) twelve weeks after treatment",
+        staff="nurse care coordinator",
+        irb="approved",
+        letter=True,
+    ),
+    "tribal_games": Topic(
+        title=(
+            "Traditional games and youth-led activity to prevent type 2 diabetes in a tribal "
+            "community"
+        ),
+        populations=("aian", "rural"),
+        domains=("behavioral", "sociocultural", "physical_environment"),
+        community="tribal youth aged 10 to 17 and their families on a rural reservation",
+        partner="Tribal Youth Wellness Council",
+        contact=("Darlene Yazzie", "Youth programs director"),
+        problem=(
+            "Type 2 diabetes is rising among tribal youth in our region, and young people told "
+            "the council they want activity rooted in their culture, not gym classes. "
+            "Traditional games were once part of daily life and are being revived by elders."
+        ),
+        objective=(
+            "evaluate a youth-led program of traditional games and seasonal activities taught "
+            "by elders"
+        ),
+        aims=(
+            "Co-design the program with youth and elders under a tribal research agreement",
+            "Enrol 60 youth and measure activity and waist circumference over six months",
+            "Document cultural connectedness through youth photo stories",
+        ),
+        hypothesis=(
+            "activity that strengthens cultural identity will be kept up and will lower "
+            "cardiometabolic risk"
+        ),
+        design="community-partnered single-arm pilot",
+        sample="60 youth",
+        outcome="minutes of moderate-to-vigorous activity a day",
+        staff="tribal youth coordinator",
+        irb="approved",
+        letter=True,
+    ),
+    "farmer_peers": Topic(
+        title="Peer support specialists for farmers and ranchers in financial crisis",
+        populations=("rural",),
+        domains=("sociocultural", "behavioral"),
+        community="farmers and ranchers facing foreclosure, drought losses or debt",
+        partner="High Desert Rural Health Cooperative",
+        contact=("Karen Holt", "Clinical operations director"),
+        problem=(
+            "Farmers die by suicide at higher rates than most other workers, and a financial "
+            "crisis often comes first. Farmers trust other farmers far more than they trust "
+            "mental health services."
+        ),
+        objective=(
+            "train farmers who have lived through a financial crisis as peer support specialists "
+            "linked to telepsychiatry"
+        ),
+        aims=(
+            "Train twelve farmer peer specialists with the cooperative",
+            "Offer peer support to 60 farmers referred by lenders, extension agents and clinics",
+            "Measure distress, help-seeking and referrals completed at three months",
+        ),
+        hypothesis="a peer who has been there will open the door to care",
+        design="pre-post pilot",
+        sample="60 farmers",
+        outcome="psychological distress (K6) at three months",
+        staff="peer specialist trainer",
+        irb="pending",
+        letter=True,
+    ),
+    "indigenous_prenatal": Topic(
+        title="Timing of prenatal care among Indigenous Mexican immigrant women",
+        populations=("hispanic", "low_ses"),
+        domains=("health_care_system", "sociocultural"),
+        community="Mixteco- and Triqui-speaking women in the county's farmworker communities",
+        partner="Campesinos Unidos Health Committee",
+        contact=("María Sánchez", "Committee coordinator"),
+        problem=(
+            "Indigenous Mexican women in our county start prenatal care later than any other "
+            "group, and clinic records list them as Hispanic and Spanish-speaking, hiding both "
+            "the gap and its causes."
+        ),
+        objective="measure when Indigenous Mexican women start prenatal care, and why",
+        aims=(
+            "Add Indigenous language to prenatal intake at two clinics",
+            "Compare the timing of the first prenatal visit by language over one year",
+            "Interview 20 women about what delayed or helped their first visit",
+        ),
+        hypothesis="language and fear of cost, not preference, delay prenatal care",
+        design="mixed-methods cohort study",
+        sample="about 400 pregnancies and 20 interviews",
+        outcome="a first prenatal visit in the first trimester",
+        staff="Mixteco-speaking interviewer (hourly)",
+        irb="pending",
+    ),
+    "refugee_bp": Topic(
+        title="Blood-pressure control among recently resettled refugees",
+        populations=("low_ses",),
+        domains=("health_care_system", "sociocultural"),
+        community="Afghan, Syrian and Congolese refugees resettled in the county since 2021",
+        partner="Refugee and Immigrant Wellness Center",
+        contact=("Amal Rahman", "Program manager"),
+        problem=(
+            "Hypertension is found at the first health screening of one in four adult refugees "
+            "resettled here, but fewer than half are treated to target a year later, as coverage "
+            "lapses and appointments are made in English."
+        ),
+        objective=(
+            "test a bilingual community health worker program for refugees with hypertension"
+        ),
+        aims=(
+            "Train two community health workers from the refugee communities",
+            "Enrol 60 adults and support home blood-pressure checks and medicine refills",
+            "Compare blood-pressure control at six months with a matched clinic cohort",
+        ),
+        hypothesis="a health worker who shares the language will keep patients on treatment",
+        design="pilot with a matched comparison",
+        sample="60 adults",
+        outcome="blood pressure below 140/90 at six months",
+        staff="community health worker",
+        irb="not_yet_submitted",
+    ),
 }
+
+
+@dataclass(frozen=True)
+class AwardPlan:
+    """What becomes of an award of the decided call. Dates are written as they fall when the
+    previous academic year is 2025-2026; the seeder moves them with the calendar."""
+
+    end: date  # the award's last day as funded
+    change: str = ""  # closed | no_cost_extension | terminated (grants.AwardStatus)
+    change_on: date | None = None  # ended_on (closed, terminated) or the extension's new end
+    changed_at: date | None = None  # when the administrator recorded the change
+    reason: str = ""
+    interim: date | None = None  # when the PI submitted the interim report (None: not yet)
+    final: date | None = None  # ... and the final one
 
 
 @dataclass(frozen=True)
@@ -1105,6 +1497,10 @@ class Plan:
     mentor: str = ""
     co_investigators: tuple = ()
     reason: str = ""
+    collaborators: tuple = ()
+    # The decided call only: funded | reduced | waitlisted (then not funded) | not_funded.
+    decision: str = ""
+    award: AwardPlan | None = None
 
 
 # faculty1 has nothing in the open call: the demo journey is faculty1 answering it.
@@ -1152,6 +1548,490 @@ REVIEW_PLANS = [
     Plan("student2", "hpv_vietnamese", "in_review", mentor="faculty2"),
     Plan("resident1", "food_rx", "in_review", mentor="mentor1"),
     Plan("postdoc1", "disability_screening", "in_review", mentor="faculty3"),
+]
+# The previous round, decided and released; its awards are what the HRSA report counts.
+# The awards start on the first of the month after the decisions (September 1, 2025).
+PAST_PLANS = [
+    Plan(
+        "faculty1",
+        "gdm_navigation",
+        "in_review",
+        co_investigators=("reviewer1",),
+        collaborators=("postdoc1",),
+        decision="funded",
+        award=AwardPlan(end=date(2027, 2, 28), interim=date(2026, 5, 27)),
+    ),
+    Plan(
+        "faculty2",
+        "postpartum_bp_texts",
+        "in_review",
+        collaborators=("student2",),
+        decision="reduced",
+        reason=(
+            "Funded for twelve months at 80% of the request: the committee funded Aims 1 and 2; "
+            "the readmission follow-up of Aim 3 can use the hospital's own records at no cost."
+        ),
+        award=AwardPlan(
+            end=date(2026, 8, 31),
+            change="no_cost_extension",
+            change_on=date(2027, 8, 31),
+            changed_at=date(2026, 7, 20),
+            reason=(
+                "Enrolment paused for four months while the hospital changed its electronic "
+                "record; the extension lets the study reach its target at no extra cost."
+            ),
+            interim=date(2026, 2, 26),
+        ),
+    ),
+    Plan(
+        "student1",
+        "street_wounds",
+        "in_review",
+        mentor="mentor1",
+        decision="funded",
+        award=AwardPlan(
+            end=date(2026, 6, 30),
+            change="closed",
+            change_on=date(2026, 6, 30),
+            changed_at=date(2026, 7, 6),
+            reason="Completed on schedule at the end of the academic year.",
+            interim=date(2026, 1, 23),
+            final=date(2026, 8, 24),
+        ),
+    ),
+    Plan("faculty3", "school_asthma", "in_review", decision="not_funded"),
+    # resident1's interim report is left overdue (due May 31, 2026).
+    Plan(
+        "resident1",
+        "legal_housing",
+        "in_review",
+        mentor="mentor1",
+        co_investigators=("faculty6",),
+        decision="funded",
+        award=AwardPlan(end=date(2027, 2, 28)),
+    ),
+    Plan(
+        "fellow1",
+        "rural_hcv_echo",
+        "in_review",
+        mentor="chair",
+        decision="funded",
+        award=AwardPlan(
+            end=date(2026, 6, 30),
+            change="closed",
+            change_on=date(2026, 6, 30),
+            changed_at=date(2026, 7, 6),
+            reason="Completed on schedule at the end of the academic year.",
+            interim=date(2026, 1, 27),
+            final=date(2026, 8, 12),
+        ),
+    ),
+    Plan(
+        "faculty7",
+        "tribal_games",
+        "in_review",
+        co_investigators=("faculty4",),
+        collaborators=("coordinator1",),
+        decision="funded",
+        award=AwardPlan(
+            end=date(2027, 2, 28),
+            change="terminated",
+            change_on=date(2026, 2, 27),
+            changed_at=date(2026, 3, 3),
+            reason=(
+                "After its election the tribal council paused all outside research on the "
+                "reservation; the partner asked to stop, and the unspent funds were returned."
+            ),
+            final=date(2026, 4, 21),
+        ),
+    ),
+    Plan("faculty5", "farmer_peers", "in_review", decision="waitlisted"),
+    Plan("student2", "indigenous_prenatal", "in_review", mentor="faculty2", decision="not_funded"),
+    Plan("faculty6", "refugee_bp", "in_review", decision="not_funded"),
+]
+WAITLIST_CLOSED = (
+    "The waitlist closed when the year's budget was committed; the committee encourages "
+    "resubmission to the next round."
+)
+
+# ---- What the funded projects produced (recorded through the reporting services) -------------
+# Each entry: (the PIs whose awards it is linked to, fields). Dates as for PAST_PLANS.
+
+PUBLICATIONS = [
+    (
+        ("faculty1",),
+        {
+            "title": (
+                "Postpartum glucose testing after gestational diabetes among Latina women: "
+                "protocol of a promotora navigation pilot"
+            ),
+            "doi": "10.5555/northstar-demo.2025.011",
+            "journal": "Journal of Health Care for the Poor and Underserved",
+            "published_on": date(2025, 11, 1),
+            "authors": "Ramírez E\nHerrera L\nAsante K",
+            "peer_reviewed": True,
+            "disparities_focused": True,
+        },
+    ),
+    (
+        ("faculty2",),
+        {
+            "title": "Validation of home blood-pressure cuffs for postpartum self-monitoring",
+            "doi": "10.5555/northstar-demo.2026.012",
+            "pmid": "39990102",
+            "journal": "Hypertension in Pregnancy",
+            "published_on": date(2026, 2, 1),
+            "authors": "Bell M\nTorres AL\nBrooks I",
+            "peer_reviewed": True,
+            "disparities_focused": False,
+        },
+    ),
+    (
+        ("student1", "resident1"),  # mentor1 mentors both projects and records it
+        {
+            "title": (
+                "Housing, wounds and hepatitis C: structural drivers of unmet need seen in "
+                "street medicine and a resident clinic"
+            ),
+            "pmid": "39990211",
+            "journal": "Journal of Urban Health",
+            "published_on": date(2026, 4, 1),
+            "authors": "Ellis J\nNguyen K\nAdeyemi S",
+            "peer_reviewed": True,
+            "disparities_focused": True,
+        },
+    ),
+    (
+        ("student1",),
+        {
+            "title": (
+                "Chronic wounds and untreated hepatitis C at street-medicine outreach: a "
+                "six-month encounter log (preprint)"
+            ),
+            "doi": "10.5555/northstar-demo.2026.014",
+            "journal": "medRxiv",
+            "published_on": date(2026, 5, 1),
+            "authors": "Ellis J\nMiles T\nAdeyemi S",
+            "peer_reviewed": False,
+            "disparities_focused": True,
+        },
+    ),
+    (
+        ("faculty7",),
+        {
+            "title": (
+                "Elders teaching traditional games: a tribal youth wellness program (abstract)"
+            ),
+            "journal": "Journal of Adolescent Health, abstract supplement",
+            "published_on": date(2026, 1, 1),
+            "authors": "Tsosie G\nYazzie D\nKealoha D",
+            "peer_reviewed": False,
+            "disparities_focused": True,
+        },
+    ),
+    (
+        ("fellow1",),
+        {
+            "title": (
+                "Hepatitis C cure in rural community health centers with specialist telementoring"
+            ),
+            "doi": "10.5555/northstar-demo.2026.016",
+            "pmid": "39990306",
+            "journal": "The Journal of Rural Health",
+            "published_on": date(2026, 9, 1),
+            "authors": "Okafor J\nWhitehorse R\nDelgado R",
+            "peer_reviewed": True,
+            "disparities_focused": True,
+        },
+    ),
+    (
+        ("faculty1",),
+        {
+            "title": "Navigating the handoff: women's accounts of postpartum diabetes screening",
+            "pmid": "39990407",
+            "journal": "Ethnicity & Disease",
+            "published_on": date(2026, 10, 1),
+            "authors": "Ramírez E\nYusuf F\nHerrera L\nAsante K",
+            "peer_reviewed": True,
+            "disparities_focused": True,
+        },
+    ),
+    (
+        ("faculty2",),
+        {
+            # Accepted, month not known yet: the Checks flag it (it counts in no period).
+            "title": (
+                "Text check-ins after hypertensive pregnancy: adherence in the first six weeks"
+            ),
+            "journal": "Obstetrics & Gynecology (in press)",
+            "year": 2026,
+            "authors": "Bell M\nTorres AL",
+            "peer_reviewed": True,
+            "disparities_focused": True,
+        },
+    ),
+]
+PRESENTATIONS = [
+    (
+        ("faculty1",),
+        "Promotora navigation after gestational diabetes",
+        "Family Medicine Grand Rounds, Western Valley University",
+        date(2025, 10, 8),
+        "oral",
+        "local",
+    ),
+    (
+        ("faculty7",),
+        "Traditional games for youth wellness: designing with elders",
+        "Northwest Tribal Health Conference",
+        date(2025, 10, 22),
+        "oral",
+        "regional",
+    ),
+    (
+        ("faculty2",),
+        "Home blood-pressure monitoring after hypertensive pregnancy",
+        "American Public Health Association Annual Meeting",
+        date(2025, 11, 3),
+        "poster",
+        "national",
+    ),
+    (
+        ("student1",),
+        "Six months of street-medicine encounters",
+        "Western Medical Research Conference",
+        date(2026, 1, 29),
+        "poster",
+        "regional",
+    ),
+    (
+        ("student1",),
+        "What street medicine sees: a student needs assessment",
+        "Student Research Day, Western Valley University School of Medicine",
+        date(2026, 3, 12),
+        "poster",
+        "local",
+    ),
+    (
+        ("fellow1",),
+        "Telementoring rural clinicians to cure hepatitis C",
+        "World Rural Health Conference",
+        date(2026, 4, 16),
+        "oral",
+        "international",
+    ),
+    (
+        ("resident1",),
+        "A medical-legal partnership in a resident clinic",
+        "Society of General Internal Medicine Annual Meeting",
+        date(2026, 5, 14),
+        "poster",
+        "national",
+    ),
+    (
+        ("faculty2",),
+        "Cuff and Text: early results",
+        "International Society for the Study of Hypertension in Pregnancy World Congress",
+        date(2026, 9, 17),
+        "poster",
+        "international",
+    ),
+    (
+        ("faculty1",),
+        "Closing the postpartum diabetes screening gap with promotoras",
+        "American Public Health Association Annual Meeting",
+        date(2026, 11, 2),
+        "oral",
+        "national",
+    ),
+]
+NIMHD = "National Institute on Minority Health and Health Disparities (NIMHD)"
+FOLLOW_ON_FUNDING = [
+    (
+        ("faculty1",),
+        {
+            "sponsor": NIMHD,
+            "sponsor_type": "nih",
+            "mechanism": "R21",
+            "title": "Promotora navigation to prevent type 2 diabetes after gestational diabetes",
+            "amount": Decimal("275000"),
+            "status": "awarded",
+            "applied_on": date(2025, 10, 16),
+            "decided_on": date(2026, 5, 20),
+        },
+    ),
+    (
+        ("faculty2",),
+        {
+            "sponsor": "March of Dimes",
+            "sponsor_type": "foundation",
+            "title": "Remote blood-pressure monitoring after birth",
+            "amount": Decimal("150000"),
+            "status": "awarded",
+            "applied_on": date(2025, 11, 14),
+            "decided_on": date(2026, 3, 30),
+        },
+    ),
+    (
+        ("faculty7",),
+        {
+            "sponsor": "W.K. Kellogg Foundation",
+            "sponsor_type": "foundation",
+            "title": "Youth-led traditional games across three tribal communities",
+            "amount": Decimal("200000"),
+            "status": "declined",
+            "applied_on": date(2025, 10, 1),
+            "decided_on": date(2026, 1, 22),
+        },
+    ),
+    (
+        ("student1",),
+        {
+            "sponsor": "Western Valley University School of Medicine",
+            "sponsor_type": "internal",
+            "mechanism": "Dean's Research Scholars",
+            "title": "Street-medicine wound care follow-up",
+            "amount": Decimal("6000"),
+            "status": "awarded",
+            "applied_on": date(2026, 1, 12),
+            "decided_on": date(2026, 2, 27),
+        },
+    ),
+    (
+        ("resident1",),
+        {
+            "sponsor": "Agency for Healthcare Research and Quality (AHRQ)",
+            "sponsor_type": "other_federal",
+            "mechanism": "R03",
+            "title": "Medical-legal partnership and blood-pressure control",
+            "amount": Decimal("100000"),
+            "status": "declined",
+            "applied_on": date(2026, 2, 16),
+            "decided_on": date(2026, 7, 24),
+        },
+    ),
+    (
+        ("faculty2",),
+        {
+            "sponsor": "Eunice Kennedy Shriver National Institute of Child Health and Human "
+            "Development (NICHD)",
+            "sponsor_type": "nih",
+            "mechanism": "R01",
+            "title": "Remote monitoring to prevent postpartum hypertensive emergencies",
+            "amount": Decimal("2750000"),
+            "status": "applied",
+            "applied_on": date(2026, 6, 5),
+        },
+    ),
+    (
+        ("fellow1",),
+        {
+            "sponsor": NIMHD,
+            "sponsor_type": "nih",
+            "mechanism": "K23",
+            "title": "Hepatitis C elimination in rural primary care",
+            "amount": Decimal("865000"),
+            "status": "applied",
+            "applied_on": date(2026, 6, 11),
+        },
+    ),
+    (
+        ("faculty1",),
+        {
+            "sponsor": "National Institute of Diabetes and Digestive and Kidney Diseases (NIDDK)",
+            "sponsor_type": "nih",
+            "mechanism": "R01",
+            "title": "Familias Sanas: preventing diabetes in Latino families after pregnancy",
+            "amount": Decimal("3150000"),
+            "status": "applied",
+            "applied_on": date(2026, 10, 5),
+        },
+    ),
+]
+# (PI of the award, trainee, fields): resident1 and student2 finished degrees in 2024-2025
+# (INDGEN-PY of 2025-2026); student1 and fellow1 completed their projects in 2025-2026.
+TRAINEE_OUTCOMES = [
+    (
+        "resident1",
+        "resident1",
+        {
+            "recorded_on": date(2025, 9, 15),
+            "degree_completed": "MD",
+            "completion_date": date(2025, 5, 16),
+            "position": "Internal medicine residency (primary care track), Valley County Medical "
+            "Center",
+            "in_further_training": "yes",
+            "employed": "no",
+            "practicing_underserved": "yes",
+            "practicing_rural": "no",
+            "practicing_primary_care": "yes",
+        },
+    ),
+    (
+        "faculty2",
+        "student2",
+        {
+            "recorded_on": date(2025, 9, 2),
+            "degree_completed": "MPH",
+            "completion_date": date(2025, 5, 9),
+            "position": "PhD program in Epidemiology, Western Valley University",
+            "in_further_training": "yes",
+            "employed": "no",
+        },
+    ),
+    (
+        "student1",
+        "student1",
+        {
+            "recorded_on": date(2026, 8, 20),
+            "position": "Third-year medical student; street-medicine elective lead",
+            "in_further_training": "yes",
+            "employed": "no",
+        },
+    ),
+    (
+        "fellow1",
+        "fellow1",
+        {
+            "recorded_on": date(2026, 9, 15),
+            "degree_completed": "Primary care research fellowship",
+            "completion_date": date(2026, 6, 30),
+            "position": "Family physician, Sierra Foothills Community Health Center (FQHC)",
+            "in_further_training": "no",
+            "employed": "yes",
+            "practicing_underserved": "yes",
+            "practicing_rural": "yes",
+            "practicing_primary_care": "yes",
+        },
+    ),
+]
+PARTNERSHIPS = [
+    (
+        "faculty1",
+        "Valle Verde Promotores Network",
+        "community_based_organization",
+        "community_engagement",
+    ),
+    ("faculty1", "Central Valley Farmworker Health Center", "fqhc", "clinical"),
+    (
+        "faculty2",
+        "Sister Circle Birth Collective",
+        "community_based_organization",
+        "community_engagement",
+    ),
+    (
+        "faculty2",
+        "County Department of Public Health, Maternal and Child Health",
+        "public_health_department",
+        "research",
+    ),
+    ("student1", "Open Door Street Medicine", "community_based_organization", "training"),
+    ("resident1", "Valley Legal Aid Society", "other", "other"),
+    ("resident1", "Valley County Medical Center", "academic_medical_center", "training"),
+    ("fellow1", "Sierra Foothills Community Health Center", "fqhc", "training"),
+    ("fellow1", "Mother Lode Community Health Center", "community_health_center", "clinical"),
+    ("fellow1", "Gold Country Area Health Education Center", "ahec", "dissemination"),
+    ("faculty7", "Tribal Youth Wellness Council", "tribal_urban_indian", "community_engagement"),
 ]
 
 
@@ -1203,6 +2083,18 @@ PROBLEMS = [
 ]
 
 
+BARRIERS = [
+    "IRB approval took two months longer than planned; the partner's staff used the time to "
+    "pilot-test the materials, and enrolment caught up by month six.",
+    "Recruitment slowed during harvest season. We added evening and weekend sessions at the "
+    "partner's site and extended enrolment by six weeks.",
+    "Our research coordinator left in month four. The partner lent a staff member for six weeks "
+    "while we hired, and no participant visits were missed.",
+    "None that changed the plan; the advisory board asked for results in Spanish and in plain "
+    "language, which we now prepare for every meeting.",
+]
+
+
 def _lcfirst(text: str) -> str:
     return text[:1].lower() + text[1:]
 
@@ -1237,6 +2129,12 @@ class DemoSeeder:
         self._pdfs: dict[str, bytes] | None = None
         self._password_hash: str | None = None
         self._proposal_ct = ContentType.objects.get_for_model(Proposal)
+        self.today = timezone.localtime(now, self.zone).date()
+        self.current = current_period(self.today)
+        self.previous = self.current.previous
+        # The decided call's story is written for 2025-2026 as the previous academic year; a
+        # later run moves it with the calendar, so the report always has last year to show.
+        self.shift = self.previous.first_year - 2025
 
     # -- time helpers --
 
@@ -1244,6 +2142,31 @@ class DemoSeeder:
         """Today in the program's zone, moved ``days`` ahead, at the given wall-clock time."""
         day = timezone.localtime(self.now, self.zone).date() + timedelta(days=days)
         return datetime(day.year, day.month, day.day, hour, minute, tzinfo=self.zone)
+
+    def day(self, on: date) -> date:
+        """A date of the decided call's story (written for 2025-2026), moved with the calendar."""
+        return on.replace(year=on.year + self.shift)
+
+    def happened(self, on: date) -> date:
+        """As ``day``, for something that has happened: never after today."""
+        return min(self.day(on), self.today)
+
+    def at(self, day: date, hour: int, minute: int = 0) -> datetime:
+        """That day at that wall-clock time in the program's zone; never in the future."""
+        moment = datetime(day.year, day.month, day.day, hour, minute, tzinfo=self.zone)
+        return min(moment, self.now - timedelta(minutes=5))
+
+    def moment(self, on: date, hour: int, minute: int = 0) -> datetime:
+        return self.at(self.day(on), hour, minute)
+
+    @contextmanager
+    def dated(self, moment: datetime):
+        """The history rows the block writes happened at ``moment`` (a minute apart, in order)."""
+        last = StateChange.objects.aggregate(last=Max("pk"))["last"] or 0
+        yield
+        rows = StateChange.objects.filter(pk__gt=last).order_by("pk").values_list("pk", flat=True)
+        for step, pk in enumerate(list(rows)):
+            StateChange.objects.filter(pk=pk).update(at=moment + timedelta(minutes=step))
 
     def between(self, start: datetime, end: datetime) -> datetime:
         """A moment in [start, end), in waking hours in the program's zone when possible."""
@@ -1263,6 +2186,7 @@ class DemoSeeder:
             defaults={"short_name": PROGRAM_SHORT_NAME, "institution": INSTITUTION},
         )
         self.created["programs"] += made
+        self.past_call(program)
         self.review_call(program)
         self.review_committee()
         self.open_call(program)
@@ -1417,6 +2341,290 @@ class DemoSeeder:
             )
             self.retime(proposal, tail=review_at + timedelta(minutes=self.rng.randint(1, 40)))
 
+    # -- the decided call: last year's round, its awards and what they produced --
+
+    def past_call(self, program: Program) -> None:
+        """The previous round of the pilot awards: ten proposals submitted, reviewed, decided
+        (one at a reduced amount, one waitlisted and later not funded) and released in the
+        previous academic year; six awards, since extended, closed or terminated; progress
+        reports (one overdue); outcomes; and the narratives of both academic years."""
+        if FundingCall.objects.filter(
+            program=program, title__endswith=f" {OPEN_CALL_TITLE}"
+        ).exists():
+            return
+        opens_at = self.moment(date(2025, 6, 2), 9)
+        closes_at = self.moment(date(2025, 7, 25), 17)
+        call = self.new_call(
+            program,
+            title=f"{self.day(date(2025, 1, 1)).year} {OPEN_CALL_TITLE}",
+            description=(
+                "Pilot awards of up to $30,000 for up to eighteen months for research that "
+                "reduces health disparities in the communities our school serves, built with a "
+                "community partner. Faculty and trainees may apply; trainee projects usually run "
+                "to the end of the academic year."
+            ),
+            eligibility_notes=(
+                "One proposal per applicant. Trainees name a faculty mentor on the team, who "
+                "endorses the proposal before it can be submitted."
+            ),
+            opens_at=opens_at,
+            closes_at=self.now + timedelta(days=1),
+            total_budget=Decimal("180000.00"),
+            max_award=Decimal("30000.00"),
+            duration_months=18,
+        )
+        self.retime_call(call, [opens_at])
+        # Written and submitted while the call was open; then the deadline moves to where it
+        # really was, and the review, the decisions and the awards follow.
+        window = (opens_at + timedelta(days=14), closes_at)
+        proposals = {plan.pi: self.proposal(call, plan, window=window) for plan in PAST_PLANS}
+        FundingCall.objects.filter(pk=call.pk).update(closes_at=closes_at)
+        call.refresh_from_db()
+        with self.dated(self.moment(date(2025, 7, 28), 10)):
+            services.call_begin_review(call=call, actor=self.admin)
+        self.decide(call, proposals)
+        awards = {}
+        for plan in PAST_PLANS:
+            if plan.award is not None:
+                award = Award.objects.get(proposal=proposals[plan.pi])
+                awards[plan.pi] = self.award_life(plan, award)
+        for proposal in proposals.values():
+            last = StateChange.objects.filter(
+                content_type=self._proposal_ct, object_id=proposal.pk
+            ).aggregate(last=Max("at"))["last"]
+            Proposal.objects.filter(pk=proposal.pk).update(updated_at=last)
+        self.outcomes(awards)
+        self.narratives(call)
+
+    def decide(self, call: FundingCall, proposals: dict[str, Proposal]) -> None:
+        """Decisions recorded over an afternoon, released a week later; the waitlisted
+        proposal is decided (not funded) in October, when the waitlist closes."""
+        decided_at = self.moment(date(2025, 8, 19), 13)
+        released_at = self.moment(date(2025, 8, 27), 10)
+        outcomes = {
+            "funded": DecisionOutcome.FUNDED,
+            "reduced": DecisionOutcome.FUNDED,
+            "waitlisted": DecisionOutcome.WAITLISTED,
+            "not_funded": DecisionOutcome.NOT_FUNDED,
+        }
+        for step, plan in enumerate(PAST_PLANS):
+            proposal = Proposal.objects.get(pk=proposals[plan.pi].pk)
+            amount, reason = None, ""
+            if plan.decision == "reduced":
+                cut = proposal.requested_amount * Decimal("0.8") / 100
+                amount, reason = cut.quantize(Decimal("1"), ROUND_DOWN) * 100, plan.reason
+            moment = decided_at + timedelta(minutes=12 * step)
+            with self.dated(moment):
+                decision = services.decision_record(
+                    proposal=proposal,
+                    actor=self.admin,
+                    outcome=outcomes[plan.decision],
+                    amount=amount,
+                    reason=reason,
+                )
+            Decision.objects.filter(pk=decision.pk).update(decided_at=moment)
+            self.created["awards"] += Award.objects.filter(proposal=proposal).update(
+                created_at=moment
+            )
+        with self.dated(released_at):
+            services.decisions_release(call=call, actor=self.admin)
+        Decision.objects.filter(call=call).update(released_at=released_at)
+        closed_at = self.moment(date(2025, 10, 6), 11)
+        for plan in PAST_PLANS:
+            if plan.decision == "waitlisted":
+                with self.dated(closed_at):
+                    decision = services.decision_record(
+                        proposal=Proposal.objects.get(pk=proposals[plan.pi].pk),
+                        actor=self.admin,
+                        outcome=DecisionOutcome.NOT_FUNDED,
+                        reason=WAITLIST_CLOSED,
+                    )
+                Decision.objects.filter(pk=decision.pk).update(decided_at=closed_at)
+
+    def award_life(self, plan: Plan, award: Award) -> Award:
+        """The award's dates, its progress reports and its change of status, in the order
+        they happened: schedule, interim report, extension / close / termination (which moves
+        the schedule), final report."""
+        spec = plan.award
+        pi = self.users[plan.pi]
+        topic = TOPICS[plan.topic]
+        start, _ = services.award_dates(call=award.call, decided_on=self.day(date(2025, 8, 27)))
+        Award.objects.filter(pk=award.pk).update(start_date=start, end_date=self.day(spec.end))
+        award.refresh_from_db()
+        reporting_services.progress_reports_schedule(award=award)
+        ProgressReport.objects.filter(award=award).update(created_at=self.at(start, 8))
+        if spec.interim:
+            self.submit_report(award, ProgressReportKind.INTERIM, spec.interim, pi, topic, spec)
+        if spec.change:
+            if spec.change == AwardStatus.NO_COST_EXTENSION:
+                dates = {"new_end_date": self.day(spec.change_on)}
+            else:
+                dates = {"ended_on": self.day(spec.change_on)}
+            with self.dated(self.moment(spec.changed_at, 11)):
+                award = services.award_transition(
+                    award=award, to=spec.change, actor=self.admin, reason=spec.reason, **dates
+                )
+            reporting_services.progress_reports_schedule(award=award)
+        if spec.final:
+            self.submit_report(award, ProgressReportKind.FINAL, spec.final, pi, topic, spec)
+        return award
+
+    def submit_report(self, award, kind, on: date, pi: User, topic: Topic, spec) -> None:
+        report = ProgressReport.objects.get(award=award, kind=kind)
+        moment = self.moment(on, self.rng.randint(9, 17), self.rng.randint(0, 59))
+        objectives, barriers = self.report_text(topic, kind, spec)
+        with self.dated(moment):
+            reporting_services.progress_report_submit(
+                report=report,
+                actor=pi,
+                objectives_accomplishments=objectives,
+                barriers_resolutions=barriers,
+            )
+        ProgressReport.objects.filter(pk=report.pk).update(submitted_at=moment)
+
+    def report_text(self, topic: Topic, kind: str, spec: AwardPlan) -> tuple[str, str]:
+        first, second, third = (_lcfirst(aim) for aim in topic.aims)
+        if kind == ProgressReportKind.INTERIM:
+            enrolled = self.rng.choice([55, 60, 70, 75])
+            return (
+                f"Aim 1 is complete (we set out to {first}). Aim 2 is under way ({second}): "
+                f"enrolment has reached {enrolled}% of the target. Aim 3 ({third}) starts when "
+                f"follow-up ends. {topic.partner} co-leads recruitment, and the community "
+                "advisory board has met every month.",
+                self.rng.choice(BARRIERS),
+            )
+        if spec.change == AwardStatus.TERMINATED:
+            return (
+                f"The project stopped early, at the partner's request. Aim 1 was completed (we "
+                f"set out to {first}). The data collected before the stop were returned to "
+                f"{topic.partner}, who hold them under the research agreement; no further "
+                "analyses will be done.",
+                spec.reason,
+            )
+        return (
+            f"All three aims were completed: to {first}; to {second}; and to {third}. Results "
+            f"were returned to participants and to {topic.partner} at a community meeting "
+            "before publication; the papers, presentations and follow-on applications are "
+            "recorded on the award.",
+            self.rng.choice(BARRIERS),
+        )
+
+    def recorder(self, awards: list[Award]) -> User:
+        """Who records an outcome: the PI of its award, or someone on the team of every award
+        it is linked to (else the administrator)."""
+        if len(awards) == 1:
+            return awards[0].proposal.pi
+        teams = [
+            {
+                award.proposal.pi_id,
+                *TeamMember.objects.filter(
+                    proposal_id=award.proposal_id, user__isnull=False
+                ).values_list("user_id", flat=True),
+            }
+            for award in awards
+        ]
+        common = set.intersection(*teams)
+        return next((u for u in self.users.values() if u.pk in common), self.admin)
+
+    def outcomes(self, awards: dict[str, Award]) -> None:
+        """Publications, presentations, follow-on funding, trainee outcomes and partnerships,
+        each recorded by an awardee through the reporting services, then stamped with the time
+        it was recorded (a few days after it happened)."""
+
+        def story(fields: dict) -> dict:
+            return {k: self.happened(v) if isinstance(v, date) else v for k, v in fields.items()}
+
+        def stamp(item, on: date | None) -> None:
+            if on is not None:
+                moment = self.at(on + timedelta(days=self.rng.randint(1, 12)), 16)
+                type(item).objects.filter(pk=item.pk).update(created_at=moment, updated_at=moment)
+            self.created["outcomes"] += 1
+
+        for pis, fields in PUBLICATIONS:
+            linked = [awards[pi] for pi in pis]
+            data = story(fields)
+            if "year" in data:
+                data["year"] += self.shift
+            item = reporting_services.publication_create(
+                actor=self.recorder(linked), awards=linked, data=data
+            )
+            stamp(item, item.published_on)
+        for pis, title, venue, on, kind, level in PRESENTATIONS:
+            linked = [awards[pi] for pi in pis]
+            data = {
+                "title": title,
+                "venue": venue,
+                "presented_on": self.happened(on),
+                "kind": kind,
+                "level": level,
+            }
+            item = reporting_services.presentation_create(
+                actor=self.recorder(linked), awards=linked, data=data
+            )
+            stamp(item, item.presented_on)
+        for pis, fields in FOLLOW_ON_FUNDING:
+            linked = [awards[pi] for pi in pis]
+            item = reporting_services.follow_on_funding_create(
+                actor=self.recorder(linked), awards=linked, data=story(fields)
+            )
+            stamp(item, item.reporting_date)
+        for pi, trainee, fields in TRAINEE_OUTCOMES:
+            item = reporting_services.trainee_outcome_create(
+                actor=self.users[trainee],
+                award=awards[pi],
+                data={"trainee": self.users[trainee], **story(fields)},
+            )
+            stamp(item, item.recorded_on)
+        topics = {plan.pi: TOPICS[plan.topic] for plan in PAST_PLANS}
+        for pi, organisation, partner_type, purpose in PARTNERSHIPS:
+            award = awards[pi]
+            item = reporting_services.partnership_create(
+                actor=award.proposal.pi,
+                award=award,
+                data={
+                    "organisation": organisation,
+                    "partner_type": partner_type,
+                    "purpose": purpose,
+                    "description": f"Partner on “{topics[pi].title}”.",
+                },
+            )
+            stamp(item, award.start_date)
+
+    def narratives(self, call: FundingCall) -> None:
+        """The administrator's narrative for the previous and the current academic year (a
+        narrative already written is left alone)."""
+        texts = {
+            self.previous.label: (
+                f"The {call.title} funded six of ten proposals: three faculty pilots and three "
+                "trainee projects (a medical student, a resident and a clinical fellow), each with "
+                "a community partner. Both trainee projects that ran to June finished on time and "
+                "returned their results to the community; an NIMHD R21 and a March of Dimes grant "
+                "were awarded on the strength of the pilots, and further NIH applications are "
+                "under review.",
+                "Two projects lost months to IRB review and a hospital record-system change; one "
+                "received a no-cost extension. A tribal partner's new council paused all outside "
+                "research, and that award was terminated with the unspent funds returned: the "
+                "Center now asks for a tribal research agreement before funding, not after. "
+                "Demographic information is still missing for some team members.",
+            ),
+            self.current.label: (
+                f"In progress. Three awards of the {call.title} remain active, one under a "
+                f"no-cost extension. The {REVIEW_CALL_TITLE} are in review and the next round "
+                f"of {OPEN_CALL_TITLE} is open.",
+                "One interim progress report is overdue; reminders go out with manage.py "
+                "send_reminders.",
+            ),
+        }
+        for period, (objectives, barriers) in texts.items():
+            if ReportingPeriodNarrative.objects.filter(period=period).exists():
+                continue
+            reporting_services.narrative_save(
+                period=period,
+                actor=self.admin,
+                objectives_accomplishments=objectives,
+                barriers_resolutions=barriers,
+            )
+
     # -- proposals --
 
     def proposal(self, call: FundingCall, plan: Plan, *, window) -> Proposal:
@@ -1507,6 +2715,13 @@ class DemoSeeder:
                 proposal=proposal,
                 actor=pi,
                 role=TeamRole.CO_INVESTIGATOR,
+                user=self.users[username],
+            )
+        for username in plan.collaborators:
+            services.team_member_add(
+                proposal=proposal,
+                actor=pi,
+                role=TeamRole.COLLABORATOR,
                 user=self.users[username],
             )
         name, _title = topic.contact
@@ -1741,9 +2956,12 @@ class DemoSeeder:
 
     def pdf_sources(self) -> dict[str, tuple[str, str]]:
         """Every document the plans may attach: key -> (PDF title, HTML body)."""
-        # Letters predate both calls' proposals (the review call opened 60 days ago).
+        # Letters predate their call's proposals (the review call opened 60 days ago, the
+        # decided call in June of the previous academic year).
         dated = timezone.localtime(self.now - timedelta(days=64), self.zone)
-        plans = OPEN_PLANS + REVIEW_PLANS
+        dated_past = self.moment(date(2025, 6, 9), 10)
+        past_topics = {plan.topic for plan in PAST_PLANS}
+        plans = PAST_PLANS + OPEN_PLANS + REVIEW_PLANS
         sources = {}
         for username in dict.fromkeys(plan.pi for plan in plans):
             spec = PEOPLE_BY_USERNAME[username]
@@ -1756,7 +2974,7 @@ class DemoSeeder:
             if topic.letter:
                 sources[f"letter:{key}"] = (
                     f"Letter of support - {topic.partner}",
-                    letter_html(topic, dated),
+                    letter_html(topic, dated_past if key in past_topics else dated),
                 )
         return sources
 
@@ -1865,8 +3083,9 @@ def render_pdfs(sources: dict[str, tuple[str, str]]) -> dict[str, bytes]:
 
 class Command(BaseCommand):
     help = (
-        "Load demo data: a program, an open call and a call in review, demo accounts (password "
-        f"{PASSWORD!r}) and ~20 proposals. Idempotent. Runs only with DEBUG on unless --force."
+        "Load demo data: a program, an open call, a call in review and last year's decided call "
+        f"with its awards and outcomes, demo accounts (password {PASSWORD!r}) and ~30 "
+        "proposals. Idempotent. Runs only with DEBUG on unless --force."
     )
 
     def add_arguments(self, parser):
@@ -1908,7 +3127,8 @@ class Command(BaseCommand):
                 self.style.SUCCESS(
                     f"Demo data loaded in {seconds:.1f}s: {created['users']} users, "
                     f"{created['programs']} program, {created['calls']} calls, "
-                    f"{created['proposals']} proposals."
+                    f"{created['proposals']} proposals, {created['awards']} awards, "
+                    f"{created['outcomes']} outcomes."
                 )
             )
         else:
@@ -1927,11 +3147,31 @@ class Command(BaseCommand):
                 f"  {call.title} [{call.get_status_display()}, closes "
                 f"{closes:%b %-d, %Y %-I:%M %p %Z}]: {summary or 'no proposals'}"
             )
+        awards = Award.objects.filter(call__program=program)
+        if awards.exists():
+            statuses = Counter(awards.values_list("status", flat=True))
+            reports = ProgressReport.objects.filter(award__in=awards)
+            overdue = reports.filter(
+                status=ProgressReportStatus.DUE, due_date__lt=seeder.today
+            ).count()
+            by_status = ", ".join(
+                f"{n} {AwardStatus(status).label.lower()}" for status, n in sorted(statuses.items())
+            )
+            submitted = reports.filter(status=ProgressReportStatus.SUBMITTED).count()
+            write(
+                f"  Awards: {by_status}; progress reports: {submitted} submitted, "
+                f"{overdue} overdue."
+            )
+            write(
+                f"  HRSA report (admin): /reports/hrsa/ for {seeder.current.label} and "
+                f"{seeder.previous.label}, or manage.py export_hrsa_report --period "
+                f"{seeder.previous.label} --format xlsx --output report.xlsx"
+            )
         write("")
         write(f"Demo logins (password: {PASSWORD}):")
         for spec in PEOPLE:
             user = seeder.users.get(spec.username)
             name = user.display_name if user else f"{spec.first_name} {spec.last_name}"
-            write(f"  {spec.username:<10} {name:<22} {spec.about}")
+            write(f"  {spec.username:<12} {name:<22} {spec.about}")
         if seeder.existing and sum(created.values()):
             write(f"  (already existed, left unchanged: {', '.join(seeder.existing)})")

@@ -1,0 +1,19 @@
+"""Progress reports, outcomes, the publication import and the HRSA report under /api/v1/."""
+
+from django.urls import path
+from rest_framework.routers import SimpleRouter
+
+from . import views
+
+router = SimpleRouter()
+router.register("progress-reports", views.ProgressReportViewSet, basename="api-progress-report")
+router.register("outcomes/publications", views.PublicationViewSet, basename="api-publication")
+router.register("outcomes/presentations", views.PresentationViewSet, basename="api-presentation")
+router.register("outcomes/funding", views.FollowOnFundingViewSet, basename="api-follow-on-funding")
+router.register("outcomes/trainees", views.TraineeOutcomeViewSet, basename="api-trainee-outcome")
+router.register("outcomes/partnerships", views.PartnershipViewSet, basename="api-partnership")
+
+urlpatterns = [
+    *router.urls,
+    path("reports/hrsa/", views.HrsaReportView.as_view(), name="api-report-hrsa"),
+]
