@@ -64,21 +64,13 @@ def _award(request, pk: int) -> Award:
 # ---- Awards ----------------------------------------------------------------------------------
 
 
-def _schedule_missing(awards) -> bool:
-    """Awards released since the last `send_reminders` run have no reports scheduled yet;
-    schedule them now (idempotent) so their PI sees the due dates at once."""
-    missing = [a for a in awards if not a.progress_reports.all()]
-    for award in missing:
-        services.progress_reports_schedule(award=award)
-    return bool(missing)
-
-
 @never_cache
 @login_required
 def award_list(request):
+    services.progress_reports_schedule_missing(
+        selectors.awards_visible_to(request.user).values("pk")
+    )
     awards = list(selectors.awards_visible_to(request.user))
-    if _schedule_missing(awards):
-        awards = list(selectors.awards_visible_to(request.user))
     context = {"awards": awards}
     if can(request.user, "reporting.manage_reporting"):
         context["overdue"] = selectors.overdue_progress_reports()
@@ -88,9 +80,8 @@ def award_list(request):
 @never_cache
 @login_required
 def award_detail(request, pk: int):
+    services.progress_reports_schedule_missing([pk])
     award = _award(request, pk)
-    if _schedule_missing([award]):
-        award = _award(request, pk)
     is_admin = can(request.user, "grants.manage_awards", award)
     change_form = AwardChangeForm(request.POST or None) if is_admin else None
     if request.method == "POST":
@@ -99,7 +90,7 @@ def award_detail(request, pk: int):
         if change_form.is_valid():
             data = change_form.cleaned_data
             try:
-                grant_services.award_transition(
+                services.award_change(
                     award=award,
                     to=data["to"],
                     actor=request.user,

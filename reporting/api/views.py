@@ -91,16 +91,6 @@ def visible_award_ids(user) -> QuerySet:
 # ---- Progress reports ------------------------------------------------------------------------
 
 
-def _schedule_missing(user) -> None:
-    """Awards released since the last ``send_reminders`` run have no reports scheduled yet;
-    schedule them now, as the web's award pages do (idempotent), so the PI sees them at once."""
-    missing = Award.objects.filter(
-        pk__in=visible_award_ids(user), progress_reports__isnull=True
-    ).only("pk")
-    for award in missing:
-        services.progress_reports_schedule(award=award)
-
-
 @extend_schema_view(
     list=extend_schema(
         summary="List progress reports",
@@ -132,7 +122,7 @@ class ProgressReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Sc
         return {**super().get_serializer_context(), "today": timezone.localdate()}
 
     def list(self, request, *args, **kwargs):
-        _schedule_missing(request.user)
+        services.progress_reports_schedule_missing(visible_award_ids(request.user))
         return super().list(request, *args, **kwargs)
 
     @extend_schema(

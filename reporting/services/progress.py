@@ -8,6 +8,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import User
+from grants import services as grant_services
 from grants.models import Award
 from grants.services import record_state_change
 
@@ -59,6 +60,49 @@ def progress_reports_schedule(*, award: Award) -> list[ProgressReport]:
             report.save(update_fields=["due_date"])
         reports.append(report)
     return sorted(reports, key=lambda r: (r.due_date, r.kind))
+
+
+def progress_reports_schedule_missing(award_ids) -> int:
+    """Schedule the reports of the given awards (ids, or a queryset of them) that have none yet:
+    awards released since the last ``send_reminders`` run, so their PI sees the due dates at
+    once. Only released awards are scheduled; returns how many were. The award pages and the
+    API call this before listing."""
+    missing = Award.objects.filter(
+        pk__in=award_ids,
+        proposal__decision__released_at__isnull=False,
+        progress_reports__isnull=True,
+    ).only("pk")
+    count = 0
+    for award in missing:
+        progress_reports_schedule(award=award)
+        count += 1
+    return count
+
+
+@transaction.atomic
+def award_change(
+    *,
+    award: Award,
+    to: str,
+    actor: User,
+    reason: str = "",
+    new_end_date: date | None = None,
+    ended_on: date | None = None,
+) -> Award:
+    """Change an award's status (no-cost extension, close, terminate) and move its progress
+    reports with it, in one transaction: an extension moves the unsubmitted due dates, an early
+    end drops an interim report the award no longer owes. The award page and the API both
+    call this, never ``award_transition`` alone."""
+    award = grant_services.award_transition(
+        award=award,
+        to=to,
+        actor=actor,
+        reason=reason,
+        new_end_date=new_end_date,
+        ended_on=ended_on,
+    )
+    progress_reports_schedule(award=award)
+    return award
 
 
 def progress_reports_schedule_all() -> int:

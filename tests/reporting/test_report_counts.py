@@ -16,6 +16,7 @@ from datetime import date
 
 import pytest
 
+from grants.models import Program
 from reporting.choices import CheckStatus
 from reporting.hrsa import build_report
 from reporting.hrsa.tables import Total
@@ -64,6 +65,28 @@ def status_columns(values):
 def expand(rows, columns, nonzero):
     """The full grid: the non-zero cells given by hand, every other cell 0."""
     return {row: {col: nonzero.get(row, {}).get(col, 0) for col in columns} for row in rows}
+
+
+def test_summary_names_the_program_on_file_with_its_institution(world, settings):
+    settings.NORTHSTAR_PROGRAM_NAME = "The setting, not used when a program is on file"
+    Program.objects.update(institution="Example School of Medicine")
+
+    report = build_report("2025-2026", generated_by="admin")
+
+    grid = report.table("summary").grid()
+    assert grid["Program"]["value"] == "Center of Excellence, Example School of Medicine"
+    assert report.program == "Center of Excellence, Example School of Medicine"
+
+
+@pytest.mark.django_db
+def test_summary_falls_back_to_the_program_name_setting_when_no_program_is_on_file(settings):
+    settings.NORTHSTAR_PROGRAM_NAME = "Center of Excellence in Minority Health"
+
+    report = build_report("2025-2026", generated_by="admin")
+
+    assert report.table("summary").grid()["Program"]["value"] == (
+        "Center of Excellence in Minority Health"
+    )
 
 
 def test_summary_figures(world):

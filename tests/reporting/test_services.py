@@ -303,6 +303,59 @@ def test_an_award_terminated_before_its_midpoint_owes_only_the_final_report():
     assert [(r.kind, r.due_date) for r in reports] == [("final", date(2025, 5, 30))]
 
 
+def test_award_change_moves_the_reports_with_the_award_in_one_step():
+    award, admin = simple_award(start=date(2025, 1, 1), end=date(2025, 12, 31))
+    services.progress_reports_schedule(award=award)
+
+    services.award_change(
+        award=award, to=AwardStatus.NO_COST_EXTENSION, actor=admin, new_end_date=date(2026, 6, 30)
+    )
+
+    reports = ProgressReport.objects.filter(award=award).order_by("due_date")
+    assert [(r.kind, r.due_date) for r in reports] == [
+        ("interim", date(2025, 9, 30)),
+        ("final", date(2026, 8, 29)),
+    ]
+
+
+def test_award_change_ending_early_drops_the_interim_report_and_refuses_bad_input():
+    award, admin = simple_award(start=date(2025, 1, 1), end=date(2025, 12, 31))
+    services.progress_reports_schedule(award=award)
+
+    with pytest.raises(ValidationError) as exc:
+        services.award_change(award=award, to=AwardStatus.TERMINATED, actor=admin, reason="")
+    assert list(exc.value.message_dict) == ["reason"]
+    assert ProgressReport.objects.filter(award=award).count() == 2
+
+    services.award_change(
+        award=award,
+        to=AwardStatus.TERMINATED,
+        actor=admin,
+        reason="PI left.",
+        ended_on=date(2025, 3, 31),
+    )
+
+    reports = ProgressReport.objects.filter(award=award)
+    assert [(r.kind, r.due_date) for r in reports] == [("final", date(2025, 5, 30))]
+
+
+def test_award_change_is_refused_to_the_awardee():
+    award, _ = simple_award()
+
+    with pytest.raises(PermissionDenied):
+        services.award_change(award=award, to=AwardStatus.CLOSED, actor=award.proposal.pi)
+    award.refresh_from_db()
+    assert award.status == AwardStatus.ACTIVE
+
+
+def test_schedule_missing_schedules_only_released_awards_without_reports():
+    award, _ = simple_award()
+
+    assert services.progress_reports_schedule_missing([award.pk]) == 1
+    assert services.progress_reports_schedule_missing([award.pk]) == 0
+    assert ProgressReport.objects.filter(award=award).count() == 2
+
+
 def test_pi_submits_a_progress_report_with_history():
     award, _ = simple_award()
     interim = services.progress_reports_schedule(award=award)[0]

@@ -145,6 +145,8 @@ def test_administrator_extends_an_award_with_history():
     assert response.status_code == 302
     assert award.status == AwardStatus.NO_COST_EXTENSION
     assert award.end_date == date(2026, 6, 30)
+    final = ProgressReport.objects.get(award=award, kind="final")
+    assert final.due_date == date(2026, 8, 29)
 
 
 def test_awardee_cannot_change_the_award():
