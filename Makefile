@@ -46,7 +46,8 @@ run: demo ## Set up everything and serve the app with demo data at http://127.0.
 	@echo "  admin (program administrator)   chair (committee chair)"
 	@echo "  reviewer1 reviewer2 reviewer3   (reviewers)"
 	@echo "  faculty1 faculty2               (faculty researchers)"
-	@echo "  student1 student2               (trainees)   mentor1 (faculty mentor)"
+	@echo "  student1 student2 resident1 fellow1 (trainees; resident1 has an overdue report)"
+	@echo "  mentor1 (faculty mentor)        coordinator1 (research coordinator)"
 	@echo ""
 	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
