@@ -9,7 +9,7 @@ PORT ?= 8000
 
 .DEFAULT_GOAL := help
 
-.PHONY: help install run demo test lint fmt migrate clean screenshots
+.PHONY: help install run demo test lint fmt migrate clean screenshots loadtest
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-10s %s\n", $$1, $$2}'
@@ -50,6 +50,12 @@ run: demo ## Set up everything and serve the app with demo data at http://127.0.
 	@echo "  mentor1 (faculty mentor)        coordinator1 (research coordinator)"
 	@echo ""
 	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+# 50 reviewers at once against gunicorn on loopback, on a fresh PostgreSQL database
+# (LOADTEST_DATABASE_URL, default northstar_load on the local server); figures appended to
+# docs/reliability.md. Extra options: make loadtest LOADTEST_ARGS="--reviewers 100".
+loadtest: install ## Load test: reviewers saving and submitting while the administrator exports
+	$(BIN)/python bench/loadtest.py --write-docs $(LOADTEST_ARGS)
 
 lint: install ## ruff lint and format check
 	$(BIN)/ruff check .
