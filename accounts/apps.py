@@ -7,4 +7,6 @@ class AccountsConfig(AppConfig):
     verbose_name = "People"
 
     def ready(self) -> None:
-        from . import permissions  # noqa: F401  (registers the rules predicates)
+        # Registers the rules predicates, the audit trail's receivers (sign-ins, passwords,
+        # roles), and two-factor's (what a new session owes).
+        from . import permissions, signals, two_factor  # noqa: F401

@@ -80,3 +80,21 @@ class DisadvantagedBasis(models.TextChoices):
     EDUCATIONAL = "educational", "Educationally disadvantaged"
     ECONOMIC = "economic", "Economically disadvantaged (low-income family)"
     BOTH = "both", "Both educationally and economically"
+
+
+class AuditAction(models.TextChoices):
+    """What an audit-trail entry records. Add new actions at the end (one migration each)."""
+
+    SIGN_IN = "sign_in", "Signed in"
+    SIGN_IN_FAILED = "sign_in_failed", "Sign-in failed"
+    SIGN_OUT = "sign_out", "Signed out"
+    PASSWORD_CHANGED = "password_changed", "Password changed"
+    ROLE_CHANGED = "role_changed", "Roles or access changed"
+    STATE_CHANGED = "state_changed", "State changed"
+    SCORE_CHANGED = "score_changed", "Score changed"
+    REVIEW_SUBMITTED = "review_submitted", "Review submitted"
+    REVIEW_REOPENED = "review_reopened", "Review reopened"
+    DECISION_RECORDED = "decision_recorded", "Funding decision recorded"
+    DECISIONS_RELEASED = "decisions_released", "Funding decisions released"
+    REPORT_EXPORTED = "report_exported", "Report exported"
+    DEMOGRAPHICS_VIEWED = "demographics_viewed", "Demographics viewed"

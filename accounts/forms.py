@@ -3,15 +3,23 @@
 from django import forms
 from django.utils import timezone
 
-from .choices import PREFER_NOT, RaceEthnicity
+from .choices import PREFER_NOT, AuditAction, RaceEthnicity
 from .models import Demographics, Profile, User
 from .validators import normalize_orcid, validate_orcid
 
 
 class UserNameForm(forms.ModelForm):
+    """Name and e-mail: required here (the model allows blanks for accounts made by scripts),
+    because proposals, reports and every notification need them."""
+
     class Meta:
         model = User
         fields = ["first_name", "last_name", "email"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.required = True
 
 
 class ProfileForm(forms.ModelForm):
@@ -112,3 +120,70 @@ class DemographicsForm(forms.ModelForm):
         if cleaned.get("birth_year_prefer_not"):
             cleaned["birth_year"] = None
         return cleaned
+
+
+class AuditSearchForm(forms.Form):
+    """The audit trail's filters (all optional; dates are UTC days, both ends included)."""
+
+    actor = forms.CharField(
+        label="Username", required=False, max_length=150, help_text="Exactly as they sign in."
+    )
+    action = forms.ChoiceField(
+        label="Action", required=False, choices=[("", "Any action"), *AuditAction.choices]
+    )
+    object_type = forms.CharField(
+        label="Object type",
+        required=False,
+        max_length=100,
+        help_text="For example grants.proposal, reviews.review, accounts.user.",
+    )
+    object_id = forms.CharField(label="Object number", required=False, max_length=64)
+    date_from = forms.DateField(
+        label="From (UTC)", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        label="To (UTC)", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    text = forms.CharField(
+        label="Text",
+        required=False,
+        max_length=200,
+        help_text="Found in the note or the object's name.",
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("date_from"), cleaned.get("date_to")
+        if start and end and end < start:
+            self.add_error("date_to", "The end date is before the start date.")
+        return cleaned
+
+
+class TwoFactorCodeForm(forms.Form):
+    """A code from the authenticator app, or (where allowed) one of the backup codes."""
+
+    code = forms.CharField(
+        label="Code",
+        max_length=20,
+        help_text="The six digits your authenticator app shows now, or one of your backup codes.",
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "text", "autocapitalize": "none"}
+        ),
+    )
+
+
+class TwoFactorConfirmForm(forms.Form):
+    """Enrolment: the first code from the newly added app proves it was set up right."""
+
+    code = forms.CharField(
+        label="Code from the app",
+        max_length=10,
+        help_text="Six digits.",
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "one-time-code",
+                "inputmode": "numeric",
+                "autocapitalize": "none",
+            }
+        ),
+    )

@@ -1,12 +1,17 @@
-"""People: the user, their professional profile, and their restricted demographics."""
+"""People: the user, their professional profile, their restricted demographics, and the
+audit trail."""
+
+import json
 
 from django.contrib.auth.models import AbstractUser
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 
 from .choices import (
     FACULTY_TYPES,
     TRAINEE_TYPES,
     ApplicantType,
+    AuditAction,
     DisadvantagedBasis,
     Role,
     Sex,
@@ -117,3 +122,88 @@ class Demographics(models.Model):
 
     def __str__(self) -> str:
         return f"Demographics of {self.user}"
+
+
+class AuditTrailIsAppendOnly(Exception):
+    """An attempt to change or delete an audit entry (refused; the trail is append-only)."""
+
+
+class AuditEntryQuerySet(models.QuerySet):
+    """No bulk change or delete path: ``update()`` and ``delete()`` refuse.
+
+    Deleting a user still works: Django's deletion collector nulls ``actor`` through the
+    model's plain base manager (the PostgreSQL trigger allows exactly that one change).
+    """
+
+    def update(self, **kwargs):
+        raise AuditTrailIsAppendOnly("Audit entries cannot be changed.")
+
+    def delete(self):
+        raise AuditTrailIsAppendOnly("Audit entries cannot be deleted.")
+
+    delete.queryset_only = True
+
+
+class AuditEntry(models.Model):
+    """One line of the audit trail: who did what to which object, when (UTC), from where.
+
+    Append-only from the application: written by ``accounts.audit.audit_record`` only; saving
+    an existing entry, deleting one, and queryset ``update()``/``delete()`` all raise
+    ``AuditTrailIsAppendOnly``; on PostgreSQL a trigger refuses UPDATE and DELETE as well.
+    """
+
+    at = models.DateTimeField(db_index=True)
+    actor = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # Kept when the user is deleted, so "who" survives the account.
+    actor_username = models.CharField(max_length=150, blank=True)
+    action = models.CharField(max_length=32, choices=AuditAction.choices)
+    object_type = models.CharField(max_length=100, blank=True)  # "app_label.model_name"
+    object_id = models.CharField(max_length=64, blank=True)
+    object_repr = models.CharField(max_length=200, blank=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    user_agent = models.CharField(max_length=255, blank=True)
+    before = models.JSONField(null=True, blank=True, encoder=DjangoJSONEncoder)
+    after = models.JSONField(null=True, blank=True, encoder=DjangoJSONEncoder)
+    note = models.TextField(blank=True)
+
+    objects = AuditEntryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = "audit entry"
+        verbose_name_plural = "audit trail"
+        indexes = [
+            models.Index(fields=["action", "at"], name="audit_action_at"),
+            models.Index(fields=["actor_username", "at"], name="audit_actor_at"),
+            models.Index(fields=["object_type", "object_id"], name="audit_object"),
+        ]
+
+    def __str__(self) -> str:
+        who = self.actor_username or "system"
+        return f"{self.at:%Y-%m-%d %H:%M:%S} UTC {who}: {self.get_action_display()}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding or self.pk is not None:
+            raise AuditTrailIsAppendOnly("Audit entries cannot be changed.")
+        kwargs["force_insert"] = True
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AuditTrailIsAppendOnly("Audit entries cannot be deleted.")
+
+    @property
+    def changes(self) -> list[tuple[str, str, str]]:
+        """(key, before, after) for every key of ``before`` or ``after``, as text."""
+        before, after = self.before or {}, self.after or {}
+        keys = list(dict.fromkeys([*before, *after]))
+        return [(key, _shown(before.get(key)), _shown(after.get(key))) for key in keys]
+
+
+def _shown(value) -> str:
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, dict | list):
+        return json.dumps(value, ensure_ascii=False, sort_keys=True, cls=DjangoJSONEncoder)
+    return str(value)

@@ -37,3 +37,5 @@ def can(user, perm: str, obj=None) -> bool:
 rules.add_perm("accounts.view_demographics_of", is_self | is_administrator)
 rules.add_perm("accounts.change_demographics_of", is_self)
 rules.add_perm("accounts.administer", is_administrator)
+# The audit trail (search and CSV download): administrators only.
+rules.add_perm("accounts.view_audit", is_administrator)

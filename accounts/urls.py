@@ -7,4 +7,8 @@ app_name = "accounts"
 urlpatterns = [
     path("profile/", views.profile_edit, name="profile"),
     path("demographics/", views.demographics_edit, name="demographics"),
+    path("two-factor/", views.two_factor_setup, name="two_factor_setup"),
+    path("two-factor/verify/", views.two_factor_verify, name="two_factor_verify"),
+    path("audit/", views.audit_log, name="audit_log"),
+    path("audit/csv/", views.audit_log_csv, name="audit_log_csv"),
 ]

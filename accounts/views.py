@@ -1,20 +1,52 @@
-"""Pages for a person's own profile and demographics."""
+"""Pages for a person's own profile and demographics, and the administrators' audit trail."""
 
+import csv
+import json
+from datetime import UTC
+from urllib.parse import urlencode
+
+from axes.helpers import get_cool_off
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import LoginView
+from django.core.paginator import Paginator
 from django.db import transaction
-from django.shortcuts import redirect, render
+from django.http import Http404, StreamingHttpResponse
+from django.shortcuts import redirect, render, resolve_url
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
 
-from .forms import DemographicsForm, ProfileForm, UserNameForm
+from . import two_factor
+from .audit import audit_record
+from .choices import AuditAction
+from .forms import (
+    AuditSearchForm,
+    DemographicsForm,
+    ProfileForm,
+    TwoFactorCodeForm,
+    TwoFactorConfirmForm,
+    UserNameForm,
+)
+from .permissions import can
+from .selectors import audit_entries
 from .services import demographics_for, profile_for
+
+AUDIT_PAGE_SIZE = 50
 
 
 @login_required
 def profile_edit(request):
     profile = profile_for(request.user)
-    name_form = UserNameForm(request.POST or None, instance=request.user, prefix="user")
-    profile_form = ProfileForm(request.POST or None, instance=profile, prefix="profile")
+    name_form = UserNameForm(
+        request.POST if request.method == "POST" else None, instance=request.user, prefix="user"
+    )
+    profile_form = ProfileForm(
+        request.POST if request.method == "POST" else None, instance=profile, prefix="profile"
+    )
     if request.method == "POST" and name_form.is_valid() and profile_form.is_valid():
         with transaction.atomic():
             name_form.save()
@@ -33,9 +65,239 @@ def profile_edit(request):
 def demographics_edit(request):
     """Only the person edits their own record; administrators read it in the admin."""
     demographics = demographics_for(request.user)
-    form = DemographicsForm(request.POST or None, instance=demographics)
+    form = DemographicsForm(
+        request.POST if request.method == "POST" else None, instance=demographics
+    )
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, "Thank you — your answers are saved.")
         return redirect("accounts:demographics")
     return render(request, "accounts/demographics.html", {"form": form})
+
+
+def _audit_search(request):
+    if not can(request.user, "accounts.view_audit"):
+        raise Http404("No such page.")
+    form = AuditSearchForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    return form, filters, audit_entries(**filters)
+
+
+@never_cache
+@login_required
+def audit_log(request):
+    """Search the audit trail (administrators only; everyone else is told 404)."""
+    form, filters, entries = _audit_search(request)
+    page = Paginator(entries, AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "accounts/audit_log.html",
+        {"form": form, "page": page, "query": query.urlencode(), "filtered": bool(filters)},
+    )
+
+
+# Cells a spreadsheet would run as a formula are written with a leading apostrophe.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(value) -> str:
+    text = "" if value is None else str(value)
+    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+@never_cache
+@login_required
+def audit_log_csv(request):
+    """Every entry the filters match (not only one page), as CSV; the download is audited."""
+    _, filters, entries = _audit_search(request)
+    # The rows that exist now: the entry recording this export is not in it.
+    last = entries.values_list("pk", flat=True).order_by("-pk").first()
+    entries = entries.filter(pk__lte=last or 0)
+    audit_record(
+        action=AuditAction.REPORT_EXPORTED,
+        actor=request.user,
+        request=request,
+        object_type="accounts.auditentry",
+        object_repr="Audit trail (CSV)",
+        after={"format": "csv", "filters": {k: v for k, v in filters.items() if v}},
+    )
+    header = [
+        "at_utc",
+        "actor",
+        "action",
+        "object_type",
+        "object_id",
+        "object",
+        "ip_address",
+        "user_agent",
+        "before",
+        "after",
+        "note",
+    ]
+
+    def rows():
+        writer = csv.writer(_Echo())
+        yield writer.writerow(header)
+        for e in entries.iterator(chunk_size=1000):
+            yield writer.writerow(
+                [
+                    _cell(value)
+                    for value in (
+                        e.at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+                        e.actor_username,
+                        e.action,
+                        e.object_type,
+                        e.object_id,
+                        e.object_repr,
+                        e.ip_address,
+                        e.user_agent,
+                        "" if e.before is None else json.dumps(e.before, sort_keys=True),
+                        "" if e.after is None else json.dumps(e.after, sort_keys=True),
+                        e.note,
+                    )
+                ]
+            )
+
+    stamp = timezone.now().strftime("%Y%m%d-%H%M%S")
+    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="northstar-audit-{stamp}.csv"'
+    return response
+
+
+# ---- Sign-in: lockout and two-factor ---------------------------------------------------------
+
+
+class SignInView(LoginView):
+    """Django's sign-in page. A session that owes a second factor (or an enrolment) goes
+    there next, keeping where the person was going."""
+
+    redirect_authenticated_user = True
+
+    def get_success_url(self):
+        url = super().get_success_url()
+        step = two_factor.pending_step(self.request)
+        if step == two_factor.VERIFY:
+            return f"{reverse('accounts:two_factor_verify')}?{urlencode({'next': url})}"
+        if step == two_factor.ENROL:
+            return reverse("accounts:two_factor_setup")
+        return url
+
+
+def locked_out(request, original_response=None, credentials=None):
+    """django-axes' answer once a username and address have failed too often
+    (``AXES_LOCKOUT_CALLABLE``): a page that says for how long, with status 429."""
+    minutes = max(1, round(get_cool_off(request).total_seconds() / 60))
+    return render(request, "registration/locked_out.html", {"minutes": minutes}, status=429)
+
+
+WRONG_CODE = (
+    "That code did not work. Enter the code your app shows now (it changes every 30 seconds) "
+    "or an unused backup code. After a wrong code, wait a few seconds before trying again."
+)
+
+
+def _next_url(request) -> str:
+    url = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(
+        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return url
+    return resolve_url(settings.LOGIN_REDIRECT_URL)
+
+
+@never_cache
+@sensitive_post_parameters("code")
+@login_required
+def two_factor_verify(request):
+    """The second step of signing in for people with two-factor on."""
+    next_url = _next_url(request)
+    if two_factor.pending_step(request) != two_factor.VERIFY:
+        return redirect(next_url)
+    form = TwoFactorCodeForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        device = two_factor.two_factor_verify(user=request.user, code=form.cleaned_data["code"])
+        if device is not None:
+            two_factor.session_verified(request, device)
+            if device.name == two_factor.BACKUP_NAME:
+                left = two_factor.backup_codes_left(request.user)
+                messages.warning(
+                    request,
+                    f"You used a backup code; {left} left. Make new ones in Profile → "
+                    "Two-factor sign-in if you are running out.",
+                )
+            return redirect(next_url)
+        form.add_error("code", WRONG_CODE)
+    return render(
+        request,
+        "accounts/two_factor_verify.html",
+        {"form": form, "next": next_url, "hide_nav": True},
+    )
+
+
+@never_cache
+@sensitive_post_parameters("code")
+@login_required
+def two_factor_setup(request):
+    """Administrators and chairs turn two-factor sign-in on (scan, confirm with a code, keep
+    the backup codes); once on, the same page makes new backup codes or turns it off, each
+    with a code. Everyone else is told 404."""
+    user = request.user
+    if two_factor.is_enrolled(user):
+        return _two_factor_manage(request)
+    if not two_factor.may_enrol(user):
+        raise Http404("No such page.")
+    device = two_factor.totp_device_pending(user=user)
+    form = TwoFactorConfirmForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        codes = two_factor.two_factor_enrol(
+            user=user, device=device, code=form.cleaned_data["code"]
+        )
+        if codes is not None:
+            two_factor.session_verified(request, device)
+            return render(
+                request, "accounts/two_factor_backup_codes.html", {"codes": codes, "new": True}
+            )
+        form.add_error("code", WRONG_CODE)
+    return render(
+        request,
+        "accounts/two_factor_setup.html",
+        {
+            "form": form,
+            "qr_svg": two_factor.qr_svg(device),
+            "secret": two_factor.secret_text(device),
+            "required": two_factor.must_enrol(user),
+            "hide_nav": two_factor.pending_step(request) == two_factor.ENROL,
+        },
+    )
+
+
+def _two_factor_manage(request):
+    action = request.POST.get("action") if request.method == "POST" else None
+    form = TwoFactorCodeForm(request.POST if action else None)
+    if action in ("backup_codes", "disable") and form.is_valid():
+        if two_factor.two_factor_verify(user=request.user, code=form.cleaned_data["code"]):
+            if action == "backup_codes":
+                codes = two_factor.backup_codes_replace(user=request.user)
+                return render(request, "accounts/two_factor_backup_codes.html", {"codes": codes})
+            two_factor.two_factor_disable(user=request.user)
+            two_factor.session_disabled(request)
+            messages.success(request, "Two-factor sign-in is off.")
+            return redirect("accounts:two_factor_setup")
+        form.add_error("code", WRONG_CODE)
+    return render(
+        request,
+        "accounts/two_factor_manage.html",
+        {
+            "form": form,
+            "action": action,
+            "backup_codes_left": two_factor.backup_codes_left(request.user),
+            "required": two_factor.must_enrol(request.user),
+        },
+    )

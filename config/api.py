@@ -2,9 +2,17 @@
 
 Errors: 400 with {"field": ["message"]} (rule violations under "non_field_errors"),
 401/403 for authentication, 404 for objects the caller may not know exist, 409 for a
-conflicting state change. Django's ValidationError and PermissionDenied raised by services are
-translated here, so viewsets never re-implement a rule.
+conflicting state change or a stale edit. Django's ValidationError and PermissionDenied raised by
+services are translated here, so viewsets never re-implement a rule.
+
+Optimistic concurrency (proposals and review drafts): ``GET`` answers with an ``ETag`` built
+from the object's version; a ``PATCH`` may send that version back as ``version`` in the body
+and/or as ``If-Match``, and is refused with 409 (``code: stale_version``) when the object was
+saved since. A ``PATCH`` that sends neither is not checked, so scripts that do not care keep
+working.
 """
+
+import re
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -37,10 +45,52 @@ def django_errors_to_dict(exc: DjangoValidationError) -> dict[str, list[str]]:
     return {"non_field_errors": exc.messages}
 
 
+def etag(kind: str, pk: int, version: int) -> str:
+    """The strong ETag of a versioned object: ``"proposal-41-v3"``."""
+    return f'"{kind}-{pk}-v{version}"'
+
+
+def expected_version(request, *, kind: str, pk: int, body_version: int | None) -> int | None:
+    """The version a client's edit is based on: ``version`` from the body and/or the ETag in
+    ``If-Match`` (``*`` checks nothing). None when the client sent neither. 400 under
+    ``version`` for an If-Match naming no single version of this object, or disagreeing with
+    the body."""
+    header = (request.headers.get("If-Match") or "").strip()
+    from_header = None
+    if header and header != "*":
+        pattern = re.compile(rf'^"{re.escape(kind)}-{pk}-v(\d+)"$')
+        found = {m.group(1) for tag in header.split(",") if (m := pattern.match(tag.strip()))}
+        if len(found) != 1:
+            raise ValidationError(
+                {
+                    "version": [
+                        f"If-Match must be the one ETag this {kind} was read with, like "
+                        f"{etag(kind, pk, 3)}."
+                    ]
+                }
+            )
+        from_header = int(found.pop())
+    if from_header is not None and body_version is not None and from_header != body_version:
+        raise ValidationError({"version": ["The version sent and If-Match disagree."]})
+    return body_version if body_version is not None else from_header
+
+
+def stale_version_body(exc) -> dict:
+    return {
+        "detail": f"{exc.summary} Read it again, merge your changes into it, and send them with "
+        "the new version.",
+        "code": "stale_version",
+        "current_version": exc.current_version,
+        "saved_at": exc.saved_at.isoformat() if exc.saved_at else None,
+    }
+
+
 def exception_handler(exc, context):
     # Imported here: grants.services imports models, which must not load with settings.
-    from grants.services import InvalidTransition
+    from grants.services import InvalidTransition, StaleVersion
 
+    if isinstance(exc, StaleVersion):
+        return Response(stale_version_body(exc), status=status.HTTP_409_CONFLICT)
     if isinstance(exc, DjangoValidationError):
         exc = ValidationError(django_errors_to_dict(exc))
     elif isinstance(exc, InvalidTransition):
@@ -53,6 +103,18 @@ def exception_handler(exc, context):
     return drf_exception_handler(exc, context)
 
 
+def not_found(request, exception=None):
+    """``handler404``: an API address that matches no route (``/api/v1/calls/abc/``, an id
+    that is not a number) answers like every other API 404, in JSON; pages keep Django's."""
+    if request.path.startswith("/api/"):
+        from django.http import JsonResponse
+
+        return JsonResponse({"detail": "Not found."}, status=status.HTTP_404_NOT_FOUND)
+    from django.views.defaults import page_not_found
+
+    return page_not_found(request, exception)
+
+
 # ---- Error bodies (config.api.exception_handler produces them) -------------------------------
 
 
@@ -60,6 +122,24 @@ class ErrorDetailSerializer(serializers.Serializer):
     """401, 403, 404, 409 and 429 bodies."""
 
     detail = serializers.CharField()
+
+
+class StaleVersionErrorSerializer(serializers.Serializer):
+    """409 body of an edit: ``detail`` alone for a state conflict; with ``code:
+    stale_version`` and the version now stored for an edit based on an older version."""
+
+    detail = serializers.CharField(help_text="What conflicts (when it was saved since).")
+    code = serializers.ChoiceField([("stale_version", "stale_version")], required=False)
+    current_version = serializers.IntegerField(required=False, help_text="The version now stored.")
+    saved_at = serializers.DateTimeField(required=False, allow_null=True)
+
+
+STALE_VERSION_RESPONSE = OpenApiResponse(
+    StaleVersionErrorSerializer,
+    description="Conflicts with the object's current state (for example a submitted review), "
+    "or — `code: stale_version` — it was saved since the `version` or `If-Match` sent: nothing "
+    "was saved. Read it again and resend your changes with its new version.",
+)
 
 
 class ValidationErrorSerializer(serializers.Serializer):

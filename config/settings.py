@@ -5,7 +5,9 @@ developer's machine (SQLite under var/, mail to the console). DEBUG is off unles
 """
 
 import os
+import secrets
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -29,12 +31,28 @@ DEBUG = env_bool("DEBUG")
 # The test runner needs a key but must not need a production secret.
 TESTING = env_bool("NORTHSTAR_TESTING") or "pytest" in sys.modules
 
+# Management commands that serve nothing and sign nothing that outlives them may run without a
+# SECRET_KEY (CI's `makemigrations --check`, a build step's `collectstatic`): they get a random
+# key that dies with the process. Serving, `check --deploy` and everything else still refuse.
+KEYLESS_COMMANDS = frozenset({"makemigrations", "check", "collectstatic", "showmigrations"})
+
+
+def keyless_command(argv: list[str]) -> bool:
+    if len(argv) < 2 or Path(argv[0]).name not in {"manage.py", "django-admin"}:
+        return False
+    return argv[1] in KEYLESS_COMMANDS and "--deploy" not in argv
+
+
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
     if DEBUG or TESTING:
         SECRET_KEY = "django-insecure-development-only-key-do-not-use-in-production"  # noqa: S105
+    elif keyless_command(sys.argv):
+        SECRET_KEY = secrets.token_urlsafe(50)
     else:
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
+# Production: neither a developer's machine nor the test runner. Security defaults follow it.
+PRODUCTION = not DEBUG and not TESTING
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if (DEBUG or TESTING) else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
@@ -54,6 +72,10 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "accounts",
     "grants",
     "reviews",
@@ -63,12 +85,25 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # After WhiteNoise, so static files keep their long cache; every page gets the CSP and
+    # `Cache-Control: no-store` unless its view chose otherwise.
+    "config.middleware.SecurityHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): has this session given a second factor?
+    "django_otp.middleware.OTPMiddleware",
+    # After authentication: audit entries written deep in services find the request's user,
+    # address and browser here.
+    "accounts.middleware.AuditContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # A signed-in user who owes a second factor (or, when it is required, an enrolment) sees
+    # nothing but that page.
+    "config.middleware.TwoFactorMiddleware",
+    # Last, as django-axes asks: turns a lockout into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -108,6 +143,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
+    # First: refuses a locked-out username and address before any password is checked. (The
+    # standalone backend only counts; ModelBackend below still signs in and answers has_perm.)
+    "axes.backends.AxesStandaloneBackend",
     "rules.permissions.ObjectPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
@@ -161,21 +199,66 @@ SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(30 * 60)))
 SESSION_SAVE_EVERY_REQUEST = True  # expiry counts from the last request (inactivity)
-SESSION_COOKIE_SECURE = not DEBUG and not TESTING
-CSRF_COOKIE_SECURE = not DEBUG and not TESTING
+SESSION_COOKIE_SECURE = PRODUCTION
+CSRF_COOKIE_SECURE = PRODUCTION
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# HTTPS only in production: redirect plain HTTP, and tell browsers (HSTS) for a year. Behind a
+# TLS-terminating proxy, set SECURE_PROXY_SSL_HEADER to the header it sets (for example
+# X-Forwarded-Proto) — only if the proxy always sets or strips it.
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", PRODUCTION)
+SECURE_HSTS_SECONDS = int(
+    os.environ.get("SECURE_HSTS_SECONDS", str(365 * 24 * 3600) if PRODUCTION else "0")
+)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", PRODUCTION)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", PRODUCTION)
+if os.environ.get("SECURE_PROXY_SSL_HEADER"):
+    _proxy_header = os.environ["SECURE_PROXY_SSL_HEADER"].strip().upper().replace("-", "_")
+    SECURE_PROXY_SSL_HEADER = (
+        _proxy_header if _proxy_header.startswith("HTTP_") else f"HTTP_{_proxy_header}",
+        "https",
+    )
 
 # Northstar's own knobs.
 NORTHSTAR_PROGRAM_NAME = os.environ.get("NORTHSTAR_PROGRAM_NAME", "Center of Excellence")
 NORTHSTAR_MAX_UPLOAD_BYTES = int(
     os.environ.get("NORTHSTAR_MAX_UPLOAD_BYTES", str(10 * 1024 * 1024))
 )
+# The audit trail: also write each entry as one JSON line on the "northstar.audit" logger (so
+# the log shipper can take it off the machine); and how many reverse proxies in front of the app
+# append to X-Forwarded-For (0: ignore the header, use REMOTE_ADDR; it is trivially forged).
+NORTHSTAR_AUDIT_TO_LOG = env_bool("AUDIT_TO_LOG")
+NORTHSTAR_TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 # Request bodies may carry one upload plus form fields.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+
+# Sign-in lockout (django-axes): after AXES_FAILURE_LIMIT wrong passwords for one username from
+# one address, that pair is refused for AXES_COOLOFF_MINUTES (web sign-in, admin and the API
+# token endpoint alike). Per pair, so a stranger cannot lock a colleague out from elsewhere.
+AXES_ENABLED = True
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+# The cool-off runs from the lockout; attempts during it do not extend it.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "accounts.views.locked_out"
+# The same client address as the audit trail (REMOTE_ADDR, or X-Forwarded-For as written by
+# the TRUSTED_PROXY_COUNT proxies in front of us).
+AXES_CLIENT_IP_CALLABLE = "accounts.audit.client_ip"
+# Successful sign-ins are in the audit trail already.
+AXES_DISABLE_ACCESS_LOG = True
+# No "AXES: BEGIN" banner on every command; lockouts are still logged as warnings.
+AXES_VERBOSE = False
+
+# Two-factor sign-in (django-otp): TOTP apps plus single-use backup codes. Administrators and
+# chairs may enrol; with NORTHSTAR_REQUIRE_2FA_FOR_STAFF on they must. API tokens are the
+# machine path and are not asked for a code.
+NORTHSTAR_REQUIRE_2FA_FOR_STAFF = env_bool("NORTHSTAR_REQUIRE_2FA_FOR_STAFF")
+OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "Northstar")
 
 REST_FRAMEWORK = {
     # Token first, so an unauthenticated request is told 401 with a WWW-Authenticate header.
@@ -212,7 +295,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
-    # Several models have a `status`; name each enum after its model's choices.
+    # Several models have a `status` (a `kind`, a `role`); name each enum after its choices, so
+    # the schema has no ambiguous names and `check --deploy` (which builds it) stays clean.
     "ENUM_NAME_OVERRIDES": {
         "CallStatusEnum": "grants.choices.CallStatus",
         "ProposalStatusEnum": "grants.choices.ProposalStatus",
@@ -221,6 +305,12 @@ SPECTACULAR_SETTINGS = {
         "PresentationKindEnum": "reporting.choices.PresentationKind",
         "FundingStatusEnum": "reporting.choices.FundingStatus",
         "YesNoUnknownEnum": "reporting.choices.YesNoUnknown",
+        "TeamRoleEnum": "grants.choices.TeamRole",
+        "AttachmentKindEnum": "grants.choices.AttachmentKind",
+        "AssignmentRoleEnum": "reviews.choices.AssignmentRole",
+        "ReviewStatusEnum": "reviews.choices.ReviewStatus",
+        "CriterionKindEnum": "reviews.choices.CriterionKind",
+        "ReviewPhaseEnum": "reviews.choices.ReviewPhase",
     },
 }
 
@@ -234,5 +324,18 @@ LOGGING = {
         # weasyprint logs a line per rendering step at INFO.
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
+        # django-axes: a line per failed sign-in at INFO; failures and lockouts are WARNINGs.
+        "axes": {"level": "WARNING"},
+        # Audit lines (when AUDIT_TO_LOG is on) pass whatever LOG_LEVEL says.
+        "northstar.audit": {"level": "INFO"},
     },
 }
+
+# ---- Hostile input (issue #7) ----------------------------------------------------------------
+# Uploads are stored (in memory when small, in a temporary file when large) only up to
+# NORTHSTAR_MAX_UPLOAD_BYTES; past it the bytes are discarded and the form says the file is too
+# large (config/uploads.py), so a 1 GB request never fills memory or disk.
+FILE_UPLOAD_HANDLERS = [
+    "config.uploads.LimitedMemoryFileUploadHandler",
+    "config.uploads.LimitedTemporaryFileUploadHandler",
+]

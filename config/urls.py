@@ -1,15 +1,22 @@
 """Root URL configuration."""
 
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from django.views.generic import RedirectView
 
+from accounts.views import SignInView
 from config.views import dashboard
 
 urlpatterns = [
     path("", dashboard, name="dashboard"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("accounts/", include("accounts.urls")),
+    # The audit trail lives with the accounts pages; /audit/ is the short address for it.
+    path(
+        "audit/",
+        RedirectView.as_view(pattern_name="accounts:audit_log", query_string=True),
+        name="audit_short",
+    ),
     path("", include("grants.urls")),
     path("review/", include("reviews.urls")),
     path("", include("reporting.urls")),
@@ -17,12 +24,9 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
-# The sign-in page keeps Django's view with our template and a "redirect if signed in" guard.
-urlpatterns.insert(
-    1,
-    path(
-        "accounts/login/",
-        auth_views.LoginView.as_view(redirect_authenticated_user=True),
-        name="login",
-    ),
-)
+# The sign-in page: Django's view with our template, a "redirect if signed in" guard, and the
+# two-factor step after the password.
+urlpatterns.insert(1, path("accounts/login/", SignInView.as_view(), name="login"))
+
+# API addresses that match no route answer in JSON, like every other API 404.
+handler404 = "config.api.not_found"

@@ -2,8 +2,22 @@
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.template.loader import render_to_string
+from django.template import Context
+from django.template.loader import get_template
 from django.urls import reverse
+
+
+def render_plain(template_name: str, context: dict) -> str:
+    """A plain-text template rendered without HTML escaping: a text/plain e-mail shows what
+    people typed as typed ("O'Brien & Sons", and "<script>" is inert text there), never as
+    "O&#x27;Brien &amp; Sons". Northstar sends no HTML e-mail; one would be rendered with
+    escaping on."""
+    return get_template(template_name).template.render(Context(context, autoescape=False))
+
+
+def subject_line(text: str) -> str:
+    """One line: a title holding a new line must not break (or inject) e-mail headers."""
+    return " ".join(text.split())
 
 
 def _send(*, template: str, to: list[str], context: dict) -> None:
@@ -15,8 +29,8 @@ def _send(*, template: str, to: list[str], context: dict) -> None:
         "site_url": settings.SITE_URL,
         "program_name": settings.NORTHSTAR_PROGRAM_NAME,
     }
-    subject = render_to_string(f"email/{template}_subject.txt", context).strip()
-    body = render_to_string(f"email/{template}.txt", context)
+    subject = subject_line(render_plain(f"email/{template}_subject.txt", context))
+    body = render_plain(f"email/{template}.txt", context)
     send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
 
 

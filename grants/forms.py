@@ -4,6 +4,7 @@ services and selectors."""
 from decimal import Decimal
 
 from django import forms
+from django.core.validators import MaxLengthValidator
 
 from accounts.models import User
 
@@ -16,6 +17,17 @@ from .choices import (
     TeamRole,
 )
 from .models import Proposal
+from .validators import PROPOSAL_TEXT_LIMITS
+
+
+def limit_text_fields(form: forms.BaseForm, limits: dict[str, int]) -> None:
+    """Give the form's text fields a hard character limit (a field error past it), e.g. the
+    ModelForm fields of TextFields, which have none of their own."""
+    for name, limit in limits.items():
+        field = form.fields.get(name)
+        if field is not None and getattr(field, "max_length", None) is None:
+            field.max_length = limit
+            field.validators.append(MaxLengthValidator(limit))
 
 
 class ProposalSectionsForm(forms.ModelForm):
@@ -43,6 +55,9 @@ class ProposalSectionsForm(forms.ModelForm):
         min_value=Decimal("0"),
         required=False,
     )
+    # The version the page was loaded with: a save from an older one is refused, never an
+    # overwrite (services.proposal_update). The autosave script moves it on after each save.
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
 
     class Meta:
         model = Proposal
@@ -70,6 +85,7 @@ class ProposalSectionsForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["version"].initial = self.instance.version
         call = self.instance.call
         limits = {
             "abstract": call.abstract_word_limit,
@@ -79,6 +95,7 @@ class ProposalSectionsForm(forms.ModelForm):
         for name, limit in limits.items():
             self.fields[name].widget.attrs["data-word-limit"] = limit
             self.fields[name].help_text = f"Up to {limit} words."
+        limit_text_fields(self, PROPOSAL_TEXT_LIMITS)
 
 
 class TeamMemberForm(forms.Form):
@@ -86,10 +103,11 @@ class TeamMemberForm(forms.Form):
     username = forms.CharField(
         label="Username of a person with an account",
         required=False,
+        max_length=150,
         help_text="Leave empty for an outside person, such as a community partner.",
     )
     full_name = forms.CharField(label="Name (outside person)", required=False, max_length=200)
-    email = forms.EmailField(label="E-mail (outside person)", required=False)
+    email = forms.EmailField(label="E-mail (outside person)", required=False, max_length=254)
     organisation = forms.CharField(required=False, max_length=200)
 
     def clean_username(self):

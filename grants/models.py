@@ -175,6 +175,20 @@ class Proposal(models.Model):
     submitted_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Optimistic concurrency: the edit form carries the version it was loaded with and a save
+    # from a stale one is refused (services.proposal_update), so nobody's text is overwritten.
+    version = models.PositiveIntegerField(
+        default=0, editable=False, help_text="Raised by one on every save of the sections."
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        help_text="Who saved the sections last (named when a stale save is refused).",
+    )
 
     class Meta:
         ordering = ["-updated_at"]

@@ -25,6 +25,7 @@ from .models import Award, Decision, Endorsement, FundingCall, Proposal, StateCh
 from .validators import word_count
 
 ZERO = Value(Decimal("0.00"), output_field=DecimalField(max_digits=12, decimal_places=2))
+CENTS = Decimal("0.01")
 
 
 def calls_open(*, now=None) -> QuerySet[FundingCall]:
@@ -159,11 +160,17 @@ def call_committed_amount(call: FundingCall, *, exclude_proposal_pk: int | None 
     qs = Decision.objects.filter(call=call, outcome=DecisionOutcome.FUNDED)
     if exclude_proposal_pk:
         qs = qs.exclude(proposal_id=exclude_proposal_pk)
-    return qs.aggregate(total=Coalesce(Sum("amount"), ZERO))["total"]
+    return _cents(qs.aggregate(total=Coalesce(Sum("amount"), ZERO))["total"])
 
 
 def proposal_requested_total(proposal: Proposal) -> Decimal:
-    return proposal.budget_lines.aggregate(total=Coalesce(Sum("amount"), ZERO))["total"]
+    return _cents(proposal.budget_lines.aggregate(total=Coalesce(Sum("amount"), ZERO))["total"])
+
+
+def _cents(total: Decimal) -> Decimal:
+    """A sum of money to the cent. SQLite sums decimals as floats and Django hands the result
+    back with fifteen digits (0.0100000000000000): the same number, but it prints as such."""
+    return total.quantize(CENTS)
 
 
 def applicant_has_other_proposal(*, call: FundingCall, pi, exclude_pk: int | None = None) -> bool:

@@ -9,10 +9,14 @@ from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.audit import audit_record
+from accounts.choices import AuditAction
 from accounts.models import User
 from accounts.permissions import can
 
@@ -47,7 +51,14 @@ from .selectors import (
     proposal_blockers,
     proposal_requested_total,
 )
-from .validators import validate_pdf_upload
+from .validators import (
+    PROPOSAL_TEXT_LIMITS,
+    display_file_name,
+    single_line,
+    text_length_errors,
+    too_long_message,
+    validate_pdf_upload,
+)
 
 # Fields of a proposal the applicant edits on the sections form (and the API).
 EDITABLE_FIELDS = (
@@ -69,6 +80,32 @@ class InvalidTransition(Exception):
     """A state change the transitions table does not allow (the API answers 409)."""
 
 
+STALE_ADVICE = "Your text is below; copy what you need, reload, and save again."
+
+
+class StaleVersion(ValidationError):
+    """A save from a form (or API client) loaded at an older version than the object's: refused,
+    with nothing saved. A non-field error (code ``stale_version``) saying when — and by whom,
+    where that is no secret — the object was saved since; ``summary`` is that sentence alone,
+    ``current_version`` the version now stored. The web pages answer 409 with the user's own
+    text kept on the page; the API answers 409 (config.api)."""
+
+    def __init__(self, *, summary: str, current_version: int, saved_at):
+        self.summary = summary
+        self.current_version = current_version
+        self.saved_at = saved_at
+        super().__init__(
+            {NON_FIELD_ERRORS: [ValidationError(f"{summary} {STALE_ADVICE}", code="stale_version")]}
+        )
+
+
+def saved_when(moment) -> str:
+    """When something was saved, for a message: at 3:07 PM (today) or on Nov 28 at 3:07 PM."""
+    local = timezone.localtime(moment)
+    at = f"at {local:%-I:%M %p}"
+    return at if local.date() == timezone.localdate() else f"on {local:%b %-d} {at}"
+
+
 class SubmissionRefused(ValidationError):
     """Submission refused; carries every blocker, keyed by field."""
 
@@ -86,9 +123,21 @@ def _require(actor: User, perm: str, obj=None) -> None:
 
 
 def record_state_change(
-    *, obj, from_state: str, to_state: str, actor, reason: str = "", internal: bool = False
+    *,
+    obj,
+    from_state: str,
+    to_state: str,
+    actor,
+    reason: str = "",
+    internal: bool = False,
+    audit_action: str = AuditAction.STATE_CHANGED,
+    before: dict | None = None,
+    after: dict | None = None,
 ) -> None:
-    """Append a history row. ``internal`` rows are shown to administrators only."""
+    """Append a history row and its audit-trail entry (one per change). ``internal`` rows are
+    shown to administrators only. The audit entry's before/after default to the states;
+    callers recording scores or decisions pass their own ``audit_action``, ``before`` and
+    ``after``."""
     StateChange.objects.create(
         content_type=ContentType.objects.get_for_model(type(obj)),
         object_id=obj.pk,
@@ -97,6 +146,14 @@ def record_state_change(
         actor=actor,
         reason=reason,
         internal=internal,
+    )
+    audit_record(
+        action=audit_action,
+        actor=actor,
+        obj=obj,
+        before=before if before is not None else ({"state": from_state} if from_state else None),
+        after=after if after is not None else {"state": to_state},
+        note=reason,
     )
 
 
@@ -168,20 +225,62 @@ def proposal_create(*, call: FundingCall, actor: User, title: str = "") -> Propo
         errors.append("You already have a proposal in this call, which allows one per applicant.")
     if errors:
         raise ValidationError(errors)
-    proposal = Proposal.objects.create(call=call, pi=actor, title=title.strip())
+    title = single_line(title)
+    if len(title) > PROPOSAL_TEXT_LIMITS["title"]:
+        raise ValidationError(
+            {"title": [too_long_message(PROPOSAL_TEXT_LIMITS["title"], len(title))]}
+        )
+    proposal = Proposal.objects.create(call=call, pi=actor, title=title)
     record_state_change(obj=proposal, from_state="", to_state=ProposalStatus.DRAFT, actor=actor)
     return proposal
 
 
+def _stale_proposal(current: Proposal, actor: User) -> StaleVersion:
+    when = saved_when(current.updated_at)
+    if current.updated_by_id == actor.pk:
+        summary = (
+            f"You saved this proposal {when} in another window or on another device since "
+            "you opened this page."
+        )
+    elif current.updated_by is not None:
+        summary = (
+            f"{current.updated_by.display_name} saved this proposal {when} since you opened it."
+        )
+    else:
+        summary = f"Someone else saved this proposal {when} since you opened it."
+    return StaleVersion(
+        summary=summary, current_version=current.version, saved_at=current.updated_at
+    )
+
+
 @transaction.atomic
-def proposal_update(*, proposal: Proposal, actor: User, data: dict) -> Proposal:
+def proposal_update(
+    *, proposal: Proposal, actor: User, data: dict, expected_version: int | None = None
+) -> Proposal:
     """Save the applicant's text. Never refuses text for being long or incomplete: the draft
-    keeps everything typed, and the checklist says what still blocks submission."""
-    _require(actor, "grants.change_proposal", proposal)
+    keeps everything typed, and the checklist says what still blocks submission.
+
+    Never a silent overwrite: given ``expected_version`` (the version the user's form was loaded
+    with), a save is refused with ``StaleVersion`` — nothing saved — when the proposal was saved
+    since. The row is locked while the version is compared and the text saved (and the
+    permission is checked on that locked row, so an edit cannot slip in after a submission);
+    every save raises the version by one. Without ``expected_version`` (scripts that do not
+    care) the save goes through as before.
+    """
+    current = Proposal.objects.select_for_update().get(pk=proposal.pk)
+    _require(actor, "grants.change_proposal", current)
+    if expected_version is not None and expected_version != current.version:
+        raise _stale_proposal(current, actor)
+    # Hostile input: text past the hard character limits is refused, nothing saved.
+    too_long = text_length_errors(data, PROPOSAL_TEXT_LIMITS)
+    if too_long:
+        raise ValidationError(too_long)
     changed = []
     for field in EDITABLE_FIELDS:
         if field in data:
             value = data[field]
+            if field == "title":
+                value = single_line(value)
             if field == "requested_amount" and value not in (None, ""):
                 try:
                     value = Decimal(str(value))
@@ -194,7 +293,9 @@ def proposal_update(*, proposal: Proposal, actor: User, data: dict) -> Proposal:
             setattr(proposal, field, value)
             changed.append(field)
     if changed:
-        proposal.save(update_fields=[*changed, "updated_at"])
+        proposal.version = current.version + 1
+        proposal.updated_by = actor
+        proposal.save(update_fields=[*changed, "version", "updated_by", "updated_at"])
     return proposal
 
 
@@ -259,6 +360,19 @@ def team_member_add(
     _require(actor, "grants.change_proposal", proposal)
     if role not in TeamRole.values:
         raise ValidationError({"role": ["Choose a role."]})
+    full_name, organisation = single_line(full_name), single_line(organisation)
+    email = (email or "").strip()
+    too_long = text_length_errors(
+        {"full_name": full_name, "email": email, "organisation": organisation},
+        {"full_name": 200, "email": 254, "organisation": 200},
+    )
+    if too_long:
+        raise ValidationError(too_long)
+    if email:
+        try:
+            validate_email(email)  # also keeps new lines out of the invitation's To header
+        except ValidationError as exc:
+            raise ValidationError({"email": exc.messages}) from exc
     if user is None and not full_name.strip():
         raise ValidationError({"full_name": ["Give the person's name, or choose a user."]})
     if user is not None:
@@ -327,7 +441,14 @@ def budget_line_remove(*, line: BudgetLine, actor: User) -> None:
 
 @transaction.atomic
 def attachment_add(*, proposal: Proposal, actor: User, kind: str, uploaded_file) -> Attachment:
-    """Store a checked PDF under a server-generated name."""
+    """Store a checked PDF under a server-generated name (grants.models.attachment_upload_to).
+
+    Refused with errors under ``file`` — nothing stored, nothing written to disk — unless the
+    bytes are a readable, unencrypted PDF within the size limit without scripts, launch actions
+    or embedded files (validators.validate_pdf_upload). Exactly the bytes checked are stored.
+    The user's file name is kept only for display, sanitised (validators.display_file_name)
+    and ending in .pdf.
+    """
     _require(actor, "grants.change_proposal", proposal)
     if kind not in AttachmentKind.values:
         raise ValidationError({"kind": ["Choose the type of document."]})
@@ -335,17 +456,24 @@ def attachment_add(*, proposal: Proposal, actor: User, kind: str, uploaded_file)
         checked = validate_pdf_upload(uploaded_file)
     except ValidationError as exc:
         raise ValidationError({"file": exc.messages}) from exc
+    name = display_file_name(getattr(uploaded_file, "name", ""), max_length=150)
+    if not name.lower().endswith(".pdf"):
+        name += ".pdf"
     attachment = Attachment(
         proposal=proposal,
         kind=kind,
-        original_name=(uploaded_file.name or "document.pdf")[-255:],
+        original_name=name,
         size=checked.size,
         pages=checked.pages,
         sha256=checked.sha256,
         uploaded_by=actor,
     )
-    attachment.file.save("upload.pdf", uploaded_file, save=False)
-    attachment.save()
+    attachment.file.save("upload.pdf", ContentFile(checked.content), save=False)
+    try:
+        attachment.save()
+    except BaseException:
+        attachment.file.delete(save=False)  # no file on disk without its row
+        raise
     return attachment
 
 
@@ -396,6 +524,7 @@ def endorsement_respond(
     statement = (statement or "").strip()
     if not statement:
         raise ValidationError({"statement": ["Write a short statement for the committee."]})
+    previous_endorsement = endorsement.status
     endorsement.status = EndorsementStatus.ENDORSED if endorse else EndorsementStatus.DECLINED
     endorsement.statement = statement
     endorsement.responded_at = timezone.now()
@@ -406,6 +535,8 @@ def endorsement_respond(
         to_state=endorsement.proposal.status,
         actor=actor,
         reason=f"Mentor {endorsement.get_status_display().lower()} the proposal.",
+        before={"endorsement": previous_endorsement},
+        after={"endorsement": endorsement.status},
     )
     transaction.on_commit(lambda: emails.send_endorsement_result(endorsement))
     return endorsement
@@ -425,6 +556,11 @@ def award_dates(*, call: FundingCall, decided_on: date) -> tuple[date, date]:
     months = start.month - 1 + call.duration_months
     end = date(start.year + months // 12, months % 12 + 1, 1) - timedelta(days=1)
     return start, end
+
+
+def _money(amount: Decimal | None) -> str | None:
+    """An amount as the audit trail keeps it: text with cents ("12000.00")."""
+    return None if amount is None else f"{Decimal(amount):.2f}"
 
 
 @transaction.atomic
@@ -512,6 +648,12 @@ def decision_record(
         actor=actor,
         reason=f"Decision recorded: {summary}." + (f" {reason}" if reason else ""),
         internal=True,
+        audit_action=AuditAction.DECISION_RECORDED,
+        before={
+            "outcome": existing.outcome if existing else None,
+            "amount": _money(existing.amount) if existing else None,
+        },
+        after={"outcome": outcome, "amount": _money(amount)},
     )
     if released_waitlist:
         proposal_transition(proposal=proposal, to=outcome, actor=actor, reason="Decision released.")
@@ -543,6 +685,12 @@ def decisions_release(*, call: FundingCall, actor: User) -> list[Decision]:
         released.append(decision)
     if not released:
         raise ValidationError("There are no unreleased decisions in this call.")
+    audit_record(
+        action=AuditAction.DECISIONS_RELEASED,
+        actor=actor,
+        obj=call,
+        after={"decisions": {str(d.proposal_id): d.outcome for d in released}},
+    )
     undecided = call.proposals.filter(status=ProposalStatus.IN_REVIEW).exists()
     if not undecided and call.status == CallStatus.IN_REVIEW:
         call_transition(call=call, to=CallStatus.DECIDED, actor=actor, reason="Decisions released.")

@@ -140,6 +140,9 @@ def proposal_detail(request, pk: int):
             can_return=can(request.user, "grants.return_proposal", proposal),
             released_decision=selectors.released_decision(proposal),
             award=Award.objects.filter(proposal=proposal).first(),
+            # The summary statement goes to the PI (and the panel), not to the whole team:
+            # offer the link only to those the reviews rule lets in.
+            can_read_summary=can(request.user, "reviews.view_summary_statement", proposal),
         ),
     )
 
@@ -149,11 +152,26 @@ def _require_edit(request, proposal):
         raise PermissionDenied("This proposal cannot be edited now.")
 
 
+def _edit_refused(request, proposal, form, errors: list[str], autosave: bool):
+    """A save from a stale page: nothing saved, 409, and the user's own text shown again (the
+    bound form), never the database's."""
+    if autosave:
+        return JsonResponse(
+            {"saved": False, "conflict": True, "errors": {"__all__": errors}}, status=409
+        )
+    form.add_error(None, errors)
+    return render(
+        request, "grants/proposal_edit.html", _proposal_context(proposal, form=form), status=409
+    )
+
+
 @never_cache
 @login_required
 def proposal_edit(request, pk: int):
     """The sections form. Saves every valid field even when another field has an error, so
-    nothing typed is lost; answers JSON to the autosave script."""
+    nothing typed is lost; answers JSON to the autosave script. A save from a page loaded
+    before the proposal was last saved (another window) is refused with 409, keeping the
+    user's text on the page."""
     proposal = selectors.proposal_for_page(user=request.user, pk=pk)
     if not can(request.user, "grants.change_proposal", proposal):
         messages.info(request, "This proposal is not editable in its current state.")
@@ -165,11 +183,30 @@ def proposal_edit(request, pk: int):
         valid = {
             name: value for name, value in form.cleaned_data.items() if name not in form.errors
         }
-        services.proposal_update(proposal=proposal, actor=request.user, data=valid)
+        version = valid.pop("version", None)
+        if version is None:
+            return _edit_refused(
+                request,
+                proposal,
+                form,
+                [
+                    "This page did not say which version of the proposal it was opened at, so "
+                    f"nothing was saved. {services.STALE_ADVICE}"
+                ],
+                autosave,
+            )
+        try:
+            services.proposal_update(
+                proposal=proposal, actor=request.user, data=valid, expected_version=version
+            )
+        except services.StaleVersion as exc:
+            return _edit_refused(request, proposal, form, exc.messages, autosave)
         if autosave:
             return JsonResponse(
                 {
+                    "saved": True,
                     "saved_at": timezone.localtime().strftime("%-I:%M:%S %p"),
+                    "version": proposal.version,
                     "errors": form.errors.get_json_data(),
                 },
                 status=200 if not form.errors else 400,
@@ -182,6 +219,9 @@ def proposal_edit(request, pk: int):
         messages.error(
             request, "Saved everything except the fields marked below. Please correct them."
         )
+        # Shown again, the page carries the version just saved, or its next save is refused.
+        form.data = form.data.copy()
+        form.data["version"] = proposal.version
     else:
         form = ProposalSectionsForm(instance=proposal)
     return render(request, "grants/proposal_edit.html", _proposal_context(proposal, form=form))
@@ -191,7 +231,7 @@ def proposal_edit(request, pk: int):
 @login_required
 def proposal_team(request, pk: int):
     proposal = selectors.proposal_for_page(user=request.user, pk=pk)
-    form = TeamMemberForm(request.POST or None)
+    form = TeamMemberForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
         _require_edit(request, proposal)
         if form.is_valid():
@@ -241,7 +281,7 @@ def proposal_budget(request, pk: int, line_pk: int | None = None):
         if line
         else None
     )
-    form = BudgetLineForm(request.POST or None, initial=initial)
+    form = BudgetLineForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST":
         _require_edit(request, proposal)
         if form.is_valid():
@@ -281,7 +321,10 @@ def budget_line_remove(request, pk: int, line_pk: int):
 @login_required
 def proposal_attachments(request, pk: int):
     proposal = selectors.proposal_for_page(user=request.user, pk=pk)
-    form = AttachmentForm(request.POST or None, request.FILES or None)
+    form = AttachmentForm(
+        request.POST if request.method == "POST" else None,
+        request.FILES if request.method == "POST" else None,
+    )
     if request.method == "POST":
         _require_edit(request, proposal)
         if form.is_valid():
@@ -362,7 +405,7 @@ def endorsement_respond(request, token: str):
     if endorsement is None:
         raise Http404("No such endorsement request.")
     proposal = selectors.proposal_for_page(user=request.user, pk=endorsement.proposal_id)
-    form = EndorsementForm(request.POST or None)
+    form = EndorsementForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             services.endorsement_respond(
@@ -410,7 +453,7 @@ def proposal_withdraw(request, pk: int):
     proposal = selectors.proposal_for_page(user=request.user, pk=pk)
     if not can(request.user, "grants.withdraw_proposal", proposal):
         raise PermissionDenied("This proposal cannot be withdrawn.")
-    form = OptionalReasonForm(request.POST or None)
+    form = OptionalReasonForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         services.proposal_withdraw(
             proposal=proposal, actor=request.user, reason=form.cleaned_data["reason"]
@@ -425,7 +468,7 @@ def proposal_return(request, pk: int):
     proposal = selectors.proposal_for_page(user=request.user, pk=pk)
     if not can(request.user, "grants.return_proposal", proposal):
         raise PermissionDenied("Only a submitted proposal can be returned, by an administrator.")
-    form = ReasonForm(request.POST or None)
+    form = ReasonForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             services.proposal_return(

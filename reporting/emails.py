@@ -2,8 +2,9 @@
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
+
+from grants.emails import render_plain, subject_line
 
 
 def award_url(award) -> str:
@@ -28,6 +29,6 @@ def send_progress_report_reminder(report, kind: str) -> None:
         "site_url": settings.SITE_URL,
         "program_name": settings.NORTHSTAR_PROGRAM_NAME,
     }
-    subject = render_to_string(f"reporting/email/progress_report_{kind}_subject.txt", context)
-    body = render_to_string(f"reporting/email/progress_report_{kind}.txt", context)
-    send_mail(" ".join(subject.split()), body, settings.DEFAULT_FROM_EMAIL, [recipient])
+    subject = render_plain(f"reporting/email/progress_report_{kind}_subject.txt", context)
+    body = render_plain(f"reporting/email/progress_report_{kind}.txt", context)
+    send_mail(subject_line(subject), body, settings.DEFAULT_FROM_EMAIL, [recipient])

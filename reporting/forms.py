@@ -5,8 +5,10 @@ from django import forms
 
 from accounts.models import User
 from grants.choices import AwardStatus
+from grants.forms import limit_text_fields
 
 from .models import FollowOnFunding, Partnership, Presentation, Publication, TraineeOutcome
+from .validators import NARRATIVE_MAX, OUTCOME_TEXT_LIMITS
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -34,6 +36,10 @@ class PublicationForm(forms.ModelForm):
         ]
         widgets = {"authors": forms.Textarea(attrs={"rows": 4})}
         help_texts = {"doi": "e.g. 10.1001/jama.2024.1234", "pmid": "Digits only, e.g. 38123456"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        limit_text_fields(self, OUTCOME_TEXT_LIMITS)
 
 
 class PresentationForm(forms.ModelForm):
@@ -88,13 +94,21 @@ class PartnershipForm(forms.ModelForm):
         fields = ["organisation", "partner_type", "purpose", "description"]
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        limit_text_fields(self, OUTCOME_TEXT_LIMITS)
+
 
 class ProgressReportForm(forms.Form):
     objectives_accomplishments = forms.CharField(
-        label="Project objectives and accomplishments", widget=forms.Textarea(attrs={"rows": 8})
+        label="Project objectives and accomplishments",
+        widget=forms.Textarea(attrs={"rows": 8}),
+        max_length=NARRATIVE_MAX,
     )
     barriers_resolutions = forms.CharField(
-        label="Project barriers and resolutions", widget=forms.Textarea(attrs={"rows": 6})
+        label="Project barriers and resolutions",
+        widget=forms.Textarea(attrs={"rows": 6}),
+        max_length=NARRATIVE_MAX,
     )
 
 
@@ -127,11 +141,13 @@ class NarrativeForm(forms.Form):
         label="Objectives and accomplishments",
         widget=forms.Textarea(attrs={"rows": 8}),
         required=False,
+        max_length=NARRATIVE_MAX,
     )
     barriers_resolutions = forms.CharField(
         label="Barriers and resolutions",
         widget=forms.Textarea(attrs={"rows": 6}),
         required=False,
+        max_length=NARRATIVE_MAX,
     )
 
 

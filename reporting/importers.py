@@ -11,6 +11,8 @@ from datetime import date
 from django.conf import settings
 from django.core.exceptions import ValidationError
 
+from grants.validators import executable_kind, read_limited
+
 from .validators import DOI_RE, PMID_RE, normalize_doi, normalize_pmid
 
 NOT_A_CITATION_FILE = "This is not a MEDLINE or RIS file."
@@ -208,23 +210,32 @@ def detect_format(text: str) -> str:
 
 
 def read_text(file) -> str:
-    """Text of an uploaded file, bytes or str, within the upload size limit."""
+    """Text of an uploaded file, bytes or str, within the upload size limit. A file is read
+    in chunks and never past the limit (grants.validators.read_limited)."""
+    too_large = ValidationError("The file is too large to be a citation export.", code="too_large")
     if hasattr(file, "read"):
-        if hasattr(file, "seek"):
-            file.seek(0)
-        data = file.read(settings.NORTHSTAR_MAX_UPLOAD_BYTES + 1)
+        try:
+            data = read_limited(file)
+        except ValidationError as exc:
+            raise too_large from exc
     else:
         data = file
     if isinstance(data, str):
         data = data.encode()
     if len(data) > settings.NORTHSTAR_MAX_UPLOAD_BYTES:
-        raise ValidationError("The file is too large to be a citation export.", code="too_large")
+        raise too_large
+    program = executable_kind(data)
+    if program:
+        raise ValidationError(
+            f"This file is {program}, not a MEDLINE or RIS file.", code="executable"
+        )
     if b"\x00" in data[:4096]:
         raise ValidationError(NOT_A_CITATION_FILE, code="not_citations")
     try:
-        return data.decode("utf-8-sig")
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        return data.decode("latin-1")
+        text = data.decode("latin-1")
+    return text.replace("\x00", "")  # a stray NUL further on: PostgreSQL cannot store one
 
 
 def parse_publications(file) -> list[PublicationRecord]:

@@ -7,12 +7,19 @@ from decimal import Decimal, InvalidOperation
 from django.conf import settings
 from django.core.exceptions import ValidationError
 
+from grants.validators import LONG_TEXT_MAX
+
 # Crossref's recommended pattern, relaxed to any non-space suffix (older DOIs use odd ones).
 DOI_RE = re.compile(r"^10\.\d{4,9}/\S+$")
 PMID_RE = re.compile(r"^\d{1,8}$")
 PERIOD_RE = re.compile(r"^(\d{4})-(\d{4})$")
 DOI_PREFIXES = ("https://doi.org/", "http://doi.org/", "https://dx.doi.org/", "doi.org/", "doi:")
 DEFAULT_REPORTING_WINDOW_DAYS = 365
+# Hard character limits on the long texts (the short ones have their model's max_length):
+# progress-report and program narratives, a publication's author list, a partnership's
+# description. The same on the web forms, the API and in the services.
+NARRATIVE_MAX = LONG_TEXT_MAX
+OUTCOME_TEXT_LIMITS = {"authors": LONG_TEXT_MAX, "description": LONG_TEXT_MAX}
 
 
 def normalize_doi(value: str) -> str:

@@ -80,10 +80,13 @@ def award_list(request):
 @never_cache
 @login_required
 def award_detail(request, pk: int):
-    services.progress_reports_schedule_missing([pk])
-    award = _award(request, pk)
+    award = _award(request, pk)  # 404 before anything is written for an award not yours
+    if services.progress_reports_schedule_missing([award.pk]):
+        award = _award(request, pk)
     is_admin = can(request.user, "grants.manage_awards", award)
-    change_form = AwardChangeForm(request.POST or None) if is_admin else None
+    change_form = (
+        AwardChangeForm(request.POST if request.method == "POST" else None) if is_admin else None
+    )
     if request.method == "POST":
         if not is_admin:
             raise PermissionDenied("Only administrators change awards.")
@@ -128,7 +131,7 @@ def progress_report(request, pk: int, report_pk: int):
     report = get_object_or_404(ProgressReport, pk=report_pk, award=award)
     may_submit = can(request.user, "reporting.submit_progress_report", report)
     form = ProgressReportForm(
-        request.POST or None,
+        request.POST if request.method == "POST" else None,
         initial={
             "objectives_accomplishments": report.objectives_accomplishments,
             "barriers_resolutions": report.barriers_resolutions,
@@ -258,7 +261,7 @@ def outcome_edit(request, pk: int, kind: str, outcome_pk: int | None = None):
     instance = _outcome_of(kind, award, outcome_pk) if outcome_pk else None
     if not can(request.user, "reporting.record_outcome", award):
         raise PermissionDenied("Only the award's team and administrators record outcomes.")
-    form = _form(kind, award, request.POST or None, instance)
+    form = _form(kind, award, request.POST if request.method == "POST" else None, instance)
     if request.method == "POST":
         # Shape first (types, choices); then the service checks the rules on what was given.
         form.is_valid()
@@ -313,7 +316,10 @@ def publication_import(request, pk: int):
     award = _award(request, pk)
     if not can(request.user, "reporting.record_outcome", award):
         raise PermissionDenied("Only the award's team and administrators record outcomes.")
-    form = ImportForm(request.POST or None, request.FILES or None)
+    form = ImportForm(
+        request.POST if request.method == "POST" else None,
+        request.FILES if request.method == "POST" else None,
+    )
     records = None
     if request.method == "POST" and request.POST.get("action") == "confirm":
         stored = request.session.pop(IMPORT_SESSION_KEY, None)
@@ -416,6 +422,7 @@ def report_export(request, fmt: str):
     exporter = exporter_for(fmt, built)
     response = HttpResponse(exporter.render(), content_type=exporter.content_type)
     response["Content-Disposition"] = f'attachment; filename="{exporter.filename}"'
+    services.report_export_record(report=built, fmt=fmt, actor=request.user, request=request)
     return response
 
 
@@ -429,7 +436,7 @@ def narrative(request, period: str):
         raise Http404("No such period.") from exc
     current = ReportingPeriodNarrative.objects.filter(period=parsed.label).first()
     form = NarrativeForm(
-        request.POST or None,
+        request.POST if request.method == "POST" else None,
         initial={
             "objectives_accomplishments": current.objectives_accomplishments if current else "",
             "barriers_resolutions": current.barriers_resolutions if current else "",

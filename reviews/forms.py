@@ -5,6 +5,7 @@ from django import forms
 from accounts.models import User
 
 from .choices import ConflictReason, PanelDisposition
+from .validators import RESUME_MAX
 
 
 class ConflictForm(forms.Form):
@@ -75,7 +76,9 @@ class FinalScoreForm(forms.Form):
 
 class ResumeForm(forms.Form):
     resume_of_discussion = forms.CharField(
-        label="Resume of discussion", widget=forms.Textarea(attrs={"rows": 8}), max_length=10000
+        label="Resume of discussion",
+        widget=forms.Textarea(attrs={"rows": 8}),
+        max_length=RESUME_MAX,
     )
 
 

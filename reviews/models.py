@@ -214,6 +214,11 @@ class Review(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
     reopened_count = models.PositiveSmallIntegerField(default=0)
+    # Optimistic concurrency: the review sheet carries the version it was loaded with and a
+    # save from a stale one (another window) is refused by services.review_save_draft.
+    version = models.PositiveIntegerField(
+        default=0, editable=False, help_text="Raised by one on every saved draft."
+    )
 
     class Meta:
         ordering = ["pk"]

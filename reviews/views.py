@@ -100,7 +100,7 @@ def conflict_check(request, pk: int):
     """Before opening a proposal, the reviewer certifies no conflict or declares one."""
     assignment = _own_assignment(request, pk)
     proposal = assignment.proposal
-    form = ConflictForm(request.POST or None)
+    form = ConflictForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
         try:
             if request.POST.get("action") == "certify":
@@ -206,6 +206,8 @@ def _sheet_rows(sheet, data=None, errors=None):
                 "errors": errors.get(f"criterion_{criterion.pk}_score", [])
                 + errors.get(f"criterion_{criterion.pk}_sufficient", []),
                 "explanation_errors": errors.get(f"criterion_{criterion.pk}_explanation", []),
+                "strengths_errors": errors.get(f"criterion_{criterion.pk}_strengths", []),
+                "weaknesses_errors": errors.get(f"criterion_{criterion.pk}_weaknesses", []),
             }
         )
     return rows
@@ -236,11 +238,17 @@ def _review_data(post) -> dict:
     return data
 
 
+def _posted_version(post) -> int | None:
+    value = (post.get("version") or "").strip()
+    return int(value) if value.isdigit() else None
+
+
 @never_cache
 @login_required
 def review_edit(request, pk: int):
     """Write, autosave and submit a review. Saving never loses text; scores outside 1–9 are
-    field errors."""
+    field errors. A save from a sheet loaded before the review was last saved (another window)
+    is refused with 409, keeping the reviewer's text on the page."""
     assignment = _own_assignment(request, pk)
     proposal = assignment.proposal
     if not can(request.user, "reviews.open_proposal", proposal):
@@ -249,14 +257,26 @@ def review_edit(request, pk: int):
         raise Http404("No such review.")
     errors: dict[str, list[str]] = {}
     data = None
+    status = 200
+    posted_version = None
     if request.method == "POST":
         data = request.POST
-        # What happened to the draft: "saved", "partly" (some values refused, the rest kept)
-        # or "refused" (nothing saved: the review is locked, or the phase is over).
+        posted_version = _posted_version(request.POST)
+        # What happened to the draft: "saved", "partly" (some values refused, the rest kept),
+        # "refused" (nothing saved: the review is locked, or the phase is over) or "stale"
+        # (nothing saved: the sheet was opened before the review's last save).
         outcome = "refused"
         try:
+            if posted_version is None:
+                raise ValidationError(
+                    "This page did not say which version of the review it was opened at, so "
+                    f"nothing was saved. {grant_services.STALE_ADVICE}"
+                )
             services.review_save_draft(
-                assignment=assignment, actor=request.user, data=_review_data(request.POST)
+                assignment=assignment,
+                actor=request.user,
+                data=_review_data(request.POST),
+                expected_version=posted_version,
             )
             outcome = "saved"
             if request.POST.get("action") == "submit":
@@ -270,17 +290,26 @@ def review_edit(request, pk: int):
         except services.ReviewDraftInvalid as exc:
             outcome = "partly"
             errors = exc.message_dict
+        except services.StaleVersion as exc:
+            outcome = "stale"
+            errors = {"__all__": exc.messages}
         except ValidationError as exc:
             errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
+        if outcome == "refused" and posted_version is None:
+            outcome = "stale"
+        status = 409 if outcome == "stale" else 200
         if request.headers.get("X-Autosave") == "1":
-            return JsonResponse(
-                {
-                    "saved": outcome != "refused",
-                    "saved_at": timezone.localtime().strftime("%-I:%M:%S %p"),
-                    "errors": errors,
-                },
-                status=400 if errors else 200,
-            )
+            saved = outcome in ("saved", "partly")
+            body = {
+                "saved": saved,
+                "saved_at": timezone.localtime().strftime("%-I:%M:%S %p"),
+                "errors": errors,
+            }
+            if saved:
+                body["version"] = Review.objects.get(assignment=assignment).version
+            if outcome == "stale":
+                body["conflict"] = True
+            return JsonResponse(body, status=409 if outcome == "stale" else 400 if errors else 200)
         if not errors:
             messages.success(request, "Draft saved.")
             return redirect("reviews:review", pk=assignment.pk)
@@ -290,7 +319,7 @@ def review_edit(request, pk: int):
             messages.error(
                 request, "Your draft is saved. Complete the items marked below to submit it."
             )
-        else:
+        elif outcome != "stale":  # the stale message says it all, at the top of the sheet
             messages.error(request, "Nothing was saved.")
     sheet = selectors.review_sheet(assignment)
     review = sheet.review
@@ -317,7 +346,13 @@ def review_edit(request, pk: int):
             "general_errors": errors.get("__all__", []) + errors.get("criteria", []),
             "submitted": review is not None and review.status == "submitted",
             "editable": can(request.user, "reviews.write_review", assignment),
+            # A stale sheet keeps the version it was opened at: saving it again is refused
+            # until the reviewer reloads. Otherwise, the version now stored.
+            "version": posted_version
+            if status == 409
+            else (review.version if review is not None else 0),
         },
+        status=status,
     )
 
 
@@ -394,7 +429,7 @@ def _require_admin(request) -> None:
 @login_required
 def committee_list(request):
     _require_admin(request)
-    form = CommitteeForm(request.POST or None)
+    form = CommitteeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -422,7 +457,7 @@ def committee_list(request):
 def committee_detail(request, pk: int):
     _require_admin(request)
     committee = get_object_or_404(Committee.objects.select_related("chair"), pk=pk)
-    form = MemberForm(request.POST or None)
+    form = MemberForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
         try:
             if request.POST.get("action") == "remove":
@@ -470,7 +505,7 @@ def call_manage(request, pk: int):
     attach_form = None
     if setup is None:
         attach_form = AttachCommitteeForm(
-            request.POST or None,
+            request.POST if request.method == "POST" else None,
             committees=selectors.committees_list(),
             initial={"reviewers_per_proposal": call.reviewers_per_proposal},
         )
@@ -691,7 +726,7 @@ def panel_proposal(request, pk: int, proposal_pk: int):
         raise Http404("No such proposal.")
     entry = getattr(proposal, "panel_entry", None)
     form = ResumeForm(
-        request.POST or None,
+        request.POST if request.method == "POST" else None,
         initial={"resume_of_discussion": entry.resume_of_discussion if entry else ""},
     )
     if request.method == "POST" and form.is_valid():

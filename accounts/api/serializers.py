@@ -47,6 +47,8 @@ class MeSerializer(serializers.ModelSerializer):
     never part of it."""
 
     display_name = serializers.CharField(read_only=True)
+    # Not `format: email`: accounts made without an address have a blank one.
+    email = serializers.CharField(read_only=True, help_text="E-mail address, or blank.")
     profile = serializers.SerializerMethodField()
     roles = serializers.SerializerMethodField()
 

@@ -30,6 +30,7 @@ from grants.models import (
     Proposal,
     TeamMember,
 )
+from grants.validators import PROPOSAL_TEXT_LIMITS
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
 
@@ -102,6 +103,8 @@ class ProposalSerializer(serializers.ModelSerializer):
     budget_total = _money(
         read_only=True, default=Decimal("0.00"), help_text="Sum of the budget lines."
     )
+    # Blank until the applicant chooses one (read-only model fields lose `allow_blank`).
+    irb_status = serializers.ChoiceField(IrbStatus.choices, allow_blank=True, read_only=True)
     is_editable = serializers.BooleanField(read_only=True)
 
     class Meta:
@@ -128,6 +131,7 @@ class ProposalSerializer(serializers.ModelSerializer):
             "submitted_at",
             "created_at",
             "updated_at",
+            "version",
         ]
         read_only_fields = fields
 
@@ -154,21 +158,28 @@ class ProposalWriteSerializer(serializers.Serializer):
     """The applicant's sections. Every field is optional: a draft keeps whatever is sent, and
     the checklist says what still blocks submission (length limits are not errors here)."""
 
-    title = _text(max_length=250)
-    abstract = _text()
-    specific_aims = _text()
-    research_strategy = _text()
+    title = _text(max_length=PROPOSAL_TEXT_LIMITS["title"])
+    abstract = _text(max_length=PROPOSAL_TEXT_LIMITS["abstract"])
+    specific_aims = _text(max_length=PROPOSAL_TEXT_LIMITS["specific_aims"])
+    research_strategy = _text(max_length=PROPOSAL_TEXT_LIMITS["research_strategy"])
     disparity_populations = serializers.ListField(
         child=serializers.ChoiceField(DisparityPopulation.choices), required=False
     )
     nimhd_domains = serializers.ListField(
         child=serializers.ChoiceField(NimhdDomain.choices), required=False
     )
-    community_engagement_plan = _text()
-    timeline = _text()
-    budget_justification = _text()
+    community_engagement_plan = _text(max_length=PROPOSAL_TEXT_LIMITS["community_engagement_plan"])
+    timeline = _text(max_length=PROPOSAL_TEXT_LIMITS["timeline"])
+    budget_justification = _text(max_length=PROPOSAL_TEXT_LIMITS["budget_justification"])
     requested_amount = _money(required=False, allow_null=True, min_value=Decimal("0"))
     irb_status = serializers.ChoiceField(IrbStatus.choices, required=False, allow_blank=True)
+    version = serializers.IntegerField(
+        required=False,
+        min_value=0,
+        help_text="The `version` you read the proposal at (or send its ETag as `If-Match`): "
+        "when it was saved since, nothing is saved and the answer is 409. Leave it out to save "
+        "without the check.",
+    )
 
     def validate_disparity_populations(self, value: list[str]) -> list[str]:
         return list(dict.fromkeys(value))
@@ -181,6 +192,7 @@ class ProposalCreateSerializer(ProposalWriteSerializer):
     call = serializers.PrimaryKeyRelatedField(
         queryset=FundingCall.objects.none(), help_text="The id of the funding call."
     )
+    version = None  # a new draft has no earlier version to check against
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -229,6 +241,8 @@ class OptionalReasonSerializer(serializers.Serializer):
 class TeamMemberSerializer(serializers.ModelSerializer):
     user = UserBriefSerializer(read_only=True, allow_null=True)
     name = serializers.CharField(read_only=True)
+    # Not `format: email`: it is blank for most members (those with an account).
+    email = serializers.CharField(read_only=True, help_text="An outside person's e-mail, or blank.")
 
     class Meta:
         model = TeamMember
@@ -244,7 +258,7 @@ class TeamMemberCreateSerializer(serializers.Serializer):
         required=False, allow_blank=True, max_length=150, help_text="A person with an account."
     )
     full_name = _text(max_length=200, help_text="An outside person, e.g. a community partner.")
-    email = serializers.EmailField(required=False, allow_blank=True)
+    email = serializers.EmailField(required=False, allow_blank=True, max_length=254)
     organisation = _text(max_length=200)
 
     def validate_username(self, value: str) -> User | None:
@@ -386,3 +400,20 @@ class DecisionSerializer(serializers.ModelSerializer):
     def get_award(self, decision: Decision) -> dict | None:
         award = Award.objects.filter(proposal_id=decision.proposal_id).first()
         return AwardBriefSerializer(award).data if award else None
+
+
+class ReleasedDecisionSerializer(serializers.ModelSerializer):
+    amount = _money(read_only=True, allow_null=True)
+
+    class Meta:
+        model = Decision
+        fields = ["id", "proposal", "outcome", "amount", "released_at"]
+        read_only_fields = fields
+
+
+class ReleaseSerializer(serializers.Serializer):
+    """What releasing a call's decisions did: the call as it now is, and each decision
+    released (its proposal now has the decision's outcome as its status)."""
+
+    call = CallSerializer(read_only=True)
+    released = ReleasedDecisionSerializer(many=True, read_only=True)

@@ -28,7 +28,14 @@ from rest_framework.response import Response
 from rest_framework.viewsets import GenericViewSet
 
 from accounts.permissions import can
-from config.api import READ_ERRORS, WRITE_ERRORS, error_responses
+from config.api import (
+    READ_ERRORS,
+    STALE_VERSION_RESPONSE,
+    WRITE_ERRORS,
+    error_responses,
+    etag,
+    expected_version,
+)
 from grants import selectors, services
 from grants.models import (
     Attachment,
@@ -58,6 +65,7 @@ from .serializers import (
     ProposalSerializer,
     ProposalWriteSerializer,
     ReasonSerializer,
+    ReleaseSerializer,
     TeamMemberCreateSerializer,
     TeamMemberSerializer,
 )
@@ -157,6 +165,55 @@ class CallViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSe
     def get_serializer_context(self):
         return {**super().get_serializer_context(), "now": timezone.now()}
 
+    def detail_response(self, call: FundingCall) -> Response:
+        """The call as it now is, read back in the caller's scope."""
+        fresh = self.get_queryset().get(pk=call.pk)
+        return Response(CallSerializer(fresh, context=self.get_serializer_context()).data)
+
+    def require_manager(self) -> None:
+        # Everyone signed in sees an open call; only administrators change its state.
+        if not can(self.request.user, "grants.manage_calls"):
+            raise PermissionDenied("Only administrators manage funding calls.")
+
+    @extend_schema(
+        summary="Begin the review",
+        description="An administrator closes the call if it is still open (even before its "
+        "deadline) and moves it to review, with every submitted proposal "
+        "(`services.call_begin_review`; audited); a returned proposal not resubmitted stays "
+        "out. Attach a committee next (`POST committees/{id}/attach/`). No body. 403 for "
+        "anyone else; 409 when the call is neither open nor closed (a draft, or already in "
+        "review or decided).",
+        request=None,
+        responses={200: CallSerializer, **error_responses(*WRITE_ERRORS, 409)},
+    )
+    @action(detail=True, methods=["post"], url_path="begin-review", url_name="begin-review")
+    def begin_review(self, request, pk=None):
+        call = self.get_object()
+        self.require_manager()
+        services.call_begin_review(call=call, actor=request.user)
+        return self.detail_response(call)
+
+    @extend_schema(
+        summary="Release the decisions",
+        description="An administrator releases every decision of the call not yet released "
+        "(`services.decisions_release`): each proposal takes its decision's outcome as its "
+        "status, each PI is e-mailed, awards become visible to their teams, and the call "
+        "becomes decided once no proposal is left in review. No body. 400 "
+        "(`non_field_errors`) when there is nothing to release; 403 for anyone else.",
+        request=None,
+        responses={200: ReleaseSerializer, **error_responses(*WRITE_ERRORS)},
+    )
+    @action(
+        detail=True, methods=["post"], url_path="release-decisions", url_name="release-decisions"
+    )
+    def release_decisions(self, request, pk=None):
+        call = self.get_object()
+        self.require_manager()
+        released = services.decisions_release(call=call, actor=request.user)
+        fresh = self.get_queryset().get(pk=call.pk)
+        data = {"call": fresh, "released": released}
+        return Response(ReleaseSerializer(data, context=self.get_serializer_context()).data)
+
 
 # ---- Proposals -------------------------------------------------------------------------------
 
@@ -170,6 +227,9 @@ class CallViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSe
     ),
     retrieve=extend_schema(
         summary="One proposal",
+        description="With an `ETag` header naming its `version`: send it back as `If-Match` "
+        "(or the `version` field) when you `PATCH`, so that a save made since is never "
+        "overwritten.",
         responses={200: ProposalDetailSerializer, **error_responses(*READ_ERRORS)},
     ),
 )
@@ -190,11 +250,19 @@ class ProposalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVi
         return ProposalSerializer
 
     def detail_response(self, proposal: Proposal, code: int = status.HTTP_200_OK) -> Response:
-        """The proposal as it now is, read back in the caller's scope."""
+        """The proposal as it now is, read back in the caller's scope, with its ETag."""
         fresh = self.get_queryset().get(pk=proposal.pk)
         return Response(
             ProposalDetailSerializer(fresh, context=self.get_serializer_context()).data,
             status=code,
+            headers={"ETag": etag("proposal", fresh.pk, fresh.version)},
+        )
+
+    def retrieve(self, request, pk=None):
+        proposal = self.get_object()
+        return Response(
+            ProposalDetailSerializer(proposal, context=self.get_serializer_context()).data,
+            headers={"ETag": etag("proposal", proposal.pk, proposal.version)},
         )
 
     @extend_schema(
@@ -224,17 +292,36 @@ class ProposalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVi
         summary="Edit a draft's sections",
         description="Saves the fields sent (`services.proposal_update`); nothing is refused for "
         "being long or incomplete — see `checklist/`. Only the PI edits, and only a draft or "
-        "returned proposal: otherwise 403 (a submitted proposal is frozen).",
+        "returned proposal: otherwise 403 (a submitted proposal is frozen). Send the "
+        "`version` you read (or its `ETag` as `If-Match`) and a save made since is never "
+        "overwritten: 409 (`code: stale_version`, nothing saved). Without either the save is "
+        "not checked.",
+        parameters=[
+            OpenApiParameter(
+                "If-Match",
+                OpenApiTypes.STR,
+                OpenApiParameter.HEADER,
+                description='The ETag from `GET proposals/{id}/`, e.g. `"proposal-41-v3"`.',
+            )
+        ],
         request=ProposalWriteSerializer,
-        responses={200: ProposalDetailSerializer, **error_responses(*WRITE_ERRORS)},
+        responses={
+            200: ProposalDetailSerializer,
+            **error_responses(*WRITE_ERRORS),
+            409: STALE_VERSION_RESPONSE,
+        },
     )
     def partial_update(self, request, pk=None):
         proposal = self.get_object()
         require(request.user, "grants.change_proposal", proposal)
         serializer = ProposalWriteSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        version = expected_version(
+            request, kind="proposal", pk=proposal.pk, body_version=data.pop("version", None)
+        )
         services.proposal_update(
-            proposal=proposal, actor=request.user, data=dict(serializer.validated_data)
+            proposal=proposal, actor=request.user, data=data, expected_version=version
         )
         return self.detail_response(proposal)
 

@@ -11,6 +11,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.api.serializers import UserBriefSerializer
+from grants.choices import AwardStatus
 from grants.models import Award
 from reporting.choices import (
     FundingStatus,
@@ -116,6 +117,25 @@ class ProgressReportSubmitSerializer(serializers.Serializer):
     barriers_resolutions = _text(
         max_length=20000, help_text="Project barriers and resolutions (required; “none” is fine)."
     )
+
+
+# ---- Awards ----------------------------------------------------------------------------------
+
+
+class AwardTransitionSerializer(serializers.Serializer):
+    """An award's change of status, as on the award page; the service checks the rest (a
+    later end date for an extension, a reason to terminate, an end not before the start)."""
+
+    to = serializers.ChoiceField(
+        [
+            (AwardStatus.NO_COST_EXTENSION, "No-cost extension"),
+            (AwardStatus.CLOSED, "Close"),
+            (AwardStatus.TERMINATED, "Terminate"),
+        ]
+    )
+    reason = _text(max_length=2000, default="", help_text="Required to terminate.")
+    new_end_date = _date(default=None, help_text="The new end date (no-cost extension only).")
+    ended_on = _date(default=None, help_text="When it closed or was terminated (default: today).")
 
 
 # ---- Outcomes: reading -----------------------------------------------------------------------

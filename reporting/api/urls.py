@@ -15,5 +15,10 @@ router.register("outcomes/partnerships", views.PartnershipViewSet, basename="api
 
 urlpatterns = [
     *router.urls,
+    path(
+        "awards/<int:pk>/transition/",
+        views.AwardTransitionView.as_view(),
+        name="api-award-transition",
+    ),
     path("reports/hrsa/", views.HrsaReportView.as_view(), name="api-report-hrsa"),
 ]

@@ -17,10 +17,15 @@ from django.http import FileResponse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
 from rest_framework import mixins, status
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.renderers import JSONRenderer
@@ -29,6 +34,8 @@ from rest_framework.views import APIView
 
 from accounts.permissions import can
 from config.api import READ_ERRORS, WRITE_ERRORS, Conflict, error_responses
+from grants import selectors as grant_selectors
+from grants.api.serializers import AwardSerializer
 from grants.api.views import ScopedViewSet
 from grants.models import Award
 from reporting import selectors, services
@@ -53,6 +60,7 @@ from .filters import (
     TraineeOutcomeFilter,
 )
 from .serializers import (
+    AwardTransitionSerializer,
     FollowOnFundingSerializer,
     FollowOnFundingWriteSerializer,
     ImportQuerySerializer,
@@ -460,6 +468,41 @@ class PartnershipViewSet(OutcomeViewSet):
     ordering_fields = ["organisation", "partner_type", "created_at", "pk"]
 
 
+# ---- Awards ----------------------------------------------------------------------------------
+# Here rather than in grants/api: an award's change moves its progress reports too
+# (reporting.services.award_change), and grants may not import reporting.
+
+
+class AwardTransitionView(APIView):
+    @extend_schema(
+        operation_id="awards_transition",
+        summary="Extend, close or terminate an award",
+        description="An administrator changes the award's status "
+        "(`reporting.services.award_change`, the award page's service; audited): `to` "
+        "`no_cost_extension` with a later `new_end_date` moves the unsubmitted progress "
+        "reports' due dates; `closed` or `terminated` (which needs a `reason`) records "
+        "`ended_on` (default today), and an early end drops an interim report no longer "
+        "owed. 400 under the field for bad input; 403 for the award's PI and team, who see "
+        "it; 404 for everyone else; 409 for a change the award's status does not allow "
+        "(anything from closed or terminated, an extension of an extension).",
+        parameters=[
+            OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH, description="Award id.")
+        ],
+        request=AwardTransitionSerializer,
+        responses={200: AwardSerializer, **error_responses(*WRITE_ERRORS, 409)},
+    )
+    def post(self, request, pk=None):
+        visible = grant_selectors.awards_visible_to(request.user)
+        award = visible.filter(pk=pk).first()
+        if award is None:
+            raise NotFound("No such award.")
+        require(request.user, "grants.manage_awards", award, "Only administrators change awards.")
+        serializer = AwardTransitionSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.award_change(award=award, actor=request.user, **serializer.validated_data)
+        return Response(AwardSerializer(visible.get(pk=award.pk)).data)
+
+
 # ---- The HRSA report -------------------------------------------------------------------------
 
 
@@ -525,6 +568,9 @@ class HrsaReportView(APIView):
                 filename=exporter.filename,
                 content_type=exporter.content_type,
             )
+        services.report_export_record(
+            report=built, fmt=options["format"], actor=request.user, request=request
+        )
         add_never_cache_headers(response)
         return response
 

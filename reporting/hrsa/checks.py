@@ -139,12 +139,17 @@ class ReportChecks:
         return checks
 
 
-def suppress_checks(checks: list[Check], threshold: int) -> None:
-    """People counts in the Checks are small cells too: hide them, and the numbers in the
-    details, in a report shared beyond the funder."""
+def suppress_checks(checks: list[Check]) -> None:
+    """People counts in the Checks are cells too: in a report shared beyond the funder, hide
+    every one but zero (which discloses no one), and the numbers in the details.
+
+    Not only the small ones: such a count repeats a cell of the people tables (the participants
+    total; those without demographics are the "not reported" rows when they answered nothing),
+    and complementary suppression may have hidden that cell however large it is.
+    """
     for check in checks:
         if check.people:
-            if isinstance(check.count, int) and 1 <= check.count <= threshold:
+            if isinstance(check.count, int) and check.count != 0:
                 check.count = SUPPRESSED
             check.detail = check.shared_detail
 

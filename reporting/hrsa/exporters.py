@@ -7,6 +7,8 @@ from abc import ABC, abstractmethod
 
 from django.template.loader import render_to_string
 
+from config.spreadsheets import spreadsheet_safe
+
 from .tables import (
     COUNT,
     DATE,
@@ -76,7 +78,8 @@ class XlsxExporter(_Exporter):
             def cell(
                 value, *, font=None, number_format=None, alignment=None, fill=None, sheet=sheet
             ):
-                item = WriteOnlyCell(sheet, value=value)
+                # Every cell goes through here: user text never becomes a formula.
+                item = WriteOnlyCell(sheet, value=spreadsheet_safe(value))
                 if font:
                     item.font = font
                 if number_format:

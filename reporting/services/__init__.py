@@ -5,6 +5,7 @@ themselves through ``accounts.permissions.can`` (never ``user.has_perm``, which 
 superuser through), run in a transaction, and send mail only after commit.
 """
 
+from .exports import report_export_record
 from .imports import ImportResult, publications_import_commit, publications_import_preview
 from .outcomes import (
     follow_on_funding_create,
@@ -66,6 +67,7 @@ __all__ = [
     "publications_import_commit",
     "publications_import_preview",
     "reminders_send",
+    "report_export_record",
     "trainee_outcome_create",
     "trainee_outcome_delete",
     "trainee_outcome_update",

@@ -10,10 +10,12 @@ from django.db import models, transaction
 
 from accounts.models import User
 from grants.models import Award, TeamMember
+from grants.validators import too_long_message
 
 from ..choices import DECIDED_FUNDING_STATES, FundingStatus
 from ..models import FollowOnFunding, Partnership, Presentation, Publication, TraineeOutcome
 from ..validators import (
+    OUTCOME_TEXT_LIMITS,
     normalize_doi,
     normalize_pmid,
     reporting_window,
@@ -91,6 +93,11 @@ def _full_clean(instance: models.Model, errors: FieldErrors, *, skip: tuple[str,
         instance.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
     except ValidationError as exc:
         errors.merge(exc)
+    # TextFields have no max_length of their own: the hard limits of reporting.validators.
+    for name, limit in OUTCOME_TEXT_LIMITS.items():
+        value = getattr(instance, name, None)
+        if isinstance(value, str) and len(value) > limit and name not in exclude:
+            errors.add(name, too_long_message(limit, len(value)))
 
 
 def _save(instance: models.Model, *, actor: User, awards: list[Award] | None) -> models.Model:

@@ -11,11 +11,12 @@ from accounts.models import User
 from grants import services as grant_services
 from grants.models import Award
 from grants.services import record_state_change
+from grants.validators import too_long_message
 
 from .. import emails
 from ..choices import ProgressReportKind, ProgressReportStatus, ReminderKind
 from ..models import ProgressReport, ReminderSent, ReportingPeriodNarrative
-from ..validators import validate_period_label
+from ..validators import NARRATIVE_MAX, validate_period_label
 from ._common import FieldErrors, require
 
 # The final report is due this long after the award's effective end.
@@ -66,17 +67,20 @@ def progress_reports_schedule_missing(award_ids) -> int:
     """Schedule the reports of the given awards (ids, or a queryset of them) that have none yet:
     awards released since the last ``send_reminders`` run, so their PI sees the due dates at
     once. Only released awards are scheduled; returns how many were. The award pages and the
-    API call this before listing."""
-    missing = Award.objects.filter(
-        pk__in=award_ids,
-        proposal__decision__released_at__isnull=False,
-        progress_reports__isnull=True,
-    ).only("pk")
-    count = 0
-    for award in missing:
-        progress_reports_schedule(award=award)
-        count += 1
-    return count
+    API call this before listing. All of them in one transaction (and none when nothing is
+    missing, so that a page view takes no write lock)."""
+    missing = list(
+        Award.objects.filter(
+            pk__in=award_ids,
+            proposal__decision__released_at__isnull=False,
+            progress_reports__isnull=True,
+        ).only("pk")
+    )
+    if missing:
+        with transaction.atomic():
+            for award in missing:
+                progress_reports_schedule(award=award)
+    return len(missing)
 
 
 @transaction.atomic
@@ -105,6 +109,7 @@ def award_change(
     return award
 
 
+@transaction.atomic
 def progress_reports_schedule_all() -> int:
     """Schedule every award whose decision has been released; returns how many awards."""
     awards = Award.objects.filter(proposal__decision__released_at__isnull=False).only("pk")
@@ -113,6 +118,13 @@ def progress_reports_schedule_all() -> int:
         progress_reports_schedule(award=award)
         count += 1
     return count
+
+
+def _check_narrative_lengths(errors: FieldErrors, objectives: str, barriers: str) -> None:
+    texts = {"objectives_accomplishments": objectives or "", "barriers_resolutions": barriers or ""}
+    for name, text in texts.items():
+        if len(text) > NARRATIVE_MAX:
+            errors.add(name, too_long_message(NARRATIVE_MAX, len(text)))
 
 
 @transaction.atomic
@@ -142,6 +154,7 @@ def progress_report_submit(
         errors.add(
             "barriers_resolutions", "Describe any barriers and how they were resolved (or none)."
         )
+    _check_narrative_lengths(errors, objectives_accomplishments, barriers_resolutions)
     errors.raise_if_any()
     report.objectives_accomplishments = objectives_accomplishments
     report.barriers_resolutions = barriers_resolutions
@@ -226,6 +239,9 @@ def narrative_save(
         validate_period_label(period)
     except ValidationError as exc:
         raise ValidationError({"period": exc.messages}) from exc
+    errors = FieldErrors()
+    _check_narrative_lengths(errors, objectives_accomplishments, barriers_resolutions)
+    errors.raise_if_any()
     narrative, _ = ReportingPeriodNarrative.objects.update_or_create(
         period=period,
         defaults={

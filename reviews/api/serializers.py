@@ -7,13 +7,17 @@ Nothing here reaches an applicant's demographics: people appear as ``UserBriefSe
 (id, username, name) only, and the summary statement names no reviewer.
 """
 
+from decimal import Decimal
+
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+from rest_framework.reverse import reverse
 
 from accounts.api.serializers import UserBriefSerializer
 from accounts.models import User
-from grants.choices import DecisionOutcome
-from grants.models import Proposal
+from grants.choices import DecisionOutcome, DisparityPopulation, NimhdDomain
+from grants.models import Attachment, BudgetLine, Proposal, TeamMember
 
 from ..choices import (
     DEFAULT_LOAD_CAP,
@@ -33,6 +37,7 @@ from ..models import (
     FinalScore,
     Review,
 )
+from ..validators import RESUME_MAX, REVIEW_TEXT_MAX
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
 
@@ -309,6 +314,130 @@ class AutoAssignResultSerializer(serializers.Serializer):
     )
 
 
+# ---- The proposal, as its reviewer reads it --------------------------------------------------
+
+
+class ReviewerTeamMemberSerializer(serializers.ModelSerializer):
+    """A team member as the committee sees them: name, role and organisation (no e-mail)."""
+
+    user = UserBriefSerializer(read_only=True, allow_null=True)
+    name = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = TeamMember
+        fields = ["role", "name", "user", "organisation"]
+        read_only_fields = fields
+
+
+class ReviewerBudgetLineSerializer(serializers.ModelSerializer):
+    amount = serializers.DecimalField(**MONEY, read_only=True)
+
+    class Meta:
+        model = BudgetLine
+        fields = ["category", "description", "amount"]
+        read_only_fields = fields
+
+
+class ReviewerAttachmentSerializer(serializers.ModelSerializer):
+    download_url = serializers.SerializerMethodField(
+        help_text="The PDF, through the assignment (GET assignments/{id}/attachments/{id}/)."
+    )
+
+    class Meta:
+        model = Attachment
+        fields = ["id", "kind", "original_name", "pages", "size", "download_url"]
+        read_only_fields = fields
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_download_url(self, attachment: Attachment) -> str:
+        return reverse(
+            "api-assignment-attachment",
+            kwargs={"pk": self.context["assignment"].pk, "attachment_pk": attachment.pk},
+            request=self.context.get("request"),
+        )
+
+
+class ReviewerEndorsementSerializer(serializers.Serializer):
+    mentor = UserBriefSerializer()
+    statement = serializers.CharField()
+
+
+class ReviewerProposalSerializer(serializers.ModelSerializer):
+    """The proposal as its assigned reviewer reads it — what the committee's proposal page
+    shows: the sections, the team, the budget, the documents and the mentor's endorsement.
+    Never the applicant's demographics, the proposal's history, state or decision, or who
+    else reviews it. From ``grants.selectors.proposal_with_parts``; the context holds the
+    ``assignment``."""
+
+    assignment = serializers.SerializerMethodField(help_text="The assignment's id.")
+    role = serializers.SerializerMethodField(help_text="Your role on it.")
+    call_title = serializers.CharField(source="call.title", read_only=True)
+    pi = UserBriefSerializer(read_only=True)
+    disparity_populations = serializers.ListField(
+        child=serializers.ChoiceField(DisparityPopulation.choices), read_only=True
+    )
+    nimhd_domains = serializers.ListField(
+        child=serializers.ChoiceField(NimhdDomain.choices), read_only=True
+    )
+    requested_amount = serializers.DecimalField(**MONEY, read_only=True, allow_null=True)
+    team = ReviewerTeamMemberSerializer(many=True, read_only=True)
+    budget = ReviewerBudgetLineSerializer(source="budget_lines", many=True, read_only=True)
+    budget_total = serializers.SerializerMethodField(help_text="Sum of the budget lines.")
+    attachments = ReviewerAttachmentSerializer(many=True, read_only=True)
+    endorsement = serializers.SerializerMethodField(
+        help_text="The mentor's endorsement statement, once endorsed (trainees' proposals)."
+    )
+
+    class Meta:
+        model = Proposal
+        fields = [
+            "id",
+            "assignment",
+            "role",
+            "call",
+            "call_title",
+            "title",
+            "pi",
+            "abstract",
+            "specific_aims",
+            "research_strategy",
+            "disparity_populations",
+            "nimhd_domains",
+            "community_engagement_plan",
+            "timeline",
+            "budget_justification",
+            "irb_status",
+            "requested_amount",
+            "team",
+            "budget",
+            "budget_total",
+            "attachments",
+            "endorsement",
+            "submitted_at",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(OpenApiTypes.INT)
+    def get_assignment(self, proposal: Proposal) -> int:
+        return self.context["assignment"].pk
+
+    @extend_schema_field(serializers.ChoiceField(AssignmentRole.choices))
+    def get_role(self, proposal: Proposal) -> str:
+        return self.context["assignment"].role
+
+    @extend_schema_field(serializers.DecimalField(**MONEY))
+    def get_budget_total(self, proposal: Proposal) -> str:
+        total = sum((line.amount for line in proposal.budget_lines.all()), Decimal("0.00"))
+        return f"{total:.2f}"
+
+    @extend_schema_field(ReviewerEndorsementSerializer(allow_null=True))
+    def get_endorsement(self, proposal: Proposal) -> dict | None:
+        endorsement = proposal.endorsement_or_none
+        if endorsement is None or not endorsement.is_endorsed:
+            return None
+        return ReviewerEndorsementSerializer(endorsement).data
+
+
 # ---- Conflicts -------------------------------------------------------------------------------
 
 
@@ -388,6 +517,7 @@ class ReviewSerializer(serializers.ModelSerializer):
             "updated_at",
             "submitted_at",
             "reopened_count",
+            "version",
         ]
         read_only_fields = fields
 
@@ -416,9 +546,9 @@ class ReviewSerializer(serializers.ModelSerializer):
 class CriterionInputSerializer(serializers.Serializer):
     score = ScoreField(required=False, allow_null=True)
     sufficient = SufficiencyField(required=False, allow_null=True)
-    explanation = _text()
-    strengths = _text()
-    weaknesses = _text()
+    explanation = _text(max_length=REVIEW_TEXT_MAX)
+    strengths = _text(max_length=REVIEW_TEXT_MAX)
+    weaknesses = _text(max_length=REVIEW_TEXT_MAX)
 
 
 class ReviewDraftSerializer(serializers.Serializer):
@@ -427,13 +557,22 @@ class ReviewDraftSerializer(serializers.Serializer):
     everything else sent is saved all the same."""
 
     overall_impact = ScoreField(required=False, allow_null=True)
-    overall_paragraph = _text()
-    comments_to_applicant = _text()
-    confidential_comments = _text(help_text="For the committee only; never shown to applicants.")
+    overall_paragraph = _text(max_length=REVIEW_TEXT_MAX)
+    comments_to_applicant = _text(max_length=REVIEW_TEXT_MAX)
+    confidential_comments = _text(
+        max_length=REVIEW_TEXT_MAX, help_text="For the committee only; never shown to applicants."
+    )
     criteria = serializers.DictField(
         child=CriterionInputSerializer(),
         required=False,
         help_text='Keyed by criterion id: `{"12": {"score": 2, "strengths": "..."}}`.',
+    )
+    version = serializers.IntegerField(
+        required=False,
+        min_value=0,
+        help_text="The `version` you read the review at (0 before it exists; or send its ETag "
+        "as `If-Match`): when it was saved since, nothing is saved and the answer is 409. "
+        "Leave it out to save without the check.",
     )
 
 
@@ -516,7 +655,7 @@ class DispositionRequestSerializer(serializers.Serializer):
 
 class FinalizeRequestSerializer(serializers.Serializer):
     proposal = _id()
-    resume_of_discussion = serializers.CharField(allow_blank=True)
+    resume_of_discussion = serializers.CharField(allow_blank=True, max_length=RESUME_MAX)
 
 
 # ---- Ranking ---------------------------------------------------------------------------------

@@ -14,20 +14,36 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch, Q, QuerySet
+from django.http import FileResponse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
 from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.exceptions import ValidationError as ApiValidationError
 from rest_framework.generics import GenericAPIView, get_object_or_404
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.viewsets import GenericViewSet
 
 from accounts.models import User
 from accounts.permissions import can
-from config.api import READ_ERRORS, WRITE_ERRORS, Conflict, error_responses
+from config.api import (
+    READ_ERRORS,
+    STALE_VERSION_RESPONSE,
+    WRITE_ERRORS,
+    Conflict,
+    error_responses,
+    etag,
+    expected_version,
+)
 from grants import selectors as grant_selectors
+from grants.api.views import PdfRenderer
 from grants.models import Decision, FundingCall, Proposal, TeamMember
 
 from .. import conflicts, permissions, selectors, services
@@ -69,6 +85,7 @@ from .serializers import (
     ReopenRequestSerializer,
     ReviewCreateSerializer,
     ReviewDraftSerializer,
+    ReviewerProposalSerializer,
     ReviewSerializer,
     ReviewSetupSerializer,
     SummaryStatementSerializer,
@@ -224,6 +241,9 @@ class ScopedViewSet(GenericViewSet):
 
 
 CALL_ID = OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH, description="Call id.")
+ATTACHMENT_PK = OpenApiParameter(
+    "attachment_pk", OpenApiTypes.INT, OpenApiParameter.PATH, description="The document's id."
+)
 
 
 class CallView(GenericAPIView):
@@ -376,7 +396,9 @@ class CommitteeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedV
         membership = get_object_or_404(
             CommitteeMembership.objects.select_related("user"),
             committee=committee,
-            user_id=user_pk,
+            # Through the user's pk, not `user_id`: an id past 64 bits then matches nothing
+            # (404) instead of overflowing the database driver (500).
+            user__pk=user_pk,
         )
         require(request.user, "reviews.manage_committees")
         if request.method == "DELETE":
@@ -514,6 +536,86 @@ class AssignmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scoped
             actor=request.user,
         )
         return self.one(replacement)
+
+    def reviewer_proposal(self, assignment: Assignment) -> Proposal:
+        """The assignment's proposal, for its reviewer once they have certified no conflict
+        (selectors.proposals_visible_to_reviewer, with its team, budget, documents and
+        endorsement loaded). Others who see the assignment (its chair, administrators) get
+        403; a reviewer who has not certified gets 403 too; anything else 404."""
+        user = self.request.user
+        if assignment.reviewer_id != user.pk:
+            raise PermissionDenied(
+                "Only the reviewer assigned reads the proposal through the assignment."
+            )
+        if assignment.certified_no_conflict_at is None:
+            raise PermissionDenied(
+                "Certify that you have no conflict with this proposal first "
+                "(POST assignments/{id}/certify/)."
+            )
+        return grant_selectors.proposal_with_parts(
+            queryset=selectors.proposals_visible_to_reviewer(user), pk=assignment.proposal_id
+        )
+
+    @extend_schema(
+        summary="Read the assigned proposal",
+        description="The proposal as the committee's proposal page shows it: its sections, "
+        "team (names, roles, organisations), budget lines and total, documents (each with "
+        "its `download_url` through this assignment) and the mentor's endorsement. Never the "
+        "applicant's demographics, the proposal's state or decision, or who else reviews "
+        "it. The assigned reviewer, once they have certified no conflict "
+        "(`POST assignments/{id}/certify/`): 403 before that, and 403 for the chair and "
+        "administrators, who see the assignment; 404 for everyone else, and once the "
+        "reviewer is conflicted.",
+        responses={200: ReviewerProposalSerializer, **error_responses(*READ_ERRORS)},
+    )
+    @action(detail=True, methods=["get"])
+    def proposal(self, request, pk=None):
+        assignment = self.get_object()
+        proposal = self.reviewer_proposal(assignment)
+        context = {"request": request, "assignment": assignment}
+        return Response(ReviewerProposalSerializer(proposal, context=context).data)
+
+    @extend_schema(
+        summary="Download a document of the assigned proposal",
+        description="The PDF, as an attachment under its original name — for the same "
+        "reviewer, under the same rules, as `GET assignments/{id}/proposal/` (the "
+        "applicant's download route, `proposals/{id}/attachments/{id}/download/`, is not "
+        "open to reviewers).",
+        parameters=[ATTACHMENT_PK],
+        responses={
+            (200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY, description="PDF"),
+            **error_responses(*READ_ERRORS),
+        },
+    )
+    @action(
+        detail=True,
+        methods=["get"],
+        url_path=r"attachments/(?P<attachment_pk>[0-9]+)",
+        url_name="attachment",
+        renderer_classes=[JSONRenderer, PdfRenderer],
+    )
+    def attachment(self, request, pk=None, attachment_pk=None):
+        assignment = self.get_object()
+        proposal = self.reviewer_proposal(assignment)
+        attachment = get_object_or_404(proposal.attachments.all(), pk=attachment_pk)
+        try:
+            handle = attachment.file.open("rb")
+        except FileNotFoundError as exc:
+            raise NotFound("The stored file is missing.") from exc
+        return FileResponse(
+            handle,
+            as_attachment=True,
+            filename=attachment.original_name,
+            content_type="application/pdf",
+        )
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        # An error answering "Accept: application/pdf" is still a JSON error body.
+        if isinstance(getattr(response, "accepted_renderer", None), PdfRenderer):
+            response.accepted_renderer = JSONRenderer()
+            response.accepted_media_type = JSONRenderer.media_type
+        return response
 
     @extend_schema(
         summary="Certify no conflict",
@@ -696,6 +798,9 @@ def _submitted(review_or_assignment) -> bool:
     ),
     retrieve=extend_schema(
         summary="One review",
+        description="With an `ETag` header naming its `version`: send it back as `If-Match` "
+        "(or the `version` field) when you `PATCH` your draft, so that a save made since (in "
+        "another window) is never overwritten.",
         responses={200: ReviewSerializer, **error_responses(*READ_ERRORS)},
     ),
 )
@@ -725,14 +830,28 @@ class ReviewViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedView
         # Read back unscoped: the caller just wrote it (a reopened review is a draft, which
         # the chair who reopened it no longer lists).
         fresh = reviews_loaded().get(pk=review.pk)
-        return Response(ReviewSerializer(fresh).data, status=code)
+        return Response(
+            ReviewSerializer(fresh).data,
+            status=code,
+            headers={"ETag": etag("review", fresh.pk, fresh.version)},
+        )
 
-    def save_draft(self, assignment: Assignment, data: dict) -> Review:
+    def retrieve(self, request, pk=None):
+        review = self.get_object()
+        return Response(
+            ReviewSerializer(review).data,
+            headers={"ETag": etag("review", review.pk, review.version)},
+        )
+
+    def save_draft(self, assignment: Assignment, data: dict, version: int | None) -> Review:
         try:
             return services.review_save_draft(
-                assignment=assignment, actor=self.request.user, data=data
+                assignment=assignment,
+                actor=self.request.user,
+                data=data,
+                expected_version=version,
             )
-        except services.ReviewDraftInvalid:
+        except (services.ReviewDraftInvalid, services.StaleVersion):
             raise
         except DjangoValidationError as exc:
             if _submitted(assignment):
@@ -745,12 +864,14 @@ class ReviewViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedView
         "first save (`services.review_save_draft`): 201 when created, 200 after. The same "
         "fields and errors as `PATCH reviews/{id}/`. Certify no conflict first "
         "(`POST assignments/{id}/certify/`): until then 403. An assignment that is not yours "
-        "is an unknown `assignment`; 409 once the review is submitted.",
+        "is an unknown `assignment`; 409 once the review is submitted, or when `version` is "
+        "sent and the review was saved since (`code: stale_version`).",
         request=ReviewCreateSerializer,
         responses={
             201: ReviewSerializer,
             200: ReviewSerializer,
-            **error_responses(400, 401, 403, 409),
+            **error_responses(400, 401, 403),
+            409: STALE_VERSION_RESPONSE,
         },
     )
     def create(self, request):
@@ -770,7 +891,7 @@ class ReviewViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedView
                 "(POST assignments/{id}/certify/)."
             )
         existed = Review.objects.filter(assignment=assignment).exists()
-        review = self.save_draft(assignment, data)
+        review = self.save_draft(assignment, data, data.pop("version", None))
         return self.one(review, status.HTTP_200_OK if existed else status.HTTP_201_CREATED)
 
     @extend_schema(
@@ -781,15 +902,34 @@ class ReviewViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedView
         "`criterion_<id>_sufficient` (`criteria` for an unknown criterion) — and everything "
         "else sent, all the text and every valid score, is saved all the same. 403 for "
         "anyone's review but your own; 409 once it is submitted (ask the chair to reopen "
-        "it); 400 (`non_field_errors`) outside independent review and the read phase.",
+        "it); 400 (`non_field_errors`) outside independent review and the read phase. Send "
+        "the `version` you read (or its `ETag` as `If-Match`) and a save made since — in "
+        "another window — is never overwritten: 409 (`code: stale_version`, nothing saved). "
+        "Without either the save is not checked.",
+        parameters=[
+            OpenApiParameter(
+                "If-Match",
+                OpenApiTypes.STR,
+                OpenApiParameter.HEADER,
+                description='The ETag from `GET reviews/{id}/`, e.g. `"review-7-v3"`.',
+            )
+        ],
         request=ReviewDraftSerializer,
-        responses={200: ReviewSerializer, **error_responses(*WRITE_ERRORS, 409)},
+        responses={
+            200: ReviewSerializer,
+            **error_responses(*WRITE_ERRORS),
+            409: STALE_VERSION_RESPONSE,
+        },
     )
     def partial_update(self, request, pk=None):
         review = self.get_object()
         serializer = ReviewDraftSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        self.save_draft(review.assignment, dict(serializer.validated_data))
+        data = dict(serializer.validated_data)
+        version = expected_version(
+            request, kind="review", pk=review.pk, body_version=data.pop("version", None)
+        )
+        self.save_draft(review.assignment, data, version)
         return self.one(review)
 
     @extend_schema(

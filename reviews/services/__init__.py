@@ -9,12 +9,13 @@ finalization, assignment and phase change.
 
 Refusals: ``PermissionDenied`` when the actor may not do this at all; ``ValidationError`` (a
 dict keyed by field where there is one) when the state or the input is wrong;
-``grants.services.InvalidTransition`` for a phase change the table does not allow.
+``grants.services.InvalidTransition`` for a phase change the table does not allow;
+``grants.services.StaleVersion`` (a ValidationError) for a draft saved from a stale sheet.
 """
 
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from grants.services import InvalidTransition
+from grants.services import InvalidTransition, StaleVersion
 
 from .assignments import (
     AutoAssignResult,
@@ -52,6 +53,7 @@ __all__ = [
     "InvalidTransition",
     "PermissionDenied",
     "ReviewDraftInvalid",
+    "StaleVersion",
     "ValidationError",
     "assignment_create",
     "assignment_remove",

@@ -38,9 +38,12 @@ def require_phase(review: CallReview, phases: frozenset[str], doing: str) -> Non
         )
 
 
-def audit(*, obj, from_state: str, to_state: str, actor: User, reason: str = "") -> None:
+def audit(
+    *, obj, from_state: str, to_state: str, actor: User, reason: str = "", **audit_entry
+) -> None:
     """One audit row on a review object (an assignment, review, final score, panel entry,
-    conflict or call review) — never on the proposal, whose history the applicant reads."""
+    conflict or call review) — never on the proposal, whose history the applicant reads.
+    ``audit_entry`` (``audit_action``, ``before``, ``after``) shapes the audit-trail entry."""
     record_state_change(
-        obj=obj, from_state=from_state, to_state=to_state, actor=actor, reason=reason
+        obj=obj, from_state=from_state, to_state=to_state, actor=actor, reason=reason, **audit_entry
     )

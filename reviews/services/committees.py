@@ -211,6 +211,7 @@ def call_review_update(
     return review
 
 
+@transaction.atomic
 def criteria_create_defaults(*, call: FundingCall) -> list[Criterion]:
     """The NIH Simplified Review Framework factors plus Health Disparities Relevance."""
     return [

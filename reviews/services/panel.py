@@ -4,10 +4,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.choices import AuditAction
 from accounts.models import User
 from grants.choices import CallStatus, ProposalStatus
 from grants.models import FundingCall, Proposal
 from grants.services import InvalidTransition
+from grants.validators import too_long_message
 
 from .. import conflicts, permissions, scoring
 from ..choices import (
@@ -24,6 +26,7 @@ from ..models import (
     PanelEntry,
     Review,
 )
+from ..validators import RESUME_MAX
 from ._common import FINALIZED, audit, call_review_of, require, require_phase
 
 # ---- The panel ---------------------------------------------------------------------------------
@@ -141,7 +144,15 @@ def final_score_record(*, proposal: Proposal, actor: User, score) -> FinalScore:
         final.score = value
         final.save(update_fields=["score", "recorded_at"])
     if created or previous != str(value):
-        audit(obj=final, from_state=previous, to_state=str(value), actor=actor)
+        audit(
+            obj=final,
+            from_state=previous,
+            to_state=str(value),
+            actor=actor,
+            audit_action=AuditAction.SCORE_CHANGED,
+            before={"final_score": int(previous) if previous else None},
+            after={"final_score": value, "proposal": proposal.pk},
+        )
         if entry.finalized_at is not None:
             recompute_results(proposal.call_id, actor=actor)
     return final
@@ -164,6 +175,8 @@ def panel_finalize(*, proposal: Proposal, actor: User, resume_of_discussion: str
     resume = (resume_of_discussion or "").strip()
     if not resume:
         errors["resume_of_discussion"] = ["Write the resume of discussion."]
+    elif len(resume) > RESUME_MAX:
+        errors["resume_of_discussion"] = [too_long_message(RESUME_MAX, len(resume))]
     if not _eligible_final_scores(entry):
         errors["final_scores"] = ["No eligible member has entered a final score yet."]
     if errors:
@@ -194,6 +207,7 @@ def _eligible_final_scores(entry: PanelEntry) -> list[int]:
     ]
 
 
+@transaction.atomic
 def recompute_results(call_id: int, *, actor: User) -> None:
     """Final impact scores of the call's finalized, discussed proposals and their percentiles
     (derived values; changes of a final impact score are audited on the panel entry)."""
@@ -220,6 +234,9 @@ def recompute_results(call_id: int, *, actor: User) -> None:
                     to_state=str(final or ""),
                     actor=actor,
                     reason="Final impact score recomputed.",
+                    audit_action=AuditAction.SCORE_CHANGED,
+                    before={"final_impact_score": entry.final_impact_score},
+                    after={"final_impact_score": final, "percentile": percentile},
                 )
             entry.final_impact_score, entry.percentile = final, percentile
             changed.append(entry)

@@ -4,7 +4,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.choices import AuditAction
 from accounts.models import User
+from grants.services import StaleVersion, saved_when
+from grants.validators import text_problem
 
 from .. import permissions, scoring
 from ..choices import (
@@ -19,6 +22,7 @@ from ..models import (
     CriterionScore,
     Review,
 )
+from ..validators import REVIEW_TEXT_MAX
 from ._common import audit, call_review_of, require, require_phase
 
 # ---- Reviews -----------------------------------------------------------------------------------
@@ -51,6 +55,15 @@ def _parse_sufficient(value) -> bool | None:
     raise ValueError("Choose sufficient or insufficient.")
 
 
+def _rating(row: CriterionScore) -> int | str | None:
+    """A criterion's rating as the audit trail records it: 1–9, or (in)sufficient."""
+    if row.score is not None:
+        return row.score
+    if row.sufficient is None:
+        return None
+    return "sufficient" if row.sufficient else "insufficient"
+
+
 def _text(value) -> str:
     return "" if value is None else str(value)
 
@@ -66,7 +79,28 @@ def _check_review_writable(assignment: Assignment, actor: User) -> CallReview:
     return review_setup
 
 
-def review_save_draft(*, assignment: Assignment, actor: User, data: dict) -> Review:
+def _stale_review(review: Review | None) -> StaleVersion:
+    # Only its reviewer writes a review, so "someone else" is the reviewer in another window;
+    # never name anyone (a reviewer's identity is not the applicant's or a co-reviewer's to see).
+    if review is None:
+        return StaleVersion(
+            summary="This review has changed since you opened it.",
+            current_version=0,
+            saved_at=None,
+        )
+    return StaleVersion(
+        summary=(
+            f"This review was saved {saved_when(review.updated_at)} since you opened it (in "
+            "another window or on another device)."
+        ),
+        current_version=review.version,
+        saved_at=review.updated_at,
+    )
+
+
+def review_save_draft(
+    *, assignment: Assignment, actor: User, data: dict, expected_version: int | None = None
+) -> Review:
     """Save the reviewer's draft; creates the review on first save. Only the keys present in
     ``data`` change:
 
@@ -77,7 +111,14 @@ def review_save_draft(*, assignment: Assignment, actor: User, data: dict) -> Rev
     text and every valid value are saved (in their own transaction) even when some score is
     refused, and then ``ReviewDraftInvalid`` is raised with field errors keyed
     ``overall_impact``, ``criterion_<id>_score``, ``criterion_<id>_sufficient`` or
-    ``criteria``.
+    ``criteria``. A text over ``REVIEW_TEXT_MAX`` characters, or holding a NUL, is refused the
+    same way (keyed by its name, or ``criterion_<id>_strengths`` etc.), keeping the text saved
+    before.
+
+    Never a silent overwrite: given ``expected_version`` (the version the sheet was loaded
+    with; 0 before the review exists), a save is refused with ``grants.services.StaleVersion``
+    — nothing saved — when the review was saved since. The assignment row stays locked from
+    the comparison to the commit; every save raises the version by one.
     """
     errors: dict[str, list[str]] = {}
     with transaction.atomic():
@@ -87,8 +128,13 @@ def review_save_draft(*, assignment: Assignment, actor: User, data: dict) -> Rev
             .get(pk=assignment.pk)
         )
         _check_review_writable(assignment, actor)
-        review, _ = Review.objects.get_or_create(assignment=assignment)
-        fields = []
+        review = Review.objects.filter(assignment=assignment).first()
+        if expected_version is not None and expected_version != (review.version if review else 0):
+            raise _stale_review(review)
+        if review is None:
+            review = Review.objects.create(assignment=assignment)
+        review.version += 1
+        fields = ["version"]
         if "overall_impact" in data:
             try:
                 review.overall_impact = scoring.parse_score(data["overall_impact"])
@@ -97,7 +143,12 @@ def review_save_draft(*, assignment: Assignment, actor: User, data: dict) -> Rev
                 errors["overall_impact"] = [str(exc)]
         for name in TEXT_FIELDS:
             if name in data:
-                setattr(review, name, _text(data[name]))
+                text = _text(data[name])
+                problem = text_problem(text, REVIEW_TEXT_MAX)
+                if problem:  # refused; the text saved before stays
+                    errors[name] = [problem]
+                    continue
+                setattr(review, name, text)
                 fields.append(name)
         review.save(update_fields=[*fields, "updated_at"])
         _save_criterion_scores(review, assignment, data.get("criteria") or {}, errors)
@@ -137,7 +188,12 @@ def _save_criterion_scores(review: Review, assignment: Assignment, given: dict, 
                 errors[score_key] = ["This criterion is rated sufficient or insufficient."]
         for name in SCORE_TEXT_FIELDS:
             if name in values:
-                setattr(row, name, _text(values[name]))
+                text = _text(values[name])
+                problem = text_problem(text, REVIEW_TEXT_MAX)
+                if problem:
+                    errors[f"criterion_{criterion.pk}_{name}"] = [problem]
+                    continue
+                setattr(row, name, text)
         row.save()
 
 
@@ -162,6 +218,7 @@ def review_submit(*, assignment: Assignment, actor: User) -> Review:
     errors: dict[str, list[str]] = {}
     scores = {s.criterion_id: s for s in CriterionScore.objects.filter(review=review)}
     summary = []
+    rated: dict[str, object] = {}
     for criterion in Criterion.objects.filter(call_id=assignment.proposal.call_id):
         row = scores.get(criterion.pk)
         if criterion.kind == CriterionKind.SCORE:
@@ -169,6 +226,7 @@ def review_submit(*, assignment: Assignment, actor: User) -> Review:
                 errors[f"criterion_{criterion.pk}_score"] = [f"Score {criterion.name}."]
             else:
                 summary.append(f"{criterion.name}: {row.score}")
+                rated[criterion.name] = _rating(row)
         elif row is None or row.sufficient is None:
             errors[f"criterion_{criterion.pk}_sufficient"] = [
                 f"Rate {criterion.name} sufficient or insufficient."
@@ -181,6 +239,7 @@ def review_submit(*, assignment: Assignment, actor: User) -> Review:
             summary.append(
                 f"{criterion.name}: {'sufficient' if row.sufficient else 'insufficient'}"
             )
+            rated[criterion.name] = _rating(row)
     if review.overall_impact is None:
         errors["overall_impact"] = ["Give an overall impact score."]
     if not review.overall_paragraph.strip():
@@ -196,6 +255,13 @@ def review_submit(*, assignment: Assignment, actor: User) -> Review:
         to_state=ReviewStatus.SUBMITTED,
         actor=actor,
         reason="; ".join([f"Overall impact: {review.overall_impact}", *summary]),
+        audit_action=AuditAction.REVIEW_SUBMITTED,
+        before={"status": ReviewStatus.DRAFT},
+        after={
+            "status": ReviewStatus.SUBMITTED,
+            "overall_impact": review.overall_impact,
+            "criteria": rated,
+        },
     )
     return review
 
@@ -216,6 +282,14 @@ def review_reopen(*, review: Review, actor: User, reason: str = "") -> Review:
         raise ValidationError("This review is not submitted.")
     require_phase(review_setup, WRITABLE_PHASES, "reopen reviews")
     require(actor, "reviews.reopen_review", review)
+    scores_before = {
+        "status": ReviewStatus.SUBMITTED,
+        "overall_impact": review.overall_impact,
+        "criteria": {
+            s.criterion.name: _rating(s)
+            for s in CriterionScore.objects.filter(review=review).select_related("criterion")
+        },
+    }
     review.status = ReviewStatus.DRAFT
     review.submitted_at = None
     review.reopened_count += 1
@@ -226,5 +300,8 @@ def review_reopen(*, review: Review, actor: User, reason: str = "") -> Review:
         to_state=ReviewStatus.DRAFT,
         actor=actor,
         reason=(reason or "").strip() or "Reopened by the chair.",
+        audit_action=AuditAction.REVIEW_REOPENED,
+        before=scores_before,
+        after={"status": ReviewStatus.DRAFT, "reopened_count": review.reopened_count},
     )
     return review

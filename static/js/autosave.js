@@ -1,6 +1,10 @@
 /* Drafts are never lost: save the proposal form in the background every 20 seconds after a
    change and when the page is hidden, and keep a copy in this browser until the server has it.
-   The page works without this script; the Save button does the same thing. */
+   The page works without this script; the Save button does the same thing.
+   Never an overwrite: each save sends the version the page holds (the hidden "version" field,
+   moved on after every save). When the server refuses it (409: saved elsewhere since), the
+   message is shown, autosaving stops for good on this page, and nothing on the page is
+   replaced: the user's text stays in the form and in this browser's copy. */
 (function () {
   "use strict";
   var form = document.querySelector("form[data-autosave]");
@@ -9,8 +13,17 @@
   var key = "northstar-draft-" + form.getAttribute("data-autosave");
   var dirty = false;
   var timer = null;
+  var stopped = false;  // after a refused (stale) save: never save in the background again
 
   function say(text) { if (status) { status.textContent = text; } }
+
+  function stop(message) {
+    stopped = true;
+    if (timer) { window.clearTimeout(timer); }
+    keepLocally();
+    if (status) { status.classList.add("autosave-status--stopped"); }
+    say(message + " Autosave is off on this page; your text here and in this browser is kept.");
+  }
 
   function snapshot() {
     var data = {};
@@ -31,7 +44,7 @@
   }
 
   function save() {
-    if (!dirty) { return; }
+    if (!dirty || stopped) { return; }
     dirty = false;
     var body = new FormData(form);
     say("Saving…");
@@ -42,6 +55,13 @@
       headers: { "X-Autosave": "1" }
     }).then(function (response) {
       return response.json().then(function (json) {
+        if (response.status === 409 || json.conflict) {
+          stop(Object.values(json.errors || {}).join(" "));
+          return;
+        }
+        if (json.version !== undefined && form.elements.version) {
+          form.elements.version.value = json.version;
+        }
         if (response.ok) {
           window.localStorage.removeItem(key);
           say("All changes saved at " + json.saved_at + ".");
@@ -62,6 +82,7 @@
   function changed() {
     dirty = true;
     keepLocally();
+    if (stopped) { return; }
     say("Unsaved changes…");
     if (timer) { window.clearTimeout(timer); }
     timer = window.setTimeout(save, 20000);

@@ -123,3 +123,23 @@ def test_password_reset_mails_a_link(client, mailoutbox):
     assert response.status_code == 302
     assert len(mailoutbox) == 1
     assert "/accounts/reset/" in mailoutbox[0].body
+
+
+def test_profile_requires_name_and_email_and_keeps_the_rest():
+    user = make_user("nameless")
+    response = signed_in(user).post(
+        reverse("accounts:profile"),
+        {
+            "user-first_name": "",
+            "user-last_name": "",
+            "user-email": "",
+            "profile-applicant_type": "medical_student",
+            "profile-department": "Pediatrics",
+        },
+    )
+
+    user.refresh_from_db()
+    assert response.status_code == 200
+    assert set(response.context["name_form"].errors) == {"first_name", "last_name", "email"}
+    assert response.context["profile_form"]["department"].value() == "Pediatrics"
+    assert user.first_name == "Nameless" and user.email == "nameless@example.edu"

@@ -1232,6 +1232,7 @@ GET_MATRIX = {
     "api-progress-report-detail": (lambda m: [m.report.pk], DETAIL_SCOPE),
     "api-progress-report-submit": (lambda m: [m.report.pk], NO_GET),
     "api-publication-import": (lambda m: [], NO_GET),
+    "api-award-transition": (lambda m: [m.award.pk], NO_GET),
     "api-report-hrsa": (
         lambda m: [],
         {"stranger": 403, "pi": 403, "member": 403, "other_pi": 403, "admin": 200},
@@ -1331,6 +1332,14 @@ WRITES = {
         lambda m: {"award": m.award.pk, "file": upload(MEDLINE)},
         {"stranger": 400, "pi": 200, "member": 200, "other_pi": 400, "admin": 200},
         multipart=True,
+    ),
+    # The PI and the team see the award but do not change it; nobody else sees it.
+    "award transition": Write(
+        "api-award-transition",
+        "post",
+        lambda m: [m.award.pk],
+        lambda m: {"to": "no_cost_extension", "new_end_date": "2026-06-30"},
+        {"stranger": 404, "pi": 403, "member": 403, "other_pi": 404, "admin": 200},
     ),
 }
 for _kind, _name in NAMES.items():

@@ -15,165 +15,64 @@ leaks into the next test.
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
-from decimal import Decimal
 
 import pytest
-from django.db import transaction
-from django.test import override_settings
 from django.urls import reverse
-from django.utils import timezone
 
-from grants import services as grant_services
-from grants.choices import DecisionOutcome
-from reviews import services as review_services
 from reviews.api import urls as review_api_urls
-from reviews.choices import ConflictReason, ReviewPhase
-from reviews.models import Assignment, Review
-from tests.factories import (
-    make_admin,
-    make_call,
-    make_reviewer,
-    make_submitted_proposal,
-    make_trainee_proposal,
-    submit_review,
-)
 
+from .matrix_support import (
+    NO_GET,
+    NOT_FOUND,
+    PANEL,
+    READ,
+    RELEASED,
+    ROLES,
+    SIGNED_IN,
+    Case,
+    World,
+    WorldKeeper,
+    build_review_world,
+    everyone,
+    listing,
+    methods_of,
+    misnamed_pending,
+    outcome_of,
+    read_body,
+    skip_until_routed,
+)
 from .support import api_as
 
 pytestmark = pytest.mark.django_db
 
-READ = "read_phase"
-PANEL = "panel"
-RELEASED = "released"
 WORLDS = (READ, PANEL, RELEASED)
 
-ROLES = (
-    "anonymous",
-    "applicant",  # PI of the proposal (a student; the mentor is on its team)
-    "other_applicant",  # PI of the other proposal in the same call
-    "mentor",  # the proposal's mentor, also on the committee: automatically conflicted
-    "reviewer",  # assigned to the proposal, certified, review submitted
-    "conflicted",  # committee member who declared a conflict with the proposal
-    "member",  # committee member not assigned to the proposal
-    "chair",
-    "admin",  # administrator, not on the committee
-)
-SIGNED_IN = ROLES[1:]
-NOT_FOUND = 404
-NO_GET = 405
+
+@pytest.fixture(scope="module")
+def keeper(django_db_setup, django_db_blocker, tmp_path_factory):
+    keeper = WorldKeeper(build_review_world, django_db_blocker, tmp_path_factory.mktemp("media"))
+    yield keeper
+    keeper.close()
 
 
-# ---- The world -------------------------------------------------------------------------------
+# One fixture per matrix: pytest groups tests sharing a module-scoped parameter's name and
+# index, which would pair each GET case with the write case of the same index.
+@pytest.fixture(scope="module")
+def get_case(request, keeper) -> tuple[World, Case]:
+    """The world of one ``Case`` (built only when it differs from the last test's), and the
+    case."""
+    return keeper.world_for(request.param.phase), request.param
 
 
-@dataclass
-class World:
-    phase: str
-    users: dict[str, object]
-    call: object
-    proposal: object  # the applicant's
-    other: object  # the other applicant's
-    committee: object
-    reviewer_assignment: Assignment
-    spare_assignment: Assignment  # on the other proposal, not certified: swappable
-    review: Review
-    conflict: object
+@pytest.fixture(scope="module")
+def write_case(request, keeper) -> tuple[World, Case]:
+    return keeper.world_for(request.param.phase), request.param
 
 
-def _build_world(phase: str) -> World:
-    admin = make_admin()
-    call = make_call(total_budget=Decimal("100000"))
-    proposal, student, mentor = make_trainee_proposal(call=call)
-    proposal = grant_services.proposal_submit(proposal=proposal, actor=student)
-    other = make_submitted_proposal(call=call)
-    grant_services.call_begin_review(call=call, actor=admin)
-    proposal.refresh_from_db()
-    other.refresh_from_db()
-    chair = make_reviewer()
-    reviewer, second, spare, conflicted, member = (make_reviewer() for _ in range(5))
-    committee = review_services.committee_create(
-        actor=admin,
-        name="Pilot awards study section",
-        chair=chair,
-        members=[reviewer, second, spare, conflicted, member, mentor],
-    )
-    review_services.committee_attach_to_call(
-        committee=committee,
-        call=call,
-        actor=admin,
-        reviewers_per_proposal=2,
-        review_due_at=timezone.now() + timedelta(days=14),
-    )
-    assign = review_services.assignment_create
-    first = assign(proposal=proposal, reviewer=reviewer, actor=chair)
-    second_on_proposal = assign(proposal=proposal, reviewer=second, actor=chair)
-    second_on_other = assign(proposal=other, reviewer=second, actor=chair)
-    spare_on_other = assign(proposal=other, reviewer=spare, actor=chair)
-    conflict = review_services.conflict_declare(
-        proposal=proposal, reviewer=conflicted, actor=conflicted, reason=ConflictReason.COLLABORATOR
-    )
-    review_services.review_phase_transition(
-        call=call, to=ReviewPhase.INDEPENDENT_REVIEW, actor=chair
-    )
-    review = submit_review(first, impact=2)
-    submit_review(second_on_proposal, impact=3)
-    submit_review(second_on_other, impact=5)
-    review_services.review_phase_transition(call=call, to=ReviewPhase.READ_PHASE, actor=chair)
-    if phase in (PANEL, RELEASED):
-        review_services.review_phase_transition(call=call, to=ReviewPhase.PANEL, actor=chair)
-        # Default triage drops the weaker half; the chair brings it back.
-        review_services.panel_set_disposition(proposal=other, disposition="discussed", actor=chair)
-        review_services.final_score_record(proposal=proposal, actor=reviewer, score=2)
-    if phase == RELEASED:
-        review_services.final_score_record(proposal=other, actor=member, score=5)
-        for item in (proposal, other):
-            review_services.panel_finalize(
-                proposal=item, actor=chair, resume_of_discussion="Discussed at length."
-            )
-        review_services.review_phase_transition(call=call, to=ReviewPhase.CLOSED, actor=chair)
-        grant_services.decision_record(
-            proposal=proposal, actor=admin, outcome=DecisionOutcome.FUNDED
-        )
-        grant_services.decision_record(
-            proposal=other, actor=admin, outcome=DecisionOutcome.NOT_FUNDED
-        )
-        grant_services.decisions_release(call=call, actor=admin)
-    return World(
-        phase=phase,
-        users={
-            "anonymous": None,
-            "applicant": student,
-            "other_applicant": other.pi,
-            "mentor": mentor,
-            "reviewer": reviewer,
-            "conflicted": conflicted,
-            "member": member,
-            "chair": chair,
-            "admin": admin,
-        },
-        call=call,
-        proposal=proposal,
-        other=other,
-        committee=committee,
-        reviewer_assignment=first,
-        spare_assignment=spare_on_other,
-        review=review,
-        conflict=conflict,
-    )
-
-
-@pytest.fixture(scope="module", params=WORLDS)
-def world(request, django_db_setup, django_db_blocker, tmp_path_factory):
-    media_root = tmp_path_factory.mktemp("media")
-    fast = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    with (
-        django_db_blocker.unblock(),
-        override_settings(MEDIA_ROOT=media_root, PASSWORD_HASHERS=fast),
-        transaction.atomic(),
-    ):
-        yield _build_world(request.param)
-        transaction.set_rollback(True)
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, keeper):
+    """Overrides tests/conftest.py's: the world's documents are in the keeper's folder."""
+    settings.MEDIA_ROOT = keeper.media_root
 
 
 # ---- The routes ------------------------------------------------------------------------------
@@ -194,6 +93,10 @@ ROUTES: dict[str, Route] = {
     "api-assignment-detail": Route(lambda w: (w.reviewer_assignment.pk,)),
     "api-assignment-swap": Route(lambda w: (w.spare_assignment.pk,)),
     "api-assignment-certify": Route(lambda w: (w.reviewer_assignment.pk,)),
+    "api-assignment-proposal": Route(lambda w: (w.reviewer_assignment.pk,)),
+    "api-assignment-attachment": Route(
+        lambda w: (w.reviewer_assignment.pk, w.proposal.attachments.first().pk)
+    ),
     "api-conflict-list": Route(lambda w: ()),
     "api-conflict-detail": Route(lambda w: (w.conflict.pk,)),
     "api-review-list": Route(lambda w: ()),
@@ -211,6 +114,12 @@ ROUTES: dict[str, Route] = {
     "api-proposal-summary-statement": Route(lambda w: (w.proposal.pk,)),
 }
 
+# A route someone is adding gets its rows first, and its name and path here: its rows are
+# skipped while it is not routed and checked as soon as it is; the path is how it will look, so
+# that one routed under another name is reported rather than skipped for ever. Empty once
+# routed (assignments/{id}/proposal/ was pending here).
+PENDING: dict[str, str] = {}
+
 
 # ---- What each role gets from GET ------------------------------------------------------------
 # {url name: {world: {role: outcome}}}; a signed-in role not listed gets 404.
@@ -218,16 +127,6 @@ ROUTES: dict[str, Route] = {
 
 def _all(outcomes: dict[str, object]) -> dict[str, dict[str, object]]:
     return {world: outcomes for world in WORLDS}
-
-
-def everyone(outcome) -> dict[str, object]:
-    return dict.fromkeys(SIGNED_IN, outcome)
-
-
-def listing(counts: dict[str, int]) -> dict[str, object]:
-    """A scoped list: every signed-in role gets 200, with the number of items given (0 for
-    roles not named)."""
-    return {role: (200, counts.get(role, 0)) for role in SIGNED_IN}
 
 
 _managers = {"chair": 200, "admin": 200}
@@ -250,6 +149,11 @@ MATRIX: dict[str, dict[str, dict[str, object]]] = {
     "api-assignment-detail": _all({"reviewer": 200, "chair": 200, "admin": 200}),
     "api-assignment-swap": _all(everyone(NO_GET)),
     "api-assignment-certify": _all(everyone(NO_GET)),
+    # The proposal's text, for the reviewer assigned to it who certified having no conflict;
+    # the chair and the administrator, who see the assignment, may not read through it.
+    "api-assignment-proposal": _all({"reviewer": 200, "chair": 403, "admin": 403}),
+    # Its documents (PDF), to the same reviewer under the same rules.
+    "api-assignment-attachment": _all({"reviewer": 200, "chair": 403, "admin": 403}),
     "api-conflict-list": _all(listing({"conflicted": 1, "chair": 1, "admin": 1})),
     "api-conflict-detail": _all({"conflicted": 200, "chair": 200, "admin": 200}),
     "api-review-list": {
@@ -290,18 +194,6 @@ MATRIX: dict[str, dict[str, dict[str, object]]] = {
         RELEASED: {**_managers, "applicant": 200},
     },
 }
-
-
-def _outcome(response) -> object:
-    """200 with the number of items for a list, else the status code."""
-    if response.status_code != 200:
-        return response.status_code
-    body = response.json()
-    if isinstance(body, list):
-        return (200, len(body))
-    if "results" in body:
-        return (200, len(body["results"]))
-    return 200
 
 
 # ---- The writes ------------------------------------------------------------------------------
@@ -482,9 +374,11 @@ def _write_url(w: World, write: Write) -> str:
 
 def test_the_matrix_covers_every_route_in_every_world():
     names = {pattern.name for pattern in review_api_urls.urlpatterns}
+    not_yet = set(PENDING) - names
 
-    assert set(MATRIX) == names
-    assert set(ROUTES) == names
+    assert misnamed_pending(PENDING) == []
+    assert set(MATRIX) - not_yet == names
+    assert set(ROUTES) - not_yet == names
     assert {name: set(MATRIX[name]) for name in names} == {name: set(WORLDS) for name in names}
     assert all(
         set(outcomes) <= set(SIGNED_IN)
@@ -495,41 +389,53 @@ def test_the_matrix_covers_every_route_in_every_world():
 
 def test_every_write_route_has_a_write_row():
     written = {(write.name, write.method) for write in WRITES.values()}
-    offered = set()
-    for pattern in review_api_urls.urlpatterns:
-        actions = getattr(pattern.callback, "actions", None)
-        view_class = getattr(pattern.callback, "view_class", None)
-        if actions is not None:
-            methods = set(actions)
-        else:
-            methods = {m for m in ("post", "patch", "put", "delete") if hasattr(view_class, m)}
-        offered |= {(pattern.name, method) for method in methods - {"get", "head", "options"}}
+    offered = {
+        (pattern.name, method)
+        for pattern in review_api_urls.urlpatterns
+        for method in methods_of(pattern) - {"get"}
+    }
 
     assert written == offered
 
 
-@pytest.mark.parametrize("role", ROLES)
-@pytest.mark.parametrize("name", sorted(ROUTES))
-def test_get_matrix(world, name, role):
-    url = reverse(name, args=ROUTES[name].args(world))
-    expected = 401 if role == "anonymous" else MATRIX[name][world.phase].get(role, NOT_FOUND)
+def _get_cases():
+    for phase in WORLDS:
+        for name in sorted(ROUTES):
+            for role in ROLES:
+                yield pytest.param(Case(phase, name, role), id=f"{phase}-{name}-{role}")
 
-    response = api_as(world.users[role]).get(url)
 
-    assert _outcome(response) == expected
+@pytest.mark.parametrize("get_case", list(_get_cases()), indirect=True, scope="module")
+def test_get_matrix(get_case):
+    world, case = get_case
+    skip_until_routed(case.label, PENDING)
+    url = reverse(case.label, args=ROUTES[case.label].args(world))
+    expected = (
+        401
+        if case.role == "anonymous"
+        else MATRIX[case.label][world.phase].get(case.role, NOT_FOUND)
+    )
+
+    response = api_as(world.users[case.role]).get(url)
+
+    body = read_body(response)
+    assert outcome_of(response) == expected, body[:500]
 
 
 def _write_cases():
-    for label, write in WRITES.items():
-        for role in ROLES:
-            yield pytest.param(write.phase, label, role, id=f"{label}-{role}")
+    for phase in WORLDS:
+        for label, write in WRITES.items():
+            if write.phase == phase:
+                for role in ROLES:
+                    yield pytest.param(Case(phase, label, role), id=f"{label}-{role}")
 
 
-@pytest.mark.parametrize(("world", "label", "role"), list(_write_cases()), indirect=["world"])
-def test_write_matrix(world, label, role):
-    write = WRITES[label]
-    expected = 401 if role == "anonymous" else write.expected.get(role, NOT_FOUND)
-    client = api_as(world.users[role])
+@pytest.mark.parametrize("write_case", list(_write_cases()), indirect=True, scope="module")
+def test_write_matrix(write_case):
+    world, case = write_case
+    write = WRITES[case.label]
+    expected = 401 if case.role == "anonymous" else write.expected.get(case.role, NOT_FOUND)
+    client = api_as(world.users[case.role])
 
     response = getattr(client, write.method)(
         _write_url(world, write), write.data(world), format="json"

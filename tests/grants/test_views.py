@@ -104,7 +104,12 @@ def test_edit_saves_valid_fields_and_keeps_text_when_one_field_is_invalid():
 
     response = client.post(
         reverse("grants:proposal_edit", args=[proposal.pk]),
-        {"title": "My study", "abstract": long_abstract, "requested_amount": "lots"},
+        {
+            "title": "My study",
+            "abstract": long_abstract,
+            "requested_amount": "lots",
+            "version": proposal.version,
+        },
     )
 
     proposal.refresh_from_db()
@@ -114,6 +119,8 @@ def test_edit_saves_valid_fields_and_keeps_text_when_one_field_is_invalid():
     assert "requested_amount" in response.context["form"].errors
     assert response.context["form"]["requested_amount"].value() == "lots"
     assert "Abstract has 400 words; the limit is 300." in response.content.decode()
+    # Shown again, the page carries the version it just saved, so its next save goes through.
+    assert response.context["form"]["version"].value() == proposal.version
 
 
 def test_autosave_answers_json_and_saves():
@@ -122,13 +129,14 @@ def test_autosave_answers_json_and_saves():
 
     response = client.post(
         reverse("grants:proposal_edit", args=[proposal.pk]),
-        {"title": "Autosaved title", "abstract": "Partial text"},
+        {"title": "Autosaved title", "abstract": "Partial text", "version": proposal.version},
         headers={"X-Autosave": "1"},
     )
 
     proposal.refresh_from_db()
     assert response.status_code == 200
     assert response.json()["errors"] == {}
+    assert response.json()["version"] == proposal.version == 1
     assert proposal.title == "Autosaved title"
     assert proposal.abstract == "Partial text"
 

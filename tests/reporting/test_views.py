@@ -57,6 +57,27 @@ def test_other_user_gets_404_on_award_and_outcome_pages():
     assert [stranger.get(url).status_code for url in pages] == [404, 404, 404]
 
 
+@pytest.mark.parametrize("kind", ["publications", "presentations", "funding", "partnerships"])
+def test_an_empty_post_of_an_outcome_form_shows_the_required_fields_not_a_500(kind):
+    award, _ = simple_award()
+    client = client_for(award.proposal.pi)
+
+    response = client.post(reverse("reporting:outcome_new", args=[award.pk, kind]), {})
+
+    assert response.status_code == 200
+    assert response.context["form"].is_bound
+    assert response.context["form"].errors
+
+
+def test_a_stranger_opening_an_award_page_writes_nothing():
+    award, _ = simple_award()
+
+    response = client_for(make_user()).get(reverse("reporting:award_detail", args=[award.pk]))
+
+    assert response.status_code == 404
+    assert not ProgressReport.objects.filter(award=award).exists()
+
+
 def test_publication_with_malformed_doi_is_a_field_error_and_keeps_input():
     award, _ = simple_award()
     client = client_for(award.proposal.pi)

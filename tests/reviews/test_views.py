@@ -120,10 +120,13 @@ def sheet_form(
     explanation="",
     impact="3",
     action="save",
+    version=0,
 ) -> dict[str, str]:
-    """The review sheet as the browser posts it, every criterion filled in."""
+    """The review sheet as the browser posts it, every criterion filled in (``version``: the
+    review's version when the sheet was opened, 0 before it exists)."""
     data = {
         "action": action,
+        "version": str(version),
         "overall_impact": impact,
         "overall_paragraph": "A strong, feasible pilot with a clear community partner.",
         "comments_to_applicant": "Consider a larger sample in the next round.",
@@ -279,6 +282,7 @@ def test_saving_a_draft_keeps_the_text(one_proposal):
         reverse("reviews:review", args=[assignment.pk]),
         {
             "action": "save",
+            "version": "0",
             f"c{factor1.pk}_score": "4",
             f"c{factor1.pk}_strengths": "An urgent problem in the valley.",
             "overall_paragraph": "Half written.",
@@ -390,10 +394,16 @@ def test_autosave_answers_json(one_proposal):
     client = signed_in(assignment.reviewer)
     url = reverse("reviews:review", args=[assignment.pk])
 
-    saved = client.post(url, {"overall_paragraph": "Typed so far."}, headers={"X-Autosave": "1"})
+    saved = client.post(
+        url, {"overall_paragraph": "Typed so far.", "version": "0"}, headers={"X-Autosave": "1"}
+    )
     refused = client.post(
         url,
-        {f"c{factor1.pk}_score": "12", "overall_paragraph": "Typed a little more."},
+        {
+            f"c{factor1.pk}_score": "12",
+            "overall_paragraph": "Typed a little more.",
+            "version": str(saved.json()["version"]),
+        },
         headers={"X-Autosave": "1"},
     )
 
@@ -406,6 +416,7 @@ def test_autosave_answers_json(one_proposal):
     assert refused.status_code == 400
     assert list(refused.json()["errors"]) == [f"criterion_{factor1.pk}_score"]
     assert refused.json()["saved"] is True
+    assert (saved.json()["version"], refused.json()["version"]) == (1, 2) == (1, review.version)
     assert review.overall_paragraph == "Typed a little more."
     assert review.status == ReviewStatus.DRAFT
 
@@ -1013,3 +1024,30 @@ def test_applicant_of_a_proposal_not_discussed_reads_its_criterion_scores(three_
     )
     assert "Not discussed:" in response.content.decode()
     assert [c.ratings for c in summary.criteria][0] == ("2 (Outstanding)",) * 3
+
+
+def test_the_team_sees_the_decision_but_only_the_pi_is_offered_the_summary_statement():
+    from grants.choices import CallStatus
+    from tests.factories import make_call, make_trainee_proposal
+
+    admin = make_admin()
+    call = make_call()
+    proposal, student, mentor = make_trainee_proposal(call=call)
+    grant_services.proposal_submit(proposal=proposal, actor=student)
+    grant_services.call_transition(call=call, to=CallStatus.CLOSED, actor=admin)
+    grant_services.call_begin_review(call=call, actor=admin)
+    proposal.refresh_from_db()
+    grant_services.decision_record(
+        proposal=proposal, actor=admin, outcome=DecisionOutcome.NOT_FUNDED
+    )
+    grant_services.decisions_release(call=call, actor=admin)
+    summary_url = reverse("reviews:summary_statement", args=[proposal.pk])
+    detail_url = reverse("grants:proposal_detail", args=[proposal.pk])
+
+    as_pi = signed_in(student).get(detail_url).content.decode()
+    as_mentor = signed_in(mentor).get(detail_url).content.decode()
+
+    assert "Funding decision: Not funded" in as_pi and "Funding decision: Not funded" in as_mentor
+    assert summary_url in as_pi
+    assert summary_url not in as_mentor
+    assert signed_in(mentor).get(summary_url).status_code == 404

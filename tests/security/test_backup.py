@@ -55,8 +55,14 @@ def small(media):
 
 def dump() -> list[dict]:
     out = io.StringIO()
+    backup._register_format()  # compare to the microsecond, as the backup keeps them
     call_command(
-        "dumpdata", exclude=list(backup.EXCLUDED), natural_foreign=True, stdout=out, verbosity=0
+        "dumpdata",
+        format=backup.DATA_FORMAT,
+        exclude=list(backup.EXCLUDED),
+        natural_foreign=True,
+        stdout=out,
+        verbosity=0,
     )
     return sorted(json.loads(out.getvalue()), key=lambda r: (r["model"], str(r.get("pk"))))
 

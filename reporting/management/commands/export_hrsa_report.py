@@ -3,6 +3,7 @@
 Builds the report once and writes it in one format: the same tables the web page shows.
 """
 
+import getpass
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
@@ -11,6 +12,7 @@ from django.core.management.base import BaseCommand, CommandError
 from reporting.hrsa.builder import build_report
 from reporting.hrsa.exporters import EXPORTERS, exporter_for
 from reporting.hrsa.periods import available_periods, parse_period
+from reporting.services import report_export_record
 
 
 class Command(BaseCommand):
@@ -53,7 +55,20 @@ class Command(BaseCommand):
         )
         exporter = exporter_for(fmt, report)
         target.write_bytes(exporter.render())
+        report_export_record(
+            report=report,
+            fmt=fmt,
+            note=f"manage.py export_hrsa_report to {target} (system user {_system_user()})",
+        )
         failed = [c.rule for c in report.checks if c.status == "fail"]
         self.stdout.write(f"Wrote {target} ({chosen.label}, {fmt}).")
         if failed:
             self.stderr.write(f"Checks failed: {'; '.join(failed)}.")
+
+
+def _system_user() -> str:
+    """Who ran the command, as the operating system knows them (for the audit entry)."""
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):
+        return "unknown"

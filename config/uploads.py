@@ -1,0 +1,81 @@
+"""Upload handlers that never keep more of a file than Northstar accepts.
+
+Django's own handlers keep a small upload in memory and stream a large one to a temporary
+file — all of it, however large. These do the same but stop storing a file once it passes
+``NORTHSTAR_MAX_UPLOAD_BYTES``: what was kept is dropped at once, the rest of the request is
+read and discarded, and the form or serializer receives an empty ``OversizedUpload`` that
+says how large the file was, so the service refuses it with the usual field message
+(``grants.validators.read_limited``). Memory and disk use stay within the limit whatever the
+size of the request. Enabled by ``FILE_UPLOAD_HANDLERS`` in config/settings.py.
+"""
+
+import io
+
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from django.core.files.uploadhandler import (
+    MemoryFileUploadHandler,
+    TemporaryFileUploadHandler,
+)
+
+
+class OversizedUpload(UploadedFile):
+    """A file that was over the size limit: its name, type and size, none of its bytes."""
+
+    too_large = True
+
+    def __init__(self, *, name, content_type, size, charset=None, content_type_extra=None):
+        super().__init__(io.BytesIO(), name, content_type, size, charset, content_type_extra)
+
+
+class _SizeLimit:
+    """Mixed into a storing handler: counts the bytes it stores and stops at the limit."""
+
+    def new_file(self, *args, **kwargs):
+        self.over_limit = False  # first: the memory handler's new_file ends the chain by raising
+        super().new_file(*args, **kwargs)
+
+    def stores_this_file(self) -> bool:
+        return True
+
+    def drop_stored(self) -> None:
+        raise NotImplementedError
+
+    def receive_data_chunk(self, raw_data, start):
+        if not self.stores_this_file():
+            return super().receive_data_chunk(raw_data, start)
+        if self.over_limit:
+            return None
+        if start + len(raw_data) > settings.NORTHSTAR_MAX_UPLOAD_BYTES:
+            self.over_limit = True
+            self.drop_stored()
+            return None
+        return super().receive_data_chunk(raw_data, start)
+
+    def file_complete(self, file_size):
+        if self.stores_this_file() and self.over_limit:
+            return OversizedUpload(
+                name=self.file_name,
+                content_type=self.content_type,
+                size=file_size,
+                charset=self.charset,
+                content_type_extra=self.content_type_extra,
+            )
+        return super().file_complete(file_size)
+
+
+class LimitedMemoryFileUploadHandler(_SizeLimit, MemoryFileUploadHandler):
+    """Small requests: the file in memory, never more than the limit of it."""
+
+    def stores_this_file(self) -> bool:
+        return self.activated
+
+    def drop_stored(self) -> None:
+        self.file = io.BytesIO()
+
+
+class LimitedTemporaryFileUploadHandler(_SizeLimit, TemporaryFileUploadHandler):
+    """Large requests: the file in a temporary file, deleted as soon as it passes the limit."""
+
+    def drop_stored(self) -> None:
+        self.file.close()  # a NamedTemporaryFile: closing deletes it

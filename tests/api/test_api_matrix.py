@@ -1,0 +1,844 @@
+"""Who reaches which endpoint: a role x route matrix over every route of /api/v1/ outside
+reviews/api/urls.py (those are tests/api/test_reviews_matrix.py's), and the check that every
+route of /api/v1/ — walked from the resolver, router output included — has a row in one of the
+two, so a route added without a row fails here by name.
+
+The world is the committee-review world of the reviews matrix (a call in review: the
+applicant's trainee proposal, with the mentor on its team, and the other applicant's
+proposal), plus an open call where the applicant has two drafts (one endorsed and complete, one
+waiting for the mentor) and the other applicant a submitted proposal, and a draft call that
+only administrators see. It is taken to three points: **in review**, **decided** (the
+applicant's proposal funded, an award made, nothing released) and **released** (the award is
+the PI's news now, with progress reports and one outcome of every kind recorded by the PI).
+The applicant, the other applicant and the mentor have answered the demographics questions
+with a sentinel that no response may ever contain.
+
+``GET`` on every route: a list answers ``(200, number of items)`` — the scope, not only the
+door; what a caller may not know exists answers 404; routes without ``GET`` answer 405 to
+anyone signed in; anonymous callers get 401 except on the token endpoint and the schema. The
+writes are a second matrix, each in the world where it means something; every test runs in its
+own savepoint, so a write never leaks into the next test.
+"""
+
+import dataclasses
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from accounts.models import Demographics
+from config import api_urls
+from grants import services as grant_services
+from grants.choices import CallStatus, TeamRole
+from grants.models import Award
+from reporting import services as reporting_services
+from reviews.api import urls as review_api_urls
+from tests.factories import PASSWORD, make_call, make_proposal, make_submitted_proposal, pdf_upload
+
+from . import test_reviews_matrix as reviews_matrix
+from .matrix_support import (
+    DECIDED,
+    NO_GET,
+    NOT_FOUND,
+    READ,
+    RELEASED,
+    ROLES,
+    SIGNED_IN,
+    Case,
+    World,
+    WorldKeeper,
+    api_patterns,
+    build_review_world,
+    everyone,
+    listing,
+    methods_of,
+    misnamed_pending,
+    outcome_of,
+    read_body,
+    skip_until_routed,
+)
+from .support import API, api_as
+
+pytestmark = pytest.mark.django_db
+
+IN_REVIEW = READ
+WORLDS = (IN_REVIEW, DECIDED, RELEASED)
+
+# Self-described answers of the applicant, the other applicant and the mentor.
+SECRET = "sentinel-demographic-answer"
+
+
+# ---- The world -------------------------------------------------------------------------------
+
+
+@dataclass
+class Place(World):
+    """The review world and what the grants and reporting routes act on."""
+
+    draft_call: object = None
+    open_call: object = None
+    draft: object = None  # the applicant's: complete, the mentor on its team, endorsed
+    collaborator: object = None  # an outside person on the draft's team
+    budget_line: object = None
+    attachment: object = None
+    pending: object = None  # the applicant's second draft: the mentor has not answered yet
+    pending_endorsement: object = None
+    submitted: object = None  # the other applicant's, in the open call, awaiting its check
+    award: object = None  # of the applicant's proposal, once decided
+    report: object = None  # its interim progress report, once released
+    outcomes: dict = dataclasses.field(default_factory=dict)  # kind -> one recorded by the PI
+
+
+def build_world(phase: str) -> Place:
+    base = build_review_world(phase)
+    place = Place(**{f.name: getattr(base, f.name) for f in dataclasses.fields(World)})
+    student, mentor = place.users["applicant"], place.users["mentor"]
+    for person in (student, mentor, place.users["other_applicant"]):
+        Demographics.objects.create(
+            user=person, race_ethnicity_detail=SECRET, sex_self_described=SECRET, birth_year=1990
+        )
+    place.draft_call = make_call(status=CallStatus.DRAFT)
+    place.open_call = make_call(one_per_applicant=False)
+
+    place.draft = make_proposal(call=place.open_call, pi=student)
+    grant_services.team_member_add(
+        proposal=place.draft, actor=student, role=TeamRole.MENTOR, user=mentor
+    )
+    place.collaborator = grant_services.team_member_add(
+        proposal=place.draft,
+        actor=student,
+        role=TeamRole.COMMUNITY_PARTNER,
+        full_name="Rosa Diaz",
+        organisation="Valley FQHC",
+    )
+    endorsement = grant_services.endorsement_request(proposal=place.draft, actor=student)
+    grant_services.endorsement_respond(
+        endorsement=endorsement, actor=mentor, endorse=True, statement="Endorsed."
+    )
+    place.budget_line = place.draft.budget_lines.order_by("pk").first()
+    place.attachment = place.draft.attachments.get()
+
+    place.pending = make_proposal(call=place.open_call, pi=student, complete=False)
+    grant_services.team_member_add(
+        proposal=place.pending, actor=student, role=TeamRole.MENTOR, user=mentor
+    )
+    place.pending_endorsement = grant_services.endorsement_request(
+        proposal=place.pending, actor=student
+    )
+    place.submitted = make_submitted_proposal(
+        call=place.open_call, pi=place.users["other_applicant"]
+    )
+
+    place.award = Award.objects.filter(proposal=place.proposal).first()
+    if phase == RELEASED:
+        place.report = reporting_services.progress_reports_schedule(award=place.award)[0]
+        place.outcomes = _record_outcomes(place.award, student)
+    return place
+
+
+def _record_outcomes(award, pi) -> dict[str, object]:
+    on = award.start_date + timedelta(days=30)
+    return {
+        "publication": reporting_services.publication_create(
+            actor=pi, awards=[award], data={"title": "A paper", "year": on.year}
+        ),
+        "presentation": reporting_services.presentation_create(
+            actor=pi,
+            awards=[award],
+            data={
+                "title": "A talk",
+                "venue": "APHA annual meeting",
+                "presented_on": on,
+                "kind": "oral",
+                "level": "national",
+            },
+        ),
+        "funding": reporting_services.follow_on_funding_create(
+            actor=pi,
+            awards=[award],
+            data={
+                "sponsor": "NIMHD",
+                "sponsor_type": "nih",
+                "mechanism": "R21",
+                "amount": Decimal("275000"),
+                "status": "applied",
+                "applied_on": on,
+            },
+        ),
+        "trainee": reporting_services.trainee_outcome_create(
+            actor=pi, award=award, data={"trainee": pi.pk, "recorded_on": on}
+        ),
+        "partnership": reporting_services.partnership_create(
+            actor=pi,
+            award=award,
+            data={"organisation": "Valley FQHC", "partner_type": "fqhc", "purpose": "research"},
+        ),
+    }
+
+
+@pytest.fixture(scope="module")
+def keeper(django_db_setup, django_db_blocker, tmp_path_factory):
+    keeper = WorldKeeper(build_world, django_db_blocker, tmp_path_factory.mktemp("media"))
+    yield keeper
+    keeper.close()
+
+
+# One fixture per matrix: pytest groups tests sharing a module-scoped parameter's name and
+# index, which would pair each GET case with the write case of the same index.
+@pytest.fixture(scope="module")
+def get_case(request, keeper) -> tuple[Place, Case]:
+    """The world of one ``Case`` (built only when it differs from the last test's), and the
+    case."""
+    return keeper.world_for(request.param.phase), request.param
+
+
+@pytest.fixture(scope="module")
+def write_case(request, keeper) -> tuple[Place, Case]:
+    return keeper.world_for(request.param.phase), request.param
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, keeper):
+    """Overrides tests/conftest.py's: the world's documents are in the keeper's folder, where
+    downloads must find them."""
+    settings.MEDIA_ROOT = keeper.media_root
+
+
+# ---- Routes being added ---------------------------------------------------------------------
+# A route someone is adding gets its rows first, and its name and path here: its rows are
+# skipped while it is not routed and checked as soon as it is; the path is how it will look,
+# so that one routed under another name is reported rather than skipped for ever. Empty once
+# routed (calls/{id}/begin-review/, calls/{id}/release-decisions/ and awards/{id}/transition/
+# were pending here, and assignments/{id}/proposal/ in the reviews matrix).
+
+PENDING: dict[str, str] = {}
+
+
+# ---- What each role gets from GET ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Read:
+    name: str
+    args: Callable[[Place], tuple]
+    expected: dict[str, dict[str, object]]  # {world: {role: outcome}}; signed-in roles not
+    # listed get 404; worlds not listed have no such object
+    anonymous: int = 401
+
+
+def _none(w: Place) -> tuple:
+    return ()
+
+
+def _in(*worlds: str) -> Callable[[dict[str, object]], dict[str, dict[str, object]]]:
+    return lambda outcomes: dict.fromkeys(worlds, outcomes)
+
+
+_all = _in(*WORLDS)
+_readers = {"applicant": 200, "mentor": 200, "admin": 200}  # the PI, the team, administrators
+_no_get = everyone(NO_GET)
+_awardees_list = listing({"applicant": 1, "mentor": 1, "admin": 1})
+_reports_of_awardees = listing({"applicant": 2, "mentor": 2, "admin": 2})
+
+READS: dict[str, Read] = {
+    # accounts
+    "token": Read("api-token", _none, _all(everyone(NO_GET)), anonymous=NO_GET),
+    "me": Read("api-me", _none, _all(everyone(200))),
+    # calls: drafts for administrators only
+    "calls": Read("api-call-list", _none, _all({**everyone((200, 2)), "admin": (200, 3)})),
+    "call": Read("api-call-detail", lambda w: (w.call.pk,), _all(everyone(200))),
+    "draft call": Read("api-call-detail", lambda w: (w.draft_call.pk,), _all({"admin": 200})),
+    "begin review": Read("api-call-begin-review", lambda w: (w.open_call.pk,), _all(_no_get)),
+    "release decisions": Read("api-call-release-decisions", lambda w: (w.call.pk,), _all(_no_get)),
+    # proposals: the PI's and the team's; administrators see all five; reviewers none here
+    "proposals": Read(
+        "api-proposal-list",
+        _none,
+        _all(listing({"applicant": 3, "other_applicant": 2, "mentor": 3, "admin": 5})),
+    ),
+    "proposal": Read("api-proposal-detail", lambda w: (w.proposal.pk,), _all(_readers)),
+    "other proposal": Read(
+        "api-proposal-detail",
+        lambda w: (w.other.pk,),
+        _all({"other_applicant": 200, "admin": 200}),
+    ),
+    "checklist": Read("api-proposal-checklist", lambda w: (w.draft.pk,), _all(_readers)),
+    "submit": Read("api-proposal-submit", lambda w: (w.draft.pk,), _all(_no_get)),
+    "withdraw": Read("api-proposal-withdraw", lambda w: (w.draft.pk,), _all(_no_get)),
+    "return": Read("api-proposal-return", lambda w: (w.submitted.pk,), _all(_no_get)),
+    "decision": Read("api-proposal-decision", lambda w: (w.proposal.pk,), _all(_no_get)),
+    "request endorsement": Read(
+        "api-proposal-request-endorsement", lambda w: (w.draft.pk,), _all(_no_get)
+    ),
+    "team": Read(
+        "api-proposal-team-list",
+        lambda w: (w.draft.pk,),
+        _all({"applicant": (200, 2), "mentor": (200, 2), "admin": (200, 2)}),
+    ),
+    "team member": Read(
+        "api-proposal-team-detail", lambda w: (w.draft.pk, w.collaborator.pk), _all(_readers)
+    ),
+    "budget": Read(
+        "api-proposal-budget-list",
+        lambda w: (w.draft.pk,),
+        _all({"applicant": (200, 2), "mentor": (200, 2), "admin": (200, 2)}),
+    ),
+    "budget line": Read(
+        "api-proposal-budget-detail", lambda w: (w.draft.pk, w.budget_line.pk), _all(_readers)
+    ),
+    "attachments": Read(
+        "api-proposal-attachment-list",
+        lambda w: (w.draft.pk,),
+        _all({"applicant": (200, 1), "mentor": (200, 1), "admin": (200, 1)}),
+    ),
+    "attachment": Read(
+        "api-proposal-attachment-detail",
+        lambda w: (w.draft.pk, w.attachment.pk),
+        _all(_readers),
+    ),
+    "download": Read(
+        "api-proposal-attachment-download",
+        lambda w: (w.draft.pk, w.attachment.pk),
+        _all(_readers),
+    ),
+    # endorsements: those asked of the caller as a mentor, nobody else's
+    "endorsements": Read("api-endorsement-list", _none, _all(listing({"mentor": 3}))),
+    "endorsement": Read(
+        "api-endorsement-detail", lambda w: (w.pending_endorsement.pk,), _all({"mentor": 200})
+    ),
+    "respond": Read(
+        "api-endorsement-respond", lambda w: (w.pending_endorsement.pk,), _all(_no_get)
+    ),
+    # awards: administrators from the decision on; the PI and the team once it is released
+    "awards": Read(
+        "api-award-list",
+        _none,
+        {
+            IN_REVIEW: listing({}),
+            DECIDED: listing({"admin": 1}),
+            RELEASED: _awardees_list,
+        },
+    ),
+    "award": Read(
+        "api-award-detail",
+        lambda w: (w.award.pk,),
+        {DECIDED: {"admin": 200}, RELEASED: _readers},
+    ),
+    "award transition": Read(
+        "api-award-transition", lambda w: (w.award.pk,), _in(DECIDED, RELEASED)(_no_get)
+    ),
+    # progress reports and outcomes: released awards only, administrators included
+    "progress reports": Read(
+        "api-progress-report-list",
+        _none,
+        {IN_REVIEW: listing({}), DECIDED: listing({}), RELEASED: _reports_of_awardees},
+    ),
+    "progress report": Read(
+        "api-progress-report-detail", lambda w: (w.report.pk,), {RELEASED: _readers}
+    ),
+    "submit progress report": Read(
+        "api-progress-report-submit", lambda w: (w.report.pk,), {RELEASED: _no_get}
+    ),
+    "import publications": Read("api-publication-import", _none, _all(_no_get)),
+    # the HRSA report: administrators only
+    "HRSA report": Read("api-report-hrsa", _none, _all({**everyone(403), "admin": 200})),
+    # the schema and its docs are public (the same for everyone: asked in one world)
+    "schema": Read("api-schema", _none, {IN_REVIEW: everyone(200)}, anonymous=200),
+    "docs": Read("api-docs", _none, {IN_REVIEW: everyone(200)}, anonymous=200),
+}
+
+OUTCOME_ROUTES = {
+    "publication": "api-publication",
+    "presentation": "api-presentation",
+    "funding": "api-follow-on-funding",
+    "trainee": "api-trainee-outcome",
+    "partnership": "api-partnership",
+}
+for _kind, _base in OUTCOME_ROUTES.items():
+    READS[f"{_kind} list"] = Read(
+        f"{_base}-list",
+        _none,
+        {IN_REVIEW: listing({}), DECIDED: listing({}), RELEASED: _awardees_list},
+    )
+    READS[f"{_kind} detail"] = Read(
+        f"{_base}-detail",
+        lambda w, kind=_kind: (w.outcomes[kind].pk,),
+        {RELEASED: _readers},
+    )
+
+
+# ---- The writes ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Write:
+    name: str
+    method: str
+    world: str
+    args: Callable[[Place], tuple]
+    data: Callable[[Place, object], dict]  # (world, caller or None)
+    expected: dict[str, int]  # signed-in roles not listed: 404
+    anonymous: int = 401
+    format: str = "json"
+    query: str = ""
+
+
+def _empty(w: Place, me) -> dict:
+    return {}
+
+
+def _medline(w: Place, me) -> dict:
+    year = w.award.start_date.year
+    text = f"PMID- 39012345\nDP  - {year} Mar 15\nTI  - Promotoras and glycemic control.\n"
+    upload = SimpleUploadedFile("citations.nbib", text.encode(), "application/octet-stream")
+    return {"award": w.award.pk, "file": upload}
+
+
+def _pi_only(code: int) -> dict[str, int]:
+    """The PI of an editable proposal may; the team and administrators, who see it, may not."""
+    return {"applicant": code, "mentor": 403, "admin": 403}
+
+
+_admin_only = {**everyone(403), "admin": 200}
+_awardees = ("applicant", "mentor", "admin")
+
+
+def _awardees_may(code: int, others: int = NOT_FOUND) -> dict[str, int]:
+    return {**everyone(others), **dict.fromkeys(_awardees, code)}
+
+
+WRITES: dict[str, Write] = {
+    "get a token": Write(
+        "api-token",
+        "post",
+        IN_REVIEW,
+        _none,
+        lambda w, me: {"username": (me or w.users["applicant"]).username, "password": PASSWORD},
+        everyone(200),
+        anonymous=200,
+    ),
+    "get a token, wrong password": Write(
+        "api-token",
+        "post",
+        IN_REVIEW,
+        _none,
+        lambda w, me: {"username": (me or w.users["applicant"]).username, "password": "nope"},
+        everyone(400),
+        anonymous=400,
+    ),
+    "start a proposal": Write(
+        "api-proposal-list",
+        "post",
+        IN_REVIEW,
+        _none,
+        lambda w, me: {"call": w.open_call.pk, "title": "A new idea"},
+        everyone(201),
+    ),
+    # Unknown to all but administrators; to them, not accepting.
+    "start a proposal in a draft call": Write(
+        "api-proposal-list",
+        "post",
+        IN_REVIEW,
+        _none,
+        lambda w, me: {"call": w.draft_call.pk},
+        everyone(400),
+    ),
+    "edit the draft": Write(
+        "api-proposal-detail",
+        "patch",
+        IN_REVIEW,
+        lambda w: (w.draft.pk,),
+        lambda w, me: {"title": "A sharper title"},
+        _pi_only(200),
+    ),
+    "edit the proposal in review": Write(
+        "api-proposal-detail",
+        "patch",
+        IN_REVIEW,
+        lambda w: (w.proposal.pk,),
+        lambda w, me: {"title": "A sharper title"},
+        _pi_only(403),
+    ),
+    "submit": Write(
+        "api-proposal-submit", "post", IN_REVIEW, lambda w: (w.draft.pk,), _empty, _pi_only(200)
+    ),
+    "withdraw": Write(
+        "api-proposal-withdraw",
+        "post",
+        IN_REVIEW,
+        lambda w: (w.draft.pk,),
+        lambda w, me: {"reason": "Not this year."},
+        _pi_only(200),
+    ),
+    "return": Write(
+        "api-proposal-return",
+        "post",
+        IN_REVIEW,
+        lambda w: (w.submitted.pk,),
+        lambda w, me: {"reason": "Add the letter of support."},
+        {"other_applicant": 403, "admin": 200},
+    ),
+    "decide": Write(
+        "api-proposal-decision",
+        "post",
+        IN_REVIEW,
+        lambda w: (w.proposal.pk,),
+        lambda w, me: {"outcome": "funded"},
+        {"applicant": 403, "mentor": 403, "admin": 200},
+    ),
+    "request endorsement": Write(
+        "api-proposal-request-endorsement",
+        "post",
+        IN_REVIEW,
+        lambda w: (w.draft.pk,),
+        _empty,
+        _pi_only(200),
+    ),
+    "add a team member": Write(
+        "api-proposal-team-list",
+        "post",
+        IN_REVIEW,
+        lambda w: (w.draft.pk,),
+        lambda w, me: {"role": "collaborator", "full_name": "Sam Lee"},
+        _pi_only(201),
+    ),
+    "remove a team member": Write(
+        "api-proposal-team-detail",
+        "delete",
+        IN_REVIEW,
+        lambda w: (w.draft.pk, w.collaborator.pk),
+        _empty,
+        _pi_only(204),
+    ),
+    "add a budget line": Write(
+        "api-proposal-budget-list",
+        "post",
+        IN_REVIEW,
+        lambda w: (w.draft.pk,),
+        lambda w, me: {"category": "supplies", "description": "Glucometers", "amount": "500.00"},
+        _pi_only(201),
+    ),
+    "replace a budget line": Write(
+        "api-proposal-budget-detail",
+        "put",
+        IN_REVIEW,
+        lambda w: (w.draft.pk, w.budget_line.pk),
+        lambda w, me: {"category": "personnel", "description": "Promotora", "amount": "11000.00"},
+        _pi_only(200),
+    ),
+    "change a budget line": Write(
+        "api-proposal-budget-detail",
+        "patch",
+        IN_REVIEW,
+        lambda w: (w.draft.pk, w.budget_line.pk),
+        lambda w, me: {"amount": "11000.00"},
+        _pi_only(200),
+    ),
+    "remove a budget line": Write(
+        "api-proposal-budget-detail",
+        "delete",
+        IN_REVIEW,
+        lambda w: (w.draft.pk, w.budget_line.pk),
+        _empty,
+        _pi_only(204),
+    ),
+    "upload a document": Write(
+        "api-proposal-attachment-list",
+        "post",
+        IN_REVIEW,
+        lambda w: (w.draft.pk,),
+        lambda w, me: {"kind": "letter_of_support", "file": pdf_upload("letter.pdf")},
+        _pi_only(201),
+        format="multipart",
+    ),
+    "remove a document": Write(
+        "api-proposal-attachment-detail",
+        "delete",
+        IN_REVIEW,
+        lambda w: (w.draft.pk, w.attachment.pk),
+        _empty,
+        _pi_only(204),
+    ),
+    "endorse": Write(
+        "api-endorsement-respond",
+        "post",
+        IN_REVIEW,
+        lambda w: (w.pending_endorsement.pk,),
+        lambda w, me: {"decision": "endorse", "statement": "A capable student."},
+        {"mentor": 200},
+    ),
+    # Being added: administrators only; calls and the PI's award are visible to the others.
+    "begin review": Write(
+        "api-call-begin-review",
+        "post",
+        IN_REVIEW,
+        lambda w: (w.open_call.pk,),
+        _empty,
+        _admin_only,
+    ),
+    "release decisions": Write(
+        "api-call-release-decisions", "post", DECIDED, lambda w: (w.call.pk,), _empty, _admin_only
+    ),
+    "award transition": Write(
+        "api-award-transition",
+        "post",
+        RELEASED,
+        lambda w: (w.award.pk,),
+        lambda w, me: {
+            "to": "no_cost_extension",
+            "new_end_date": (w.award.end_date + timedelta(days=180)).isoformat(),
+        },
+        {"applicant": 403, "mentor": 403, "admin": 200},
+    ),
+    # Before the release, the award is the administrators' alone: a 404 for the PI, not 403.
+    "award transition before the release": Write(
+        "api-award-transition",
+        "post",
+        DECIDED,
+        lambda w: (w.award.pk,),
+        lambda w, me: {
+            "to": "no_cost_extension",
+            "new_end_date": (w.award.end_date + timedelta(days=180)).isoformat(),
+        },
+        {"admin": 200},
+    ),
+    # Only the PI (or an administrator) submits; the team sees the report.
+    "submit a progress report": Write(
+        "api-progress-report-submit",
+        "post",
+        RELEASED,
+        lambda w: (w.report.pk,),
+        lambda w, me: {
+            "objectives_accomplishments": "Enrolled 40.",
+            "barriers_resolutions": "None.",
+        },
+        {"applicant": 200, "mentor": 403, "admin": 200},
+    ),
+    # An award the caller may not see is an unknown id in the body: 400, not 404.
+    "import publications, preview": Write(
+        "api-publication-import",
+        "post",
+        RELEASED,
+        _none,
+        _medline,
+        _awardees_may(200, others=400),
+        format="multipart",
+    ),
+    "import publications": Write(
+        "api-publication-import",
+        "post",
+        RELEASED,
+        _none,
+        _medline,
+        _awardees_may(201, others=400),
+        format="multipart",
+        query="?commit=true",
+    ),
+}
+
+
+def _outcome_writes() -> dict[str, Write]:
+    """Record (the award in the body: 400 for an award one may not see), change, delete."""
+
+    def on(w: Place) -> str:
+        return (w.award.start_date + timedelta(days=60)).isoformat()
+
+    created = {
+        "publication": lambda w, me: {"awards": [w.award.pk], "title": "Another paper"},
+        "presentation": lambda w, me: {
+            "awards": [w.award.pk],
+            "title": "A poster",
+            "venue": "Regional meeting",
+            "presented_on": on(w),
+            "kind": "poster",
+            "level": "regional",
+        },
+        "funding": lambda w, me: {
+            "awards": [w.award.pk],
+            "sponsor": "A foundation",
+            "sponsor_type": "foundation",
+            "amount": "50000.00",
+            "status": "applied",
+            "applied_on": on(w),
+        },
+        "trainee": lambda w, me: {
+            "award": w.award.pk,
+            "trainee": w.users["applicant"].pk,
+            "recorded_on": on(w),
+            "degree_completed": "MD",
+        },
+        "partnership": lambda w, me: {
+            "award": w.award.pk,
+            "organisation": "Central Valley AHEC",
+            "partner_type": "ahec",
+            "purpose": "training",
+        },
+    }
+    changed = {
+        "publication": {"title": "A revised title"},
+        "presentation": {"venue": "APHA 2027"},
+        "funding": {"mechanism": "R01"},
+        "trainee": {"position": "Family medicine residency"},
+        "partnership": {"description": "Hosts the promotoras."},
+    }
+    writes = {}
+    for kind, base in OUTCOME_ROUTES.items():
+
+        def this(w: Place, kind=kind) -> tuple:
+            return (w.outcomes[kind].pk,)
+
+        writes[f"record a {kind}"] = Write(
+            f"{base}-list", "post", RELEASED, _none, created[kind], _awardees_may(201, others=400)
+        )
+        writes[f"change a {kind}"] = Write(
+            f"{base}-detail",
+            "patch",
+            RELEASED,
+            this,
+            lambda w, me, data=changed[kind]: data,
+            _awardees_may(200),
+        )
+        writes[f"delete a {kind}"] = Write(
+            f"{base}-detail", "delete", RELEASED, this, _empty, _awardees_may(204)
+        )
+    return writes
+
+
+WRITES.update(_outcome_writes())
+# Outcomes are recorded against released awards only, by everyone (administrators included):
+# before the release the award is an unknown id.
+WRITES["record a publication before the release"] = dataclasses.replace(
+    WRITES["record a publication"], world=DECIDED, expected=everyone(400)
+)
+
+
+# ---- Known failures --------------------------------------------------------------------------
+# (test id) -> why; each one a real bug, recorded in the issue, marked strict so that the fix
+# shows up as an unexpected pass.
+
+XFAIL: dict[str, str] = {}
+
+
+def _marks(case_id: str):
+    reason = XFAIL.get(case_id)
+    return [pytest.mark.xfail(strict=True, reason=reason)] if reason else []
+
+
+# ---- Route coverage --------------------------------------------------------------------------
+
+
+def _api_routes() -> dict[str, str]:
+    """{name: route as written} for every pattern under /api/v1/ (unnamed ones by route)."""
+    return {
+        pattern.name or f"<unnamed {route}>": route
+        for route, pattern in api_patterns(api_urls.urlpatterns)
+    }
+
+
+def test_every_api_route_has_a_row():
+    routes = _api_routes()
+    rows = {read.name for read in READS.values()} | set(reviews_matrix.ROUTES)
+    pending = set(PENDING) | set(reviews_matrix.PENDING)
+
+    unlisted = sorted(
+        f"{name}: {API}/{route}" for name, route in routes.items() if name not in rows
+    )
+    stale = sorted(name for name in rows - set(routes) - pending)
+
+    assert unlisted == [], (
+        "routes with no row in tests/api/test_api_matrix.py or test_reviews_matrix.py"
+    )
+    assert stale == [], "rows naming routes that no longer exist"
+    assert misnamed_pending(PENDING) + misnamed_pending(reviews_matrix.PENDING) == []
+
+
+def test_every_row_names_known_worlds_and_roles():
+    assert all(set(read.expected) <= set(WORLDS) and read.expected for read in READS.values())
+    assert all(
+        set(outcomes) <= set(SIGNED_IN)
+        for read in READS.values()
+        for outcomes in read.expected.values()
+    )
+    assert all(set(write.expected) <= set(SIGNED_IN) for write in WRITES.values())
+    assert all(write.world in WORLDS for write in WRITES.values())
+
+
+def test_every_write_has_a_write_row():
+    reviews = {pattern.name for pattern in review_api_urls.urlpatterns}
+    offered = {
+        (pattern.name, method)
+        for _, pattern in api_patterns(api_urls.urlpatterns)
+        if pattern.name not in reviews
+        for method in methods_of(pattern) - {"get"}
+    }
+    written = {(write.name, write.method) for write in WRITES.values()}
+    not_yet = {
+        (w.name, w.method)
+        for w in WRITES.values()
+        if w.name in set(PENDING) - {n for n, _ in offered}
+    }
+
+    assert sorted(offered - written) == [], "writes with no row in WRITES"
+    assert sorted(written - offered - not_yet) == [], "write rows the route does not offer"
+
+
+# ---- The matrices ----------------------------------------------------------------------------
+
+
+def _read_cases():
+    """Grouped by world, in WORLDS order: each world is built once for the GET matrix."""
+    for phase in WORLDS:
+        for label, read in READS.items():
+            if phase in read.expected:
+                for role in ROLES:
+                    case_id = f"{phase}-{label}-{role}"
+                    yield pytest.param(Case(phase, label, role), id=case_id, marks=_marks(case_id))
+
+
+@pytest.mark.parametrize("get_case", list(_read_cases()), indirect=True, scope="module")
+def test_get_matrix(get_case):
+    world, case = get_case
+    read = READS[case.label]
+    skip_until_routed(read.name, PENDING)
+    expected = (
+        read.anonymous
+        if case.role == "anonymous"
+        else read.expected[world.phase].get(case.role, NOT_FOUND)
+    )
+
+    response = api_as(world.users[case.role]).get(reverse(read.name, args=read.args(world)))
+
+    body = read_body(response)
+    assert outcome_of(response) == expected, body[:500]
+    assert SECRET.encode() not in body
+
+
+def _write_cases():
+    """Grouped by world, the GET matrix's last world first, so that it is not built again."""
+    for phase in reversed(WORLDS):
+        for label, write in WRITES.items():
+            if write.world == phase:
+                for role in ROLES:
+                    case_id = f"{label}-{role}"
+                    yield pytest.param(Case(phase, label, role), id=case_id, marks=_marks(case_id))
+
+
+@pytest.mark.parametrize("write_case", list(_write_cases()), indirect=True, scope="module")
+def test_write_matrix(write_case):
+    world, case = write_case
+    write = WRITES[case.label]
+    skip_until_routed(write.name, PENDING)
+    caller = world.users[case.role]
+    expected = write.anonymous if caller is None else write.expected.get(case.role, NOT_FOUND)
+    url = reverse(write.name, args=write.args(world)) + write.query
+
+    response = getattr(api_as(caller), write.method)(
+        url, write.data(world, caller), format=write.format
+    )
+
+    assert response.status_code == expected, response.content[:500]
+    assert SECRET.encode() not in response.content
