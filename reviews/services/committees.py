@@ -120,8 +120,14 @@ def committee_set_chair(*, committee: Committee, chair: User, actor: User) -> Co
 
 
 def _check_aware(value, name: str) -> None:
-    if value is not None and timezone.is_naive(value):
+    """A due date with a time zone, in a plausible range (a year like 1227 is a typo, and
+    time zones before 1900 carry local-mean-time offsets no calendar client can read)."""
+    if value is None:
+        return
+    if timezone.is_naive(value):
         raise ValidationError({name: ["Give a date and time with a time zone."]})
+    if not 2000 <= value.year <= 2099:
+        raise ValidationError({name: ["Give a date between the years 2000 and 2099."]})
 
 
 def _check_reviewers_per_proposal(value) -> None:

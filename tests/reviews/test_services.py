@@ -1,4 +1,4 @@
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -106,6 +106,23 @@ def test_attaching_refuses_a_naive_due_date():
         )
 
     assert exc.value.message_dict == {"review_due_at": ["Give a date and time with a time zone."]}
+
+
+@pytest.mark.parametrize("year", [1227, 1999, 2100])
+def test_attaching_refuses_an_implausible_due_date(year):
+    setup = make_review_setup(proposals=1)
+
+    with pytest.raises(ValidationError) as exc:
+        services.committee_attach_to_call(
+            committee=setup.committee,
+            call=setup.call,
+            actor=setup.admin,
+            review_due_at=datetime(year, 10, 8, 12, 0, tzinfo=UTC),
+        )
+
+    assert exc.value.message_dict == {
+        "review_due_at": ["Give a date between the years 2000 and 2099."]
+    }
 
 
 def test_committee_cannot_change_once_reviewers_are_assigned():
