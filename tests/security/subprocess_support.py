@@ -9,6 +9,9 @@ from pathlib import Path
 BASE_DIR = Path(__file__).resolve().parents[2]
 # What a developer's shell or the test run may have set that would change the outcome.
 CLEARED = {
+    # Set by the browser tests' conftest (Playwright's event loop) for this process; a
+    # production process never has it, and check --deploy rightly flags it.
+    "DJANGO_ALLOW_ASYNC_UNSAFE",
     "DEBUG",
     "SECRET_KEY",
     "NORTHSTAR_TESTING",
