@@ -29,7 +29,10 @@ class OversizedUpload(UploadedFile):
 
 
 class _SizeLimit:
-    """Mixed into a storing handler: counts the bytes it stores and stops at the limit."""
+    """Mixed into a storing handler: counts the bytes it stores and stops at the limit.
+
+    Each handler below says how to drop what it has stored so far (``drop_stored``).
+    """
 
     def new_file(self, *args, **kwargs):
         self.over_limit = False  # first: the memory handler's new_file ends the chain by raising
@@ -37,9 +40,6 @@ class _SizeLimit:
 
     def stores_this_file(self) -> bool:
         return True
-
-    def drop_stored(self) -> None:
-        raise NotImplementedError
 
     def receive_data_chunk(self, raw_data, start):
         if not self.stores_this_file():

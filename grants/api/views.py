@@ -23,7 +23,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.generics import get_object_or_404
 from rest_framework.parsers import FormParser, MultiPartParser
-from rest_framework.renderers import BaseRenderer, JSONRenderer
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.viewsets import GenericViewSet
 
@@ -32,6 +32,7 @@ from config.api import (
     READ_ERRORS,
     STALE_VERSION_RESPONSE,
     WRITE_ERRORS,
+    PdfRenderer,
     error_responses,
     etag,
     expected_version,
@@ -85,19 +86,6 @@ def renamed_errors(exc: DjangoValidationError, rename: dict[str, str]) -> Django
     return DjangoValidationError(
         {rename.get(field, field): errors for field, errors in exc.error_dict.items()}
     )
-
-
-class PdfRenderer(BaseRenderer):
-    """Lets a client ask for a download with ``Accept: application/pdf``; the file itself is a
-    FileResponse, and error bodies are switched back to JSON (see AttachmentViewSet)."""
-
-    media_type = "application/pdf"
-    format = "pdf"
-    charset = None
-    render_style = "binary"
-
-    def render(self, data, accepted_media_type=None, renderer_context=None):
-        return JSONRenderer().render(data)
 
 
 class ScopedViewSet(GenericViewSet):

@@ -38,12 +38,12 @@ from config.api import (
     STALE_VERSION_RESPONSE,
     WRITE_ERRORS,
     Conflict,
+    PdfRenderer,
     error_responses,
     etag,
     expected_version,
 )
 from grants import selectors as grant_selectors
-from grants.api.views import PdfRenderer
 from grants.models import Decision, FundingCall, Proposal, TeamMember
 
 from .. import conflicts, permissions, selectors, services
