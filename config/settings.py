@@ -231,6 +231,8 @@ NORTHSTAR_MAX_UPLOAD_BYTES = int(
 # append to X-Forwarded-For (0: ignore the header, use REMOTE_ADDR; it is trivially forged).
 NORTHSTAR_AUDIT_TO_LOG = env_bool("AUDIT_TO_LOG")
 NORTHSTAR_TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+# ``make bench`` only: mount the framework-floor view at /_bench/floor/ (config/floor.py).
+NORTHSTAR_BENCH_FLOOR = env_bool("NORTHSTAR_BENCH_FLOOR")
 # Request bodies may carry one upload plus form fields.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440

@@ -1,5 +1,6 @@
 """Root URL configuration."""
 
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
@@ -27,6 +28,11 @@ urlpatterns = [
 # The sign-in page: Django's view with our template, a "redirect if signed in" guard, and the
 # two-factor step after the password.
 urlpatterns.insert(1, path("accounts/login/", SignInView.as_view(), name="login"))
+
+if settings.NORTHSTAR_BENCH_FLOOR:
+    from config.floor import floor
+
+    urlpatterns.append(path("_bench/floor/", floor, name="bench_floor"))
 
 # API addresses that match no route answer in JSON, like every other API 404.
 handler404 = "config.api.not_found"

@@ -6,6 +6,7 @@ from decimal import Decimal
 from django import forms
 from django.core.validators import MaxLengthValidator
 
+from accounts.choices import ApplicantType
 from accounts.models import User
 
 from .choices import (
@@ -14,6 +15,7 @@ from .choices import (
     DisparityPopulation,
     IrbStatus,
     NimhdDomain,
+    ProposalStatus,
     TeamRole,
 )
 from .models import Proposal
@@ -155,3 +157,33 @@ class OptionalReasonForm(forms.Form):
     reason = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}), max_length=4000, required=False
     )
+
+
+class CallProposalFilterForm(forms.Form):
+    """The administrator's filters over a call's submitted proposals (all optional)."""
+
+    status = forms.ChoiceField(required=False)
+    applicant_type = forms.ChoiceField(
+        label="PI's position", required=False, choices=[("", "Any")] + ApplicantType.choices
+    )
+    disparity_population = forms.ChoiceField(
+        label="Population", required=False, choices=[("", "Any")] + DisparityPopulation.choices
+    )
+    search = forms.CharField(
+        required=False,
+        max_length=200,
+        help_text="Title, abstract or PI's name; NS-123 for one proposal.",
+    )
+
+    def __init__(self, *args, statuses, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = [("", "Any")] + [
+            (value, label) for value, label in ProposalStatus.choices if value in statuses
+        ]
+
+    def filters(self) -> dict[str, str]:
+        """The valid filters (an invalid one is dropped and shown as a field error)."""
+        if not self.is_bound:
+            return {}
+        self.is_valid()
+        return {name: value for name, value in self.cleaned_data.items() if value}

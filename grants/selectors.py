@@ -4,7 +4,17 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, DecimalField, Prefetch, Q, QuerySet, Sum, Value
+from django.db.models import (
+    Count,
+    DecimalField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -21,7 +31,16 @@ from .choices import (
     ProposalStatus,
     TeamRole,
 )
-from .models import Award, Decision, Endorsement, FundingCall, Proposal, StateChange, TeamMember
+from .models import (
+    Award,
+    BudgetLine,
+    Decision,
+    Endorsement,
+    FundingCall,
+    Proposal,
+    StateChange,
+    TeamMember,
+)
 from .validators import word_count
 
 ZERO = Value(Decimal("0.00"), output_field=DecimalField(max_digits=12, decimal_places=2))
@@ -46,7 +65,16 @@ def calls_visible_to(user) -> QuerySet[FundingCall]:
 
 
 def with_budget_total(qs: QuerySet[Proposal]) -> QuerySet[Proposal]:
-    return qs.annotate(budget_total=Coalesce(Sum("budget_lines__amount"), ZERO))
+    """Each proposal's budget total, as a correlated subquery rather than a join and GROUP BY,
+    so that counting a paginated list stays a plain COUNT over proposals at any size."""
+    lines = (
+        BudgetLine.objects.filter(proposal=OuterRef("pk"))
+        .order_by()
+        .values("proposal")
+        .annotate(total=Sum("amount"))
+        .values("total")
+    )
+    return qs.annotate(budget_total=Coalesce(Subquery(lines), ZERO))
 
 
 def proposals_visible_to(user) -> QuerySet[Proposal]:
@@ -95,11 +123,53 @@ def proposals_of_applicant(user) -> QuerySet[Proposal]:
     )
 
 
-def proposals_of_call_for_admin(call: FundingCall) -> QuerySet[Proposal]:
-    return with_budget_total(
-        Proposal.objects.filter(call=call, status__in=SUBMITTED_STATES | {ProposalStatus.RETURNED})
-        .select_related("pi", "pi__profile")
-        .order_by("submitted_at", "pk")
+ADMIN_LIST_STATES = SUBMITTED_STATES | {ProposalStatus.RETURNED}
+
+
+def proposals_of_call_for_admin(
+    call: FundingCall,
+    *,
+    status: str = "",
+    applicant_type: str = "",
+    disparity_population: str = "",
+    search: str = "",
+) -> QuerySet[Proposal]:
+    """The call's submitted (and returned) proposals in submission order, narrowed by the
+    administrator's filters; blank filters are ignored."""
+    qs = Proposal.objects.filter(call=call, status__in=ADMIN_LIST_STATES)
+    if status:
+        qs = qs.filter(status=status)
+    if applicant_type:
+        qs = qs.filter(pi__profile__applicant_type=applicant_type)
+    if disparity_population:
+        qs = proposals_naming_population(qs, disparity_population)
+    if search:
+        qs = proposals_matching(qs, search)
+    return with_budget_total(qs.select_related("pi", "pi__profile").order_by("submitted_at", "pk"))
+
+
+def proposals_naming_population(qs: QuerySet[Proposal], population: str) -> QuerySet[Proposal]:
+    """Proposals whose disparity populations include ``population``.
+
+    JSONField __contains is not supported on SQLite; the list is stored as JSON text on both
+    databases, and a quoted choice value cannot match part of another value.
+    """
+    return qs.filter(disparity_populations__icontains=f'"{population}"')
+
+
+def proposals_matching(qs: QuerySet[Proposal], text: str) -> QuerySet[Proposal]:
+    """Words in the title or abstract, or the PI's name, any case; "NS-123" finds that number."""
+    text = text.strip()
+    if not text:
+        return qs
+    number = text.upper().removeprefix("NS-").removeprefix("NS")
+    if number.isdigit() and len(number) <= 18:
+        return qs.filter(pk=int(number))
+    return qs.filter(
+        Q(title__icontains=text)
+        | Q(abstract__icontains=text)
+        | Q(pi__last_name__icontains=text)
+        | Q(pi__first_name__icontains=text)
     )
 
 

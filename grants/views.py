@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -19,6 +20,7 @@ from .exporters import ProposalPdf
 from .forms import (
     AttachmentForm,
     BudgetLineForm,
+    CallProposalFilterForm,
     EndorsementForm,
     OptionalReasonForm,
     ProposalSectionsForm,
@@ -27,6 +29,8 @@ from .forms import (
 )
 from .models import Attachment, Award, BudgetLine, Endorsement, TeamMember
 from .validators import word_count
+
+CALL_PROPOSALS_PAGE_SIZE = 50
 
 
 def _apply_errors(form, exc: ValidationError, rename: dict[str, str] | None = None) -> None:
@@ -501,12 +505,23 @@ def call_proposals(request, pk: int):
     if not can(request.user, "grants.view_call_proposals"):
         raise Http404("No such page.")
     call = get_object_or_404(selectors.calls_visible_to(request.user), pk=pk)
+    form = CallProposalFilterForm(
+        request.GET or None, statuses=selectors.ADMIN_LIST_STATES, auto_id="filter_%s"
+    )
+    filters = form.filters()
+    proposals = selectors.proposals_of_call_for_admin(call, **filters)
+    page = Paginator(proposals, CALL_PROPOSALS_PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
     return render(
         request,
         "grants/call_proposals.html",
         {
             "call": call,
-            "proposals": selectors.proposals_of_call_for_admin(call),
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+            "filtered": bool(filters),
             "counts": selectors.call_proposal_counts(call),
         },
     )

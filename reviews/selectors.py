@@ -22,8 +22,9 @@ from django.db.models.functions import Coalesce
 
 from accounts.models import User
 from accounts.permissions import can
+from grants import selectors as grant_selectors
 from grants.choices import ProposalStatus
-from grants.models import FundingCall, Proposal, TeamMember
+from grants.models import Decision, FundingCall, Proposal, TeamMember
 
 from . import conflicts, scoring
 from .choices import (
@@ -432,6 +433,90 @@ def ranking(call: FundingCall) -> QuerySet[Proposal]:
             F("submitted_at").asc(nulls_last=True),
             "pk",
         )
+    )
+
+
+@dataclass(frozen=True)
+class RankingRow:
+    """One proposal in the funding order; scores and decision are hidden from a conflicted
+    reader (``conflicted``)."""
+
+    rank: int
+    proposal: Proposal
+    conflicted: bool
+    entry: PanelEntry | None
+    decision: Decision | None
+    running_total: Decimal
+    within_budget: bool
+    pay_line_before: bool
+
+    @property
+    def disposition(self) -> str:
+        return self.entry.disposition if self.entry else ""
+
+    @property
+    def final_impact_score(self) -> int | None:
+        return self.entry.final_impact_score if self.entry else None
+
+    @property
+    def percentile(self) -> int | None:
+        return self.entry.percentile if self.entry else None
+
+    @property
+    def submitted_at(self):
+        return self.proposal.submitted_at
+
+    @property
+    def requested_amount(self) -> Decimal:
+        return self.proposal.budget_total
+
+
+@dataclass(frozen=True)
+class Ranking:
+    call: FundingCall
+    rows: list[RankingRow]
+    deciding: bool  # the reader decides funding: decisions and committed amounts are shown
+    committed: Decimal | None
+    unreleased: int
+
+    @property
+    def remaining(self) -> Decimal | None:
+        return None if self.committed is None else self.call.total_budget - self.committed
+
+
+def ranking_for(call: FundingCall, *, user) -> Ranking:
+    """The funding order with the running total of requested budgets and where the pay line
+    falls, in a fixed number of queries (web page and API alike). One pass, after the sort."""
+    deciding = can(user, "grants.manage_calls")
+    proposals = list(grant_selectors.with_budget_total(ranking(call)))
+    conflicted = conflicts.conflicted_ids_by_proposal(proposals)
+    decisions = {d.proposal_id: d for d in Decision.objects.filter(call=call)} if deciding else {}
+    running = Decimal("0.00")
+    drawn = False
+    rows = []
+    for rank, proposal in enumerate(proposals, start=1):
+        hidden = user.pk in conflicted[proposal.pk]
+        running += proposal.budget_total
+        within = running <= call.total_budget
+        rows.append(
+            RankingRow(
+                rank=rank,
+                proposal=proposal,
+                conflicted=hidden,
+                entry=None if hidden else getattr(proposal, "panel_entry", None),
+                decision=None if hidden else decisions.get(proposal.pk),
+                running_total=running,
+                within_budget=within,
+                pay_line_before=not within and not drawn,
+            )
+        )
+        drawn = drawn or not within
+    return Ranking(
+        call=call,
+        rows=rows,
+        deciding=deciding,
+        committed=grant_selectors.call_committed_amount(call) if deciding else None,
+        unreleased=sum(1 for d in decisions.values() if d.released_at is None),
     )
 
 

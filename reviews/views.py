@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from accounts.permissions import can
 from grants import selectors as grant_selectors
 from grants import services as grant_services
-from grants.models import Attachment, Decision, FundingCall, Proposal
+from grants.models import Attachment, FundingCall, Proposal
 
 from . import conflicts, permissions, selectors, services
 from .choices import REVIEW_STATES, SCORE_DESCRIPTORS, CriterionKind, ReviewPhase
@@ -812,37 +812,10 @@ def ranking(request, pk: int):
     call = get_object_or_404(FundingCall, pk=pk)
     if not can(request.user, "grants.manage_calls"):
         raise Http404("No such page.")
-    proposals = list(grant_selectors.with_budget_total(selectors.ranking(call)))
-    decisions = {d.proposal_id: d for d in Decision.objects.filter(call=call)}
-    running = 0
-    pay_line_drawn = False
-    rows = []
-    for proposal in proposals:
-        decision = decisions.get(proposal.pk)
-        running += proposal.budget_total
-        over = running > call.total_budget
-        rows.append(
-            {
-                "proposal": proposal,
-                "entry": getattr(proposal, "panel_entry", None),
-                "decision": decision,
-                "running_total": running,
-                "pay_line_before": over and not pay_line_drawn,
-            }
-        )
-        pay_line_drawn = pay_line_drawn or over
-    committed = grant_selectors.call_committed_amount(call)
     return render(
         request,
         "reviews/ranking.html",
-        {
-            "call": call,
-            "rows": rows,
-            "committed": committed,
-            "remaining": call.total_budget - committed,
-            "unreleased": sum(1 for d in decisions.values() if d.released_at is None),
-            "form": DecisionForm(),
-        },
+        {"call": call, "ranking": selectors.ranking_for(call, user=request.user)},
     )
 
 

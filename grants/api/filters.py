@@ -9,6 +9,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from accounts.choices import ApplicantType
+from grants import selectors
 from grants.choices import (
     AwardStatus,
     CallStatus,
@@ -81,7 +82,9 @@ class ProposalFilter(django_filters.FilterSet):
         label="Submitted on or before this date (YYYY-MM-DD, program time zone).",
     )
     search = django_filters.CharFilter(
-        method="filter_search", max_length=200, label="Words in the title or abstract, any case."
+        method="filter_search",
+        max_length=200,
+        label="Words in the title or abstract, or the PI's name, any case; NS-123 finds that one.",
     )
 
     class Meta:
@@ -99,15 +102,10 @@ class ProposalFilter(django_filters.FilterSet):
         ]
 
     def filter_disparity_population(self, queryset, name, value):
-        # JSONField __contains is not supported on SQLite; the list is stored as JSON text
-        # on both databases, and a quoted choice value cannot match part of another value.
-        return queryset.filter(disparity_populations__icontains=f'"{value}"')
+        return selectors.proposals_naming_population(queryset, value)
 
     def filter_search(self, queryset, name, value):
-        value = value.strip()
-        if not value:
-            return queryset
-        return queryset.filter(Q(title__icontains=value) | Q(abstract__icontains=value))
+        return selectors.proposals_matching(queryset, value)
 
 
 class AwardFilter(django_filters.FilterSet):

@@ -10,7 +10,6 @@ InvalidTransition 409.
 """
 
 import dataclasses
-from decimal import Decimal
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch, Q, QuerySet
@@ -44,9 +43,9 @@ from config.api import (
     expected_version,
 )
 from grants import selectors as grant_selectors
-from grants.models import Decision, FundingCall, Proposal, TeamMember
+from grants.models import FundingCall, Proposal, TeamMember
 
-from .. import conflicts, permissions, selectors, services
+from .. import permissions, selectors, services
 from ..choices import PANEL_PHASES, READ_PHASES, REVIEW_STATES, ReviewStatus
 from ..models import (
     Assignment,
@@ -1187,47 +1186,13 @@ class RankingView(CallView):
         responses={200: RankingSerializer, **error_responses(*READ_ERRORS)},
     )
     def get(self, request, pk=None):
-        call = self.managed_call()
-        user = request.user
-        deciding = can(user, "grants.manage_calls")
-        proposals = list(grant_selectors.with_budget_total(selectors.ranking(call)))
-        conflicted = conflicts.conflicted_ids_by_proposal(proposals)
-        decisions = (
-            {d.proposal_id: d for d in Decision.objects.filter(call=call)} if deciding else {}
-        )
-        running = Decimal("0.00")
-        drawn = False
-        rows = []
-        for rank, proposal in enumerate(proposals, start=1):
-            hidden = user.pk in conflicted[proposal.pk]
-            entry = None if hidden else getattr(proposal, "panel_entry", None)
-            decision = None if hidden else decisions.get(proposal.pk)
-            running += proposal.budget_total
-            within = running <= call.total_budget
-            rows.append(
-                {
-                    "rank": rank,
-                    "proposal": proposal,
-                    "conflicted": hidden,
-                    "disposition": entry.disposition if entry else "",
-                    "final_impact_score": entry.final_impact_score if entry else None,
-                    "percentile": entry.percentile if entry else None,
-                    "submitted_at": proposal.submitted_at,
-                    "requested_amount": proposal.budget_total,
-                    "running_total": running,
-                    "within_budget": within,
-                    "pay_line_before": not within and not drawn,
-                    "decision": decision,
-                }
-            )
-            drawn = drawn or not within
-        committed = grant_selectors.call_committed_amount(call) if deciding else None
+        ranking = selectors.ranking_for(self.managed_call(), user=request.user)
         data = {
-            "call": call.pk,
-            "total_budget": call.total_budget,
-            "committed": committed,
-            "remaining": call.total_budget - committed if deciding else None,
-            "results": rows,
+            "call": ranking.call.pk,
+            "total_budget": ranking.call.total_budget,
+            "committed": ranking.committed,
+            "remaining": ranking.remaining,
+            "results": ranking.rows,
         }
         return Response(RankingSerializer(data).data)
 

@@ -322,7 +322,7 @@ def test_admin_sees_submitted_proposals_and_returns_one_with_reason(
 
     proposal.refresh_from_db()
     assert listing.status_code == 200
-    assert list(listing.context["proposals"]) == [proposal]
+    assert list(listing.context["page"].object_list) == [proposal]
     assert response.status_code == 302
     assert proposal.status == ProposalStatus.RETURNED
     assert "Please use the NIH biosketch format." in pi_page.content.decode()
@@ -436,6 +436,79 @@ def test_dashboard_lists_open_calls_and_my_proposals(django_assert_max_num_queri
     assert response.context["my_proposals"][0].budget_total == Decimal("15000.00")
 
 
+def _call_with_proposals(n: int, **fields):
+    call = make_call(one_per_applicant=False)
+    return call, [make_submitted_proposal(call=call, **fields) for _ in range(n)]
+
+
+def test_call_proposals_are_paginated_fifty_a_page_keeping_the_filters():
+    from grants.views import CALL_PROPOSALS_PAGE_SIZE
+
+    call, proposals = _call_with_proposals(CALL_PROPOSALS_PAGE_SIZE + 3)
+    admin = signed_in(make_admin())
+    url = reverse("grants:call_proposals", args=[call.pk])
+
+    first = admin.get(url, {"status": "submitted"})
+    second = admin.get(url, {"status": "submitted", "page": 2})
+    beyond = admin.get(url, {"status": "submitted", "page": 99})
+    garbage = admin.get(url, {"page": "x"})
+
+    assert [p.pk for p in first.context["page"].object_list] == [
+        p.pk for p in proposals[:CALL_PROPOSALS_PAGE_SIZE]
+    ]
+    assert [p.pk for p in second.context["page"].object_list] == [
+        p.pk for p in proposals[CALL_PROPOSALS_PAGE_SIZE:]
+    ]
+    assert beyond.context["page"].number == 2  # past the end: the last page
+    assert garbage.context["page"].number == 1
+    body = first.content.decode()
+    assert f"{CALL_PROPOSALS_PAGE_SIZE + 3} proposals match the filters" in body
+    assert 'href="?status=submitted&amp;page=2" rel="next"' in body
+    assert "Page 1 of 2" in body
+
+
+def test_call_proposals_filter_by_status_position_population_and_search():
+    call, (faculty, student, returned) = _call_with_proposals(3)
+    faculty.title = "Diabetes prevention in Ward 8"
+    faculty.disparity_populations = ["sgm"]
+    faculty.save()
+    student.pi.profile.applicant_type = ApplicantType.MEDICAL_STUDENT
+    student.pi.profile.save()
+    services.proposal_return(proposal=returned, actor=make_admin(), reason="Use the template.")
+    admin = signed_in(make_admin())
+    url = reverse("grants:call_proposals", args=[call.pk])
+
+    def listed(**query):
+        response = admin.get(url, query)
+        assert response.status_code == 200
+        return {p.pk for p in response.context["page"].object_list}
+
+    assert listed() == {faculty.pk, student.pk, returned.pk}
+    assert listed(status="returned") == {returned.pk}
+    assert listed(applicant_type="medical_student") == {student.pk}
+    assert listed(disparity_population="sgm") == {faculty.pk}
+    assert listed(search="ward 8") == {faculty.pk}
+    assert listed(search=student.pi.last_name.upper()) == {student.pk}
+    assert listed(search=f"NS-{returned.pk}") == {returned.pk}
+    assert listed(search="nothing like this") == set()
+
+
+def test_call_proposals_bad_filters_are_field_errors_not_failures():
+    call, proposals = _call_with_proposals(2)
+    admin = signed_in(make_admin())
+
+    response = admin.get(
+        reverse("grants:call_proposals", args=[call.pk]),
+        {"status": "draft", "applicant_type": "wizard", "search": "x" * 201},
+    )
+
+    assert response.status_code == 200
+    assert set(response.context["form"].errors) == {"status", "applicant_type", "search"}
+    # Invalid filters are dropped: the whole list shows, and the errors say why.
+    assert {p.pk for p in response.context["page"].object_list} == {p.pk for p in proposals}
+    assert "Select a valid choice" in response.content.decode()
+
+
 @pytest.mark.parametrize("n", [1, 3])
 def test_call_proposals_query_count_is_constant(n, django_assert_num_queries):
     call = make_call(one_per_applicant=False)
@@ -444,5 +517,5 @@ def test_call_proposals_query_count_is_constant(n, django_assert_num_queries):
     client = signed_in(make_admin())
     client.get(reverse("grants:call_proposals", args=[call.pk]))  # warm session
 
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         client.get(reverse("grants:call_proposals", args=[call.pk]))

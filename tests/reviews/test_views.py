@@ -802,9 +802,9 @@ def test_ranking_shows_the_running_total_and_the_pay_line_where_the_budget_runs_
 
     response = signed_in(setup.admin).get(reverse("reviews:ranking", args=[setup.call.pk]))
 
-    rows = response.context["rows"]
+    rows = response.context["ranking"].rows
     content = response.content.decode()
-    assert [(r["proposal"], r["running_total"], r["pay_line_before"]) for r in rows] == [
+    assert [(r.proposal, r.running_total, r.pay_line_before) for r in rows] == [
         (first, Decimal("15000"), False),
         (second, Decimal("30000"), False),
         (third, Decimal("45000"), True),
@@ -842,7 +842,7 @@ def test_funding_over_the_budget_is_refused_and_saves_nothing():
         (first.pk, Decimal("15000.00"))
     ]
     assert list(Award.objects.values_list("proposal_id", flat=True)) == [first.pk]
-    assert (page.context["committed"], page.context["remaining"]) == (
+    assert (page.context["ranking"].committed, page.context["ranking"].remaining) == (
         Decimal("15000.00"),
         Decimal("5000.00"),
     )
@@ -982,10 +982,10 @@ def test_ranking_page_query_count_does_not_grow_with_proposals(n, django_assert_
     client = signed_in(user)
     client.get(url)
 
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(12):
         response = client.get(url)
 
-    assert len(response.context["rows"]) == n
+    assert len(response.context["ranking"].rows) == n
 
 
 @pytest.mark.parametrize("n", [1, 3])
@@ -1015,7 +1015,7 @@ def test_applicant_of_a_proposal_not_discussed_reads_its_criterion_scores(three_
     response = signed_in(weak.pi).get(reverse("reviews:summary_statement", args=[weak.pk]))
 
     summary = response.context["summary"]
-    assert [r["proposal"] for r in ranking.context["rows"]] == [best, good, weak]
+    assert [r.proposal for r in ranking.context["ranking"].rows] == [best, good, weak]
     assert ranking.content.decode().count('<abbr title="Not discussed">ND</abbr>') == 1
     assert (summary.not_discussed, summary.final_impact_score, summary.percentile) == (
         True,
