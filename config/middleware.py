@@ -1,4 +1,4 @@
-"""Response headers every page gets, and the two-factor gate."""
+"""Response headers every page gets, the two-factor gate, and the request id."""
 
 from urllib.parse import urlencode
 
@@ -7,6 +7,8 @@ from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
+
+from config.logging import clean_request_id, request_id_var
 
 # Scripts and styles only from our own origin (no inline code, no event-handler attributes):
 # an injected <script> or onclick does nothing. `data:` images are the inline icons of the
@@ -92,3 +94,29 @@ class TwoFactorMiddleware:
         if step == ENROL or request.method != "GET":
             return redirect(target)
         return redirect(f"{target}?{urlencode({'next': request.get_full_path()})}")
+
+
+class RequestIdMiddleware:
+    """Gives each request an id: the load balancer's ``X-Request-ID`` when it is a safe one,
+    else a new one. Every log record emitted while the request runs carries it
+    (config.logging), and the response returns it, so a user's report, the access log and
+    the application's log lines can be matched up.
+
+    First in MIDDLEWARE, so that the records of everything after it carry the id.
+    """
+
+    header = "X-Request-ID"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request_id = clean_request_id(request.headers.get(self.header))
+        request.request_id = request_id
+        token = request_id_var.set(request_id)
+        try:
+            response = self.get_response(request)
+        finally:
+            request_id_var.reset(token)
+        response.headers[self.header] = request_id
+        return response

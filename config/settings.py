@@ -83,6 +83,11 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so every log line written while a request runs carries its id (config/logging.py).
+    "config.middleware.RequestIdMiddleware",
+    # /healthz and /readyz for the load balancer, answered before the HTTPS redirect, the
+    # ALLOWED_HOSTS check, the session and sign-in (config/health.py says why).
+    "config.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # After WhiteNoise, so static files keep their long cache; every page gets the CSP and
@@ -125,13 +130,22 @@ TEMPLATES = [
     },
 ]
 
+# Persistent connections in production (a connection per worker, reused for DB_CONN_MAX_AGE
+# seconds instead of opened per request), checked before reuse so a database restart costs no
+# failed request. Behind a transaction-mode pooler (PgBouncer) set DB_CONN_MAX_AGE=0.
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'var' / 'northstar.sqlite3'}",
-        conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "0")),
+        conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "60" if PRODUCTION else "0")),
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # An unreachable database fails a request (and /readyz) in seconds rather than hanging a
+    # worker until gunicorn kills it.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "connect_timeout", int(os.environ.get("DB_CONNECT_TIMEOUT", "5"))
+    )
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     (BASE_DIR / "var").mkdir(exist_ok=True)
     # Take the write lock at BEGIN so concurrent writers queue instead of failing, and keep
@@ -172,10 +186,55 @@ STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "var" / "media"))
-# Uploads are never served from MEDIA_URL: a permission-checking view streams them.
+# Uploads are never served from MEDIA_URL: a permission-checking view hands each one out.
 MEDIA_URL = "/media-not-served/"
+
+
+def s3_storage_options(environ) -> dict:
+    """django-storages' S3Storage options from ``environ``: a private bucket, signed URLs that
+    expire after AWS_QUERYSTRING_EXPIRE seconds, no overwriting, no public ACL."""
+    if not environ.get("AWS_STORAGE_BUCKET_NAME"):
+        raise ImproperlyConfigured("STORAGE_BACKEND=s3 needs AWS_STORAGE_BUCKET_NAME.")
+    options = {
+        "bucket_name": environ["AWS_STORAGE_BUCKET_NAME"],
+        "location": environ.get("AWS_LOCATION", ""),
+        "querystring_auth": True,
+        "querystring_expire": int(environ.get("AWS_QUERYSTRING_EXPIRE", "60")),
+        "default_acl": None,  # the bucket's own policy: private
+        "file_overwrite": False,
+        "custom_domain": None,  # a custom domain would hand out unsigned URLs
+        "signature_version": environ.get("AWS_S3_SIGNATURE_VERSION", "s3v4"),
+    }
+    # Unset ones fall back to boto3's own chain (for example an instance role's credentials).
+    for name, option in [
+        ("AWS_S3_ENDPOINT_URL", "endpoint_url"),
+        ("AWS_S3_REGION_NAME", "region_name"),
+        ("AWS_S3_ADDRESSING_STYLE", "addressing_style"),
+        ("AWS_ACCESS_KEY_ID", "access_key"),
+        ("AWS_SECRET_ACCESS_KEY", "secret_key"),
+    ]:
+        if environ.get(name):
+            options[option] = environ[name]
+    return options
+
+
+# Uploads go through Django's storage API: the local disk (MEDIA_ROOT) by default, which suits
+# one server (or a shared volume); STORAGE_BACKEND=s3 puts them on an S3-compatible object store
+# so any number of stateless web servers share them. The bucket stays private: downloads are
+# answered, after the permission check, with a redirect to a signed URL that expires after
+# AWS_QUERYSTRING_EXPIRE seconds (config/uploads.py).
+STORAGE_BACKEND = os.environ.get("STORAGE_BACKEND", "local").strip().lower()
+if STORAGE_BACKEND == "local":
+    _default_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+elif STORAGE_BACKEND == "s3":
+    _default_storage = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": s3_storage_options(os.environ),
+    }
+else:
+    raise ImproperlyConfigured(f"STORAGE_BACKEND must be local or s3, not {STORAGE_BACKEND!r}.")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _default_storage,
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -316,10 +375,27 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
+# LOG_FORMAT=json: one JSON object per line (timestamp, level, logger, message, request_id,
+# exception) for a log shipper; otherwise the plain message. Either way every record written
+# during a request knows its request id (config/logging.py); gunicorn.conf.py follows suit.
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "plain").strip().lower()
+if LOG_FORMAT not in {"plain", "json"}:
+    raise ImproperlyConfigured(f"LOG_FORMAT must be plain or json, not {LOG_FORMAT!r}.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "config.logging.RequestIdFilter"}},
+    "formatters": {
+        "plain": {"format": "%(message)s"},
+        "json": {"()": "config.logging.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["request_id"],
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},

@@ -7,6 +7,9 @@ read and discarded, and the form or serializer receives an empty ``OversizedUplo
 says how large the file was, so the service refuses it with the usual field message
 (``grants.validators.read_limited``). Memory and disk use stay within the limit whatever the
 size of the request. Enabled by ``FILE_UPLOAD_HANDLERS`` in config/settings.py.
+
+Also how a stored upload is handed out again (``stored_file_response``), shared by every
+download view of the web pages and the API.
 """
 
 import io
@@ -17,6 +20,8 @@ from django.core.files.uploadhandler import (
     MemoryFileUploadHandler,
     TemporaryFileUploadHandler,
 )
+from django.http import FileResponse, HttpResponseRedirect
+from django.utils.http import content_disposition_header
 
 
 class OversizedUpload(UploadedFile):
@@ -79,3 +84,40 @@ class LimitedTemporaryFileUploadHandler(_SizeLimit, TemporaryFileUploadHandler):
 
     def drop_stored(self) -> None:
         self.file.close()  # a NamedTemporaryFile: closing deletes it
+
+
+def signs_urls(storage) -> bool:
+    """Whether ``storage`` hands out signed, expiring URLs (django-storages' S3Storage with
+    query-string authentication and no custom domain, whose URLs would be unsigned)."""
+    return bool(getattr(storage, "querystring_auth", False)) and not getattr(
+        storage, "custom_domain", None
+    )
+
+
+def stored_file_response(field_file, *, filename: str, content_type: str):
+    """The answer to a download the caller has already allowed.
+
+    On an object store that signs URLs: a 302 to a URL valid for ``querystring_expire``
+    seconds that makes the store send the file as an attachment under ``filename`` (the bucket
+    itself stays private). Anywhere else (the local disk): the file, streamed by this process.
+    Raises ``FileNotFoundError`` when the stored file is gone, for the caller's 404.
+    """
+    storage = field_file.storage
+    if signs_urls(storage):
+        if not storage.exists(field_file.name):
+            raise FileNotFoundError(field_file.name)
+        url = storage.url(
+            field_file.name,
+            parameters={
+                "ResponseContentDisposition": content_disposition_header(
+                    as_attachment=True, filename=filename
+                ),
+                "ResponseContentType": content_type,
+            },
+        )
+        response = HttpResponseRedirect(url)
+        response["Cache-Control"] = "no-store, private"  # the URL is a short-lived credential
+        return response
+    return FileResponse(
+        field_file.open("rb"), as_attachment=True, filename=filename, content_type=content_type
+    )

@@ -195,6 +195,9 @@ class Proposal(models.Model):
         indexes = [
             models.Index(fields=["call", "status"]),
             models.Index(fields=["pi", "call"]),
+            # The API's default order (newest change first): a page is an index scan, not a
+            # sort of every proposal.
+            models.Index(fields=["updated_at", "id"], name="proposal_updated"),
         ]
 
     def __str__(self) -> str:

@@ -43,6 +43,15 @@ from .models import (
 )
 from .validators import word_count
 
+# The sections' text: lists never show it, and at scale it is most of each row's bytes.
+LONG_TEXT_FIELDS = (
+    "abstract",
+    "specific_aims",
+    "research_strategy",
+    "community_engagement_plan",
+    "timeline",
+    "budget_justification",
+)
 ZERO = Value(Decimal("0.00"), output_field=DecimalField(max_digits=12, decimal_places=2))
 CENTS = Decimal("0.01")
 
@@ -114,12 +123,18 @@ def proposal_with_parts(*, queryset: QuerySet[Proposal], pk: int) -> Proposal:
 
 
 def proposals_of_applicant(user) -> QuerySet[Proposal]:
-    """The proposals the user leads or is on, newest first, with budget totals."""
-    member_of = TeamMember.objects.filter(user=user).values("proposal_id")
+    """The proposals the user leads or is on, newest first, with budget totals.
+
+    The ids come first from two index lookups: ``pi = me OR id IN (team)`` in one WHERE makes
+    PostgreSQL scan every proposal, which at 100,000 proposals is most of the dashboard's time.
+    """
+    ids = set(Proposal.objects.filter(pi=user).values_list("pk", flat=True))
+    ids.update(TeamMember.objects.filter(user=user).values_list("proposal_id", flat=True))
     return with_budget_total(
-        Proposal.objects.filter(Q(pi=user) | Q(pk__in=member_of))
+        Proposal.objects.filter(pk__in=ids)
         .select_related("call", "pi")
-        .order_by("-updated_at")
+        .defer(*LONG_TEXT_FIELDS)
+        .order_by("-updated_at", "-pk")
     )
 
 
@@ -145,7 +160,11 @@ def proposals_of_call_for_admin(
         qs = proposals_naming_population(qs, disparity_population)
     if search:
         qs = proposals_matching(qs, search)
-    return with_budget_total(qs.select_related("pi", "pi__profile").order_by("submitted_at", "pk"))
+    return with_budget_total(
+        qs.select_related("pi", "pi__profile")
+        .defer(*LONG_TEXT_FIELDS)
+        .order_by("submitted_at", "pk")
+    )
 
 
 def proposals_naming_population(qs: QuerySet[Proposal], population: str) -> QuerySet[Proposal]:

@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.choices import ApplicantType
 from accounts.permissions import can
+from config.uploads import stored_file_response
 
 from . import selectors, services
 from .exporters import ProposalPdf
@@ -370,15 +371,11 @@ def attachment_download(request, pk: int, attachment_pk: int):
     proposal = selectors.proposal_for_page(user=request.user, pk=pk)
     attachment = get_object_or_404(Attachment, pk=attachment_pk, proposal=proposal)
     try:
-        handle = attachment.file.open("rb")
+        return stored_file_response(
+            attachment.file, filename=attachment.original_name, content_type="application/pdf"
+        )
     except FileNotFoundError as exc:
         raise Http404("The stored file is missing.") from exc
-    return FileResponse(
-        handle,
-        as_attachment=True,
-        filename=attachment.original_name,
-        content_type="application/pdf",
-    )
 
 
 @login_required

@@ -7,6 +7,7 @@ applicants' demographics — reviewers never see them, and no page here needs th
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.core.paginator import Page, Paginator
 from django.db.models import (
     Count,
     F,
@@ -24,7 +25,7 @@ from accounts.models import User
 from accounts.permissions import can
 from grants import selectors as grant_selectors
 from grants.choices import ProposalStatus
-from grants.models import Decision, FundingCall, Proposal, TeamMember
+from grants.models import BudgetLine, Decision, FundingCall, Proposal, TeamMember
 
 from . import conflicts, scoring
 from .choices import (
@@ -478,45 +479,83 @@ class Ranking:
     deciding: bool  # the reader decides funding: decisions and committed amounts are shown
     committed: Decimal | None
     unreleased: int
+    page: Page  # which part of the order ``rows`` are (all of it when not paginated)
+    pay_line_rank: int | None  # the first rank past the budget; None if everything fits
 
     @property
     def remaining(self) -> Decimal | None:
         return None if self.committed is None else self.call.total_budget - self.committed
 
+    @property
+    def pay_line_page(self) -> int | None:
+        if self.pay_line_rank is None:
+            return None
+        return (self.pay_line_rank - 1) // self.page.paginator.per_page + 1
 
-def ranking_for(call: FundingCall, *, user) -> Ranking:
+
+def ranking_for(
+    call: FundingCall, *, user, page: int | str | None = 1, per_page: int | None = None
+) -> Ranking:
     """The funding order with the running total of requested budgets and where the pay line
-    falls, in a fixed number of queries (web page and API alike). One pass, after the sort."""
+    falls, web page and API alike, in a fixed number of queries.
+
+    Every running total comes from the whole order, read narrowly (ids, then the budget totals
+    in one grouped query); only the rows of the page asked for (``per_page`` at a time, or all)
+    are loaded in full, with their conflicts and decisions.
+    """
     deciding = can(user, "grants.manage_calls")
-    proposals = list(grant_selectors.with_budget_total(ranking(call)))
-    conflicted = conflicts.conflicted_ids_by_proposal(proposals)
-    decisions = {d.proposal_id: d for d in Decision.objects.filter(call=call)} if deciding else {}
+    order = list(ranking(call).values_list("pk", flat=True))
+    totals = dict(
+        BudgetLine.objects.filter(proposal__call=call)
+        .order_by()
+        .values_list("proposal_id")
+        .annotate(total=Sum("amount"))
+    )
     running = Decimal("0.00")
-    drawn = False
+    running_totals: list[Decimal] = []
+    pay_line_rank = None
+    for rank, pk in enumerate(order, start=1):
+        running += totals.get(pk, Decimal("0.00"))
+        running_totals.append(running)
+        if pay_line_rank is None and running > call.total_budget:
+            pay_line_rank = rank
+    shown = Paginator(order, per_page or max(1, len(order))).get_page(page)
+    ids = list(shown.object_list)
+    proposals = Proposal.objects.filter(pk__in=ids).select_related("pi", "panel_entry")
+    loaded = {p.pk: p for p in proposals.defer(*grant_selectors.LONG_TEXT_FIELDS)}
+    conflicted = conflicts.conflicted_ids_by_proposal(loaded.values())
+    decisions = (
+        {d.proposal_id: d for d in Decision.objects.filter(call=call, proposal_id__in=ids)}
+        if deciding
+        else {}
+    )
     rows = []
-    for rank, proposal in enumerate(proposals, start=1):
-        hidden = user.pk in conflicted[proposal.pk]
-        running += proposal.budget_total
-        within = running <= call.total_budget
+    for rank, pk in enumerate(ids, start=shown.start_index() or 1):
+        proposal = loaded[pk]
+        proposal.budget_total = totals.get(pk, Decimal("0.00"))
+        hidden = user.pk in conflicted[pk]
         rows.append(
             RankingRow(
                 rank=rank,
                 proposal=proposal,
                 conflicted=hidden,
                 entry=None if hidden else getattr(proposal, "panel_entry", None),
-                decision=None if hidden else decisions.get(proposal.pk),
-                running_total=running,
-                within_budget=within,
-                pay_line_before=not within and not drawn,
+                decision=None if hidden else decisions.get(pk),
+                running_total=running_totals[rank - 1],
+                within_budget=running_totals[rank - 1] <= call.total_budget,
+                pay_line_before=rank == pay_line_rank,
             )
         )
-        drawn = drawn or not within
     return Ranking(
         call=call,
         rows=rows,
         deciding=deciding,
         committed=grant_selectors.call_committed_amount(call) if deciding else None,
-        unreleased=sum(1 for d in decisions.values() if d.released_at is None),
+        unreleased=(
+            Decision.objects.filter(call=call, released_at__isnull=True).count() if deciding else 0
+        ),
+        page=shown,
+        pay_line_rank=pay_line_rank,
     )
 
 

@@ -9,13 +9,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
-from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import can
+from config.uploads import stored_file_response
 from grants import selectors as grant_selectors
 from grants import services as grant_services
 from grants.models import Attachment, FundingCall, Proposal
@@ -161,15 +162,11 @@ def attachment_download(request, pk: int, attachment_pk: int):
     proposal = _reviewable_proposal(request, pk)
     attachment = get_object_or_404(Attachment, pk=attachment_pk, proposal=proposal)
     try:
-        handle = attachment.file.open("rb")
+        return stored_file_response(
+            attachment.file, filename=attachment.original_name, content_type="application/pdf"
+        )
     except FileNotFoundError as exc:
         raise Http404("The stored file is missing.") from exc
-    return FileResponse(
-        handle,
-        as_attachment=True,
-        filename=attachment.original_name,
-        content_type="application/pdf",
-    )
 
 
 def _sheet_rows(sheet, data=None, errors=None):
@@ -803,6 +800,10 @@ def ballot(request, pk: int):
 
 # ---- Funding decisions -----------------------------------------------------------------------
 
+# A national call ranks thousands of proposals; the page shows them a hundred at a time, with
+# every running total still counted from the top and a link to the page of the pay line.
+RANKING_PAGE_SIZE = 100
+
 
 @never_cache
 @login_required
@@ -815,7 +816,12 @@ def ranking(request, pk: int):
     return render(
         request,
         "reviews/ranking.html",
-        {"call": call, "ranking": selectors.ranking_for(call, user=request.user)},
+        {
+            "call": call,
+            "ranking": selectors.ranking_for(
+                call, user=request.user, page=request.GET.get("page"), per_page=RANKING_PAGE_SIZE
+            ),
+        },
     )
 
 

@@ -9,7 +9,7 @@ check again. Service errors become API errors in config.api.exception_handler.
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -37,6 +37,7 @@ from config.api import (
     etag,
     expected_version,
 )
+from config.uploads import stored_file_response
 from grants import selectors, services
 from grants.models import (
     Attachment,
@@ -629,6 +630,10 @@ class AttachmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Propos
         description="The PDF, as an attachment under its original name.",
         responses={
             (200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY, description="PDF"),
+            302: OpenApiResponse(
+                description="When uploads are on an object store: a redirect to a signed URL "
+                "of the PDF that expires within minutes (AWS_QUERYSTRING_EXPIRE)."
+            ),
             **error_responses(*READ_ERRORS),
         },
     )
@@ -636,15 +641,11 @@ class AttachmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Propos
     def download(self, request, proposal_pk=None, pk=None):
         attachment = self.get_object()
         try:
-            handle = attachment.file.open("rb")
+            return stored_file_response(
+                attachment.file, filename=attachment.original_name, content_type="application/pdf"
+            )
         except FileNotFoundError as exc:
             raise Http404("The stored file is missing.") from exc
-        return FileResponse(
-            handle,
-            as_attachment=True,
-            filename=attachment.original_name,
-            content_type="application/pdf",
-        )
 
 
 # ---- Endorsements ----------------------------------------------------------------------------

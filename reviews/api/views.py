@@ -13,7 +13,6 @@ import dataclasses
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch, Q, QuerySet
-from django.http import FileResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -42,6 +41,7 @@ from config.api import (
     etag,
     expected_version,
 )
+from config.uploads import stored_file_response
 from grants import selectors as grant_selectors
 from grants.models import FundingCall, Proposal, TeamMember
 
@@ -583,6 +583,10 @@ class AssignmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scoped
         parameters=[ATTACHMENT_PK],
         responses={
             (200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY, description="PDF"),
+            302: OpenApiResponse(
+                description="When uploads are on an object store: a redirect to a signed URL "
+                "of the PDF that expires within minutes (AWS_QUERYSTRING_EXPIRE)."
+            ),
             **error_responses(*READ_ERRORS),
         },
     )
@@ -598,15 +602,11 @@ class AssignmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scoped
         proposal = self.reviewer_proposal(assignment)
         attachment = get_object_or_404(proposal.attachments.all(), pk=attachment_pk)
         try:
-            handle = attachment.file.open("rb")
+            return stored_file_response(
+                attachment.file, filename=attachment.original_name, content_type="application/pdf"
+            )
         except FileNotFoundError as exc:
             raise NotFound("The stored file is missing.") from exc
-        return FileResponse(
-            handle,
-            as_attachment=True,
-            filename=attachment.original_name,
-            content_type="application/pdf",
-        )
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)

@@ -818,6 +818,36 @@ def test_ranking_shows_the_running_total_and_the_pay_line_where_the_budget_runs_
     assert content.count("<strong>Pay line:</strong>") == 1
 
 
+def test_ranking_pages_count_every_running_total_from_the_top(monkeypatch):
+    monkeypatch.setattr("reviews.views.RANKING_PAGE_SIZE", 2)
+    setup = staffed_by_hand(review_setup(proposals=3, members=3, total_budget=Decimal("40000")))
+    third, first, second = setup.proposals
+    review_all(setup)
+    move_review_to(setup, ReviewPhase.PANEL)
+    finalize(setup, first, [2, 2])
+    finalize(setup, second, [3, 3])
+    finalize(setup, third, [4, 4])
+    client = signed_in(setup.admin)
+    url = reverse("reviews:ranking", args=[setup.call.pk])
+
+    top = client.get(url)
+    bottom = client.get(url, {"page": 2})
+    past_the_end = client.get(url, {"page": 9})
+
+    assert [(r.rank, r.proposal) for r in top.context["ranking"].rows] == [(1, first), (2, second)]
+    assert [
+        (r.rank, r.proposal, r.running_total, r.pay_line_before)
+        for r in bottom.context["ranking"].rows
+    ] == [(3, third, Decimal("45000"), True)]
+    assert past_the_end.context["ranking"].page.number == 2
+    top_html, bottom_html = top.content.decode(), bottom.content.decode()
+    assert "The budget runs out at rank 3" in top_html
+    assert 'href="?page=2#pay-line"' in top_html
+    assert "<strong>Pay line:</strong>" not in top_html
+    assert '<tr class="pay-line" id="pay-line">' in bottom_html
+    assert 'href="?page=1" rel="prev"' in bottom_html
+
+
 def test_funding_over_the_budget_is_refused_and_saves_nothing():
     setup = review_setup(proposals=2, members=1, total_budget=Decimal("20000"))
     first, second = setup.proposals
@@ -982,7 +1012,7 @@ def test_ranking_page_query_count_does_not_grow_with_proposals(n, django_assert_
     client = signed_in(user)
     client.get(url)
 
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(15):
         response = client.get(url)
 
     assert len(response.context["ranking"].rows) == n
