@@ -198,6 +198,8 @@ class Proposal(models.Model):
             # The API's default order (newest change first): a page is an index scan, not a
             # sort of every proposal.
             models.Index(fields=["updated_at", "id"], name="proposal_updated"),
+            # The administrator's list of a call, in submission order, a page at a time.
+            models.Index(fields=["call", "submitted_at", "id"], name="proposal_call_submitted"),
         ]
 
     def __str__(self) -> str:

@@ -493,6 +493,25 @@ class Ranking:
         return (self.pay_line_rank - 1) // self.page.paginator.per_page + 1
 
 
+# What a ranking row shows (page and API): at thousands of rows, loading whole proposals and
+# users (every text section, every date) was most of the page's time.
+RANKING_ROW_FIELDS = (
+    "id",
+    "title",
+    "status",
+    "submitted_at",
+    "call_id",
+    "pi__id",
+    "pi__username",
+    "pi__first_name",
+    "pi__last_name",
+    "panel_entry__id",
+    "panel_entry__disposition",
+    "panel_entry__final_impact_score",
+    "panel_entry__percentile",
+)
+
+
 def ranking_for(
     call: FundingCall, *, user, page: int | str | None = 1, per_page: int | None = None
 ) -> Ranking:
@@ -521,11 +540,21 @@ def ranking_for(
             pay_line_rank = rank
     shown = Paginator(order, per_page or max(1, len(order))).get_page(page)
     ids = list(shown.object_list)
-    proposals = Proposal.objects.filter(pk__in=ids).select_related("pi", "panel_entry")
-    loaded = {p.pk: p for p in proposals.defer(*grant_selectors.LONG_TEXT_FIELDS)}
+    proposals = (
+        Proposal.objects.filter(pk__in=ids)
+        .select_related("pi", "panel_entry")
+        .only(*RANKING_ROW_FIELDS)
+        .order_by()
+    )
+    loaded = {p.pk: p for p in proposals}
     conflicted = conflicts.conflicted_ids_by_proposal(loaded.values())
     decisions = (
-        {d.proposal_id: d for d in Decision.objects.filter(call=call, proposal_id__in=ids)}
+        {
+            d.proposal_id: d
+            for d in Decision.objects.filter(call=call, proposal_id__in=ids)
+            .only("proposal_id", "outcome", "amount", "released_at")
+            .order_by()
+        }
         if deciding
         else {}
     )

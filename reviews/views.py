@@ -800,9 +800,9 @@ def ballot(request, pk: int):
 
 # ---- Funding decisions -----------------------------------------------------------------------
 
-# A national call ranks thousands of proposals; the page shows them a hundred at a time, with
+# A national call ranks thousands of proposals; the page shows them fifty at a time, with
 # every running total still counted from the top and a link to the page of the pay line.
-RANKING_PAGE_SIZE = 100
+RANKING_PAGE_SIZE = 50
 
 
 @never_cache
