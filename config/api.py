@@ -16,6 +16,8 @@ import re
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse
 from rest_framework import serializers, status
 from rest_framework.exceptions import APIException, ValidationError
@@ -25,10 +27,35 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 
+class LateRowLookupPaginator(Paginator):
+    """Page numbers that stay cheap deep into a long list.
+
+    ``OFFSET 50000`` makes the database build every skipped row in full, with its joins and
+    computed columns, only to throw it away (1.2 s at page 2,000 of 100,000 proposals). Past
+    ``DEEP_OFFSET`` this reads the page's ids first, which walks an index, then loads only those
+    rows, in the same order. Shallow pages, where it would only add a query, are read as usual.
+    """
+
+    DEEP_OFFSET = 1000
+
+    def page(self, number):
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        if bottom < self.DEEP_OFFSET or not isinstance(self.object_list, QuerySet):
+            return super().page(number)
+        top = bottom + self.per_page
+        if top + self.orphans >= self.count:
+            top = self.count
+        ids = list(self.object_list.values_list("pk", flat=True)[bottom:top])
+        rows = {row.pk: row for row in self.object_list.filter(pk__in=ids)}
+        return self._get_page([rows[pk] for pk in ids], number, self)
+
+
 class Pagination(PageNumberPagination):
     page_size = 25
     page_size_query_param = "page_size"
     max_page_size = 200
+    django_paginator_class = LateRowLookupPaginator
 
 
 class Conflict(APIException):

@@ -988,7 +988,7 @@ def test_queue_page_query_count_does_not_grow_with_assignments(n, django_assert_
     client = signed_in(user)
     client.get(url)
 
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         response = client.get(url)
 
     assert len(response.context["assignments"]) == n
@@ -1012,7 +1012,7 @@ def test_ranking_page_query_count_does_not_grow_with_proposals(n, django_assert_
     client = signed_in(user)
     client.get(url)
 
-    with django_assert_num_queries(15):
+    with django_assert_num_queries(16):
         response = client.get(url)
 
     assert len(response.context["ranking"].rows) == n
