@@ -9,7 +9,7 @@ PORT ?= 8000
 
 .DEFAULT_GOAL := help
 
-.PHONY: help install run demo test lint fmt migrate clean screenshots loadtest
+.PHONY: help install run demo test lint fmt migrate clean screenshots loadtest bench prod-check
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-10s %s\n", $$1, $$2}'
@@ -55,7 +55,23 @@ run: demo ## Set up everything and serve the app with demo data at http://127.0.
 # (LOADTEST_DATABASE_URL, default northstar_load on the local server); figures appended to
 # docs/reliability.md. Extra options: make loadtest LOADTEST_ARGS="--reviewers 100".
 loadtest: install ## Load test: reviewers saving and submitting while the administrator exports
-	$(BIN)/python bench/loadtest.py --write-docs $(LOADTEST_ARGS)
+	$(BIN)/python -m bench.loadtest --write-docs $(LOADTEST_ARGS)
+
+# Page latency against the framework's floor and the HRSA report at scale, against gunicorn on
+# loopback and a fresh PostgreSQL database (BENCH_DATABASE_URL, default northstar_bench on the
+# local server) seeded by seed_scale; figures appended to docs/performance.md. The default size
+# finishes in a few minutes; e.g. make bench PROPOSALS=100000, then BENCH_ARGS=--reuse to measure
+# again without seeding.
+PROPOSALS ?= 5000
+bench: install ## Benchmark pages and the HRSA report at PROPOSALS proposals (docs/performance.md)
+	$(BIN)/python -m bench.bench --write-docs --proposals $(PROPOSALS) $(BENCH_ARGS)
+
+# The production stack on loopback: gunicorn (DEBUG off) and a Celery worker against PostgreSQL
+# (PRODCHECK_DATABASE_URL, default northstar_prodcheck, created and dropped) and Redis
+# (PRODCHECK_REDIS_URL, default redis://127.0.0.1:6379/5); probes /readyz, signs in, submits a
+# proposal, prepares the HRSA workbook, and checks a second server serves the same. About a minute.
+prod-check: install ## Start the production stack on loopback and drive it (CI runs this)
+	$(BIN)/python -m bench.prod_check $(PRODCHECK_ARGS)
 
 lint: install ## ruff lint and format check
 	$(BIN)/ruff check .

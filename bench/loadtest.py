@@ -20,11 +20,8 @@ figures to docs/reliability.md. Loopback only; nothing leaves the machine.
 import argparse
 import json
 import os
-import secrets
 import shutil
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
@@ -35,8 +32,16 @@ from collections import defaultdict
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-PYTHON = sys.executable
+from bench.server import (
+    ROOT,
+    child,
+    fresh_database,
+    gunicorn,
+    last_json_line,
+    percentile,
+    production_env,
+)
+
 DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/northstar_load"
 
 
@@ -116,31 +121,6 @@ def verify(expected: dict) -> dict:
 # ---- The driver -------------------------------------------------------------------------------
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def fresh_database(url: str) -> None:
-    if url.startswith("sqlite"):
-        Path(url.split("///", 1)[1]).unlink(missing_ok=True)
-        return
-    import psycopg
-
-    base, name = url.rsplit("/", 1)
-    with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
-
-
-def child(env: dict, *args: str, capture: bool = False) -> str:
-    result = subprocess.run(
-        [PYTHON, *args], cwd=ROOT, env=env, check=True, text=True, capture_output=capture
-    )
-    return result.stdout if capture else ""
-
-
 class Recorder:
     def __init__(self):
         self.lock = threading.Lock()
@@ -205,11 +185,6 @@ def admin_exports(base, rec, token, period, stop):
         )
 
 
-def percentile(values, p):
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
-
-
 def academic_year(today) -> str:
     """The previous academic year (July–June): the demo's decided call reports there."""
     start = today.year - 1 if today.month >= 7 else today.year - 2
@@ -238,56 +213,24 @@ def main() -> int:
         return 0
 
     media = Path(tempfile.mkdtemp(prefix="northstar-load-"))
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "config.settings",
-        "DEBUG": "0",
-        "SECRET_KEY": secrets.token_urlsafe(50),
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "DATABASE_URL": args.database_url,
-        "DB_CONN_MAX_AGE": "60",
-        "MEDIA_ROOT": str(media),
-        "SECURE_SSL_REDIRECT": "0",
-        "PYTHONPATH": str(ROOT),
-    }
+    env = production_env(args.database_url, media)
     print(f"Database {args.database_url}: creating, migrating, seeding…", flush=True)
     fresh_database(args.database_url)
     child(env, "manage.py", "migrate", "--noinput", "-v", "0")
     world = json.loads(
-        child(
-            env,
-            "bench/loadtest.py",
-            "--child=world",
-            f"--reviewers={args.reviewers}",
-            f"--per-reviewer={args.per_reviewer}",
-            capture=True,
+        last_json_line(
+            child(
+                env,
+                "-m",
+                "bench.loadtest",
+                "--child=world",
+                f"--reviewers={args.reviewers}",
+                f"--per-reviewer={args.per_reviewer}",
+                capture=True,
+            )
         )
-        .strip()
-        .splitlines()[-1]
     )
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    gunicorn = shutil.which("gunicorn", path=str(Path(PYTHON).parent)) or "gunicorn"
-    server = subprocess.Popen(  # noqa: S603 (our own server, loopback)
-        [
-            gunicorn,
-            "config.wsgi",
-            f"--workers={args.workers}",
-            f"--bind=127.0.0.1:{port}",
-            "--timeout=120",
-            "--log-level=warning",
-        ],
-        cwd=ROOT,
-        env=env,
-    )
-    try:
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(base + "/api/v1/me/", timeout=2)  # noqa: S310
-            except urllib.error.HTTPError:
-                break  # 401: the server answers
-            except OSError:
-                time.sleep(0.2)
+    with gunicorn(env, workers=args.workers) as base:
         rec, submitted, stop = Recorder(), {}, threading.Event()
         deadline = time.monotonic() + args.max_seconds
         period = academic_year(datetime.now(UTC).date())
@@ -310,22 +253,18 @@ def main() -> int:
         stop.set()
         exporter.join()
         wall = time.perf_counter() - started
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
 
     result = json.loads(
-        subprocess.run(
-            [PYTHON, "bench/loadtest.py", "--child=verify"],
-            cwd=ROOT,
-            env=env,
-            input=json.dumps(submitted),
-            text=True,
-            capture_output=True,
-            check=True,
+        last_json_line(
+            child(
+                env,
+                "-m",
+                "bench.loadtest",
+                "--child=verify",
+                capture=True,
+                stdin=json.dumps(submitted),
+            )
         )
-        .stdout.strip()
-        .splitlines()[-1]
     )
     shutil.rmtree(media, ignore_errors=True)
     expected_reviews = sum(len(r["assignments"]) for r in world["reviewers"])
