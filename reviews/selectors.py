@@ -25,7 +25,7 @@ from accounts.models import User
 from accounts.permissions import can
 from grants import selectors as grant_selectors
 from grants.choices import ProposalStatus
-from grants.models import BudgetLine, Decision, FundingCall, Proposal, TeamMember
+from grants.models import Decision, FundingCall, Proposal, TeamMember
 
 from . import conflicts, scoring
 from .choices import (
@@ -430,7 +430,7 @@ def ballot_for(user, call: FundingCall) -> list[BallotRow]:
 
 def _funding_order_key(row: tuple) -> tuple:
     """(final impact score, percentile, submitted, id), missing values last — the funding order."""
-    _pk, submitted_at, final_impact_score, percentile = row
+    pk, submitted_at, _requested, final_impact_score, percentile = row
     return (
         final_impact_score is None,
         final_impact_score or 0,
@@ -438,32 +438,37 @@ def _funding_order_key(row: tuple) -> tuple:
         percentile or 0,
         submitted_at is None,
         submitted_at.timestamp() if submitted_at else 0,
-        _pk,
+        pk,
     )
 
 
-def ranking_order(call: FundingCall) -> list[int]:
-    """Ids of the call's reviewed proposals in funding order: final impact score, then
-    percentile, then earlier submission; not-discussed (unscored) proposals last.
+def _funding_order(call: FundingCall) -> list[tuple[int, Decimal]]:
+    """(id, amount requested) of the call's reviewed proposals in funding order: final impact
+    score, then percentile, then earlier submission; not-discussed (unscored) proposals last.
 
-    Two index reads and a sort here (O(N log N)): as one query with ORDER BY over a join,
-    PostgreSQL read every panel entry of every call to rank one call's.
+    Two reads and a sort here (O(N log N)): as one query with ORDER BY over a join, PostgreSQL
+    read every panel entry of every call to rank one call's. The amount requested is the budget
+    total — submission requires them equal and the budget is locked from then on — so no budget
+    line is read.
     """
-    proposals = list(
+    proposals = (
         Proposal.objects.filter(call=call, status__in=REVIEW_STATES)
         .order_by()
-        .values_list("pk", "submitted_at")
+        .values_list("pk", "submitted_at", "requested_amount")
     )
     entries = {
         pk: (final_impact_score, percentile)
-        for pk, final_impact_score, percentile in PanelEntry.objects.filter(
-            proposal_id__in=[pk for pk, _ in proposals]
-        )
+        for pk, final_impact_score, percentile in PanelEntry.objects.filter(proposal__call=call)
         .order_by()
         .values_list("proposal_id", "final_impact_score", "percentile")
     }
-    rows = [(pk, submitted_at, *entries.get(pk, (None, None))) for pk, submitted_at in proposals]
-    return [row[0] for row in sorted(rows, key=_funding_order_key)]
+    rows = [(*row, *entries.get(row[0], (None, None))) for row in proposals]
+    return [(row[0], row[2] or Decimal("0.00")) for row in sorted(rows, key=_funding_order_key)]
+
+
+def ranking_order(call: FundingCall) -> list[int]:
+    """Ids of the call's reviewed proposals in funding order (``_funding_order``)."""
+    return [pk for pk, _requested in _funding_order(call)]
 
 
 def ranking(call: FundingCall) -> list[Proposal]:
@@ -556,19 +561,14 @@ def ranking_for(
     """The funding order with the running total of requested budgets and where the pay line
     falls, web page and API alike, in a fixed number of queries.
 
-    Every running total comes from the whole order, read narrowly (ids, then the budget totals
-    in one grouped query); only the rows of the page asked for (``per_page`` at a time, or all)
-    are loaded in full, with their conflicts and decisions.
+    Every running total comes from the whole order, read narrowly (``_funding_order``); only
+    the rows of the page asked for (``per_page`` at a time, or all) are loaded in full, with
+    their conflicts and decisions.
     """
     deciding = can(user, "grants.manage_calls")
-    order = ranking_order(call)
-    # By the ids in hand: joined to the call instead, PostgreSQL read every budget line.
-    totals = dict(
-        BudgetLine.objects.filter(proposal_id__in=order)
-        .order_by()
-        .values_list("proposal_id")
-        .annotate(total=Sum("amount"))
-    )
+    funding_order = _funding_order(call)
+    order = [pk for pk, _requested in funding_order]
+    totals = dict(funding_order)
     running = Decimal("0.00")
     running_totals: list[Decimal] = []
     pay_line_rank = None

@@ -1293,7 +1293,7 @@ QUERY_COUNTS = [
     pytest.param(_committees, 3, id="committees"),
     pytest.param(_members, 3, id="committee-members"),
     pytest.param(_panel, 8, id="panel"),
-    pytest.param(_ranking, 11, id="ranking"),
+    pytest.param(_ranking, 10, id="ranking"),
     pytest.param(_ballot, 10, id="ballot"),
 ]
 

@@ -1012,7 +1012,7 @@ def test_ranking_page_query_count_does_not_grow_with_proposals(n, django_assert_
     client = signed_in(user)
     client.get(url)
 
-    with django_assert_num_queries(16):
+    with django_assert_num_queries(15):
         response = client.get(url)
 
     assert len(response.context["ranking"].rows) == n
