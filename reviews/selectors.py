@@ -428,17 +428,14 @@ def ballot_for(user, call: FundingCall) -> list[BallotRow]:
     ]
 
 
-def _funding_order_key(row: tuple) -> tuple:
-    """(final impact score, percentile, submitted, id), missing values last — the funding order."""
-    pk, submitted_at, _requested, final_impact_score, percentile = row
+def _score_key(row: tuple) -> tuple:
+    """Final impact score, then percentile, missing values last."""
+    _pk, _requested, final_impact_score, percentile = row
     return (
         final_impact_score is None,
         final_impact_score or 0,
         percentile is None,
         percentile or 0,
-        submitted_at is None,
-        submitted_at.timestamp() if submitted_at else 0,
-        pk,
     )
 
 
@@ -446,15 +443,16 @@ def _funding_order(call: FundingCall) -> list[tuple[int, Decimal]]:
     """(id, amount requested) of the call's reviewed proposals in funding order: final impact
     score, then percentile, then earlier submission; not-discussed (unscored) proposals last.
 
-    Two reads and a sort here (O(N log N)): as one query with ORDER BY over a join, PostgreSQL
-    read every panel entry of every call to rank one call's. The amount requested is the budget
-    total — submission requires them equal and the budget is locked from then on — so no budget
-    line is read.
+    The proposals come in submission order (an index walk), then a stable sort by score keeps
+    that order among ties: O(N log N) in Python. As one query with ORDER BY over the join,
+    PostgreSQL read every panel entry of every call to rank one call's. The amount requested is
+    the budget total — submission requires them equal and the budget is locked from then on — so
+    no budget line is read.
     """
     proposals = (
         Proposal.objects.filter(call=call, status__in=REVIEW_STATES)
-        .order_by()
-        .values_list("pk", "submitted_at", "requested_amount")
+        .order_by(F("submitted_at").asc(nulls_last=True), "pk")
+        .values_list("pk", "requested_amount")
     )
     entries = {
         pk: (final_impact_score, percentile)
@@ -462,8 +460,9 @@ def _funding_order(call: FundingCall) -> list[tuple[int, Decimal]]:
         .order_by()
         .values_list("proposal_id", "final_impact_score", "percentile")
     }
-    rows = [(*row, *entries.get(row[0], (None, None))) for row in proposals]
-    return [(row[0], row[2] or Decimal("0.00")) for row in sorted(rows, key=_funding_order_key)]
+    rows = [(pk, requested, *entries.get(pk, (None, None))) for pk, requested in proposals]
+    rows.sort(key=_score_key)
+    return [(pk, requested or Decimal("0.00")) for pk, requested, _score, _pct in rows]
 
 
 def ranking_order(call: FundingCall) -> list[int]:
