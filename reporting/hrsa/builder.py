@@ -6,13 +6,12 @@ The counting rules are HRSA.md's; where it leaves a choice open, the choice is w
 the code that makes it.
 """
 
-from collections import Counter, defaultdict
+from collections import Counter
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
-from django.core.exceptions import ObjectDoesNotExist
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 
 from accounts.choices import ApplicantType
@@ -39,8 +38,9 @@ from . import mapping as m
 from .checks import ReportChecks, checks_table, suppress_checks
 from .people import (
     Participant,
-    applicant_type_of,
+    active_awards,
     awards_active_in,
+    linked_to,
     participants_of,
     released_awards,
 )
@@ -131,7 +131,7 @@ def program_name(period: Period) -> str:
     Program on file, else the ``NORTHSTAR_PROGRAM_NAME`` setting."""
     programs = Program.objects.filter(
         Q(calls__closes_at__gte=period.start_at, calls__closes_at__lt=period.end_at)
-        | Q(calls__awards__in=awards_active_in(period))
+        | Q(calls__awards__in=awards_active_in(period).order_by().values("pk"))
     ).distinct()
     names = [_program_label(p) for p in programs.order_by("name")]
     if not names:
@@ -145,50 +145,89 @@ def _program_label(program: Program) -> str:
 
 
 class _Builder(PeopleTables, ReportChecks):
-    """Reads what the period needs once; each method returns one table."""
+    """Reads what the period needs once; each method returns one table.
+
+    Outcomes are counted in SQL (aggregates and per-award counts), never loaded one by one: a
+    national program's year holds a hundred thousand of them, and no table lists them."""
 
     def __init__(self, period: Period):
         self.period = period
         self.mapping = profile_for_period(period)
-        self.awards = list(awards_active_in(period))
-        self.people: dict[int, Participant] = participants_of(self.awards, period)
-        self.award_ids = [a.pk for a in self.awards]
+        active = awards_active_in(period)
+        self.active = active.order_by().values("pk")
+        self.awards = active_awards(period)
+        self.people: dict[int, Participant] = participants_of(active, period)
         self.program = program_name(period)
-        released = released_awards().values("pk")
         start, end = period.start, period.end
-        self.publications = list(
+        released = released_awards().values("pk")
+        self.in_period = {
+            Publication: Q(published_on__gte=start, published_on__lte=end),
+            Presentation: Q(presented_on__gte=start, presented_on__lte=end),
+            FollowOnFunding: Q(
+                status__in=DECIDED_FUNDING_STATES, decided_on__gte=start, decided_on__lte=end
+            )
+            | Q(status=FundingStatus.APPLIED, applied_on__gte=start, applied_on__lte=end),
+        }
+        self.publications = (
             Publication.objects.filter(
-                published_on__gte=start, published_on__lte=end, awards__in=released
-            ).distinct()
+                self.in_period[Publication], linked_to(Publication, released)
+            )
+            .order_by()
+            .aggregate(
+                total=Count("pk"),
+                peer_reviewed=Count("pk", filter=Q(peer_reviewed=True)),
+                disparities_focused=Count("pk", filter=Q(disparities_focused=True)),
+            )
         )
-        self.presentations = list(
-            Presentation.objects.filter(
-                presented_on__gte=start, presented_on__lte=end, awards__in=released
-            ).distinct()
+        self.presentation_levels = Counter(
+            dict(
+                Presentation.objects.filter(
+                    self.in_period[Presentation], linked_to(Presentation, released)
+                )
+                .order_by()
+                .values_list("level")
+                .annotate(n=Count("pk"))
+            )
         )
-        self.funding = list(
-            FollowOnFunding.objects.filter(
-                Q(status__in=DECIDED_FUNDING_STATES, decided_on__gte=start, decided_on__lte=end)
-                | Q(status=FundingStatus.APPLIED, applied_on__gte=start, applied_on__lte=end),
-                awards__in=released,
-            ).distinct()
+        # (sponsor type, status) -> (count, dollars)
+        self.funding = {
+            (sponsor, status): (n, amount or ZERO)
+            for sponsor, status, n, amount in FollowOnFunding.objects.filter(
+                self.in_period[FollowOnFunding], linked_to(FollowOnFunding, released)
+            )
+            .order_by()
+            .values_list("sponsor_type", "status")
+            .annotate(n=Count("pk"), amount=Sum("amount"))
+        }
+
+    def _funding(self, *, sponsor: str | None = None, status: str | None = None):
+        """(count, dollars) of the period's follow-on funding, optionally of one sponsor type
+        and/or status."""
+        items = [
+            value
+            for (s, st), value in self.funding.items()
+            if sponsor in (None, s) and status in (None, st)
+        ]
+        return sum(n for n, _ in items), sum((amount for _, amount in items), ZERO)
+
+    def _of_active(self, model) -> QuerySet:
+        """The period's outcomes of ``model`` linked to an award active in it."""
+        return model.objects.filter(self.in_period[model], linked_to(model, self.active)).order_by()
+
+    def _per_award(self, model) -> dict:
+        """Per active award: how many of the period's outcomes of ``model`` it has, or for
+        follow-on funding, the awarded dollars."""
+        through = model.awards.through
+        name = model._meta.model_name
+        links = through.objects.filter(award__in=self.active).filter(
+            **{f"{name}__in": model.objects.filter(self.in_period[model]).values("pk")}
         )
-        # Which of the counted outcomes belong to which active award (for Projects).
-        self.links: dict[str, dict[int, set[int]]] = {}
-        for key, model, objects in (
-            ("publications", Publication, self.publications),
-            ("presentations", Presentation, self.presentations),
-            ("funding", FollowOnFunding, self.funding),
-        ):
-            through = model.awards.through
-            owner = f"{model._meta.model_name}_id"
-            pairs = through.objects.filter(
-                award_id__in=self.award_ids, **{f"{owner}__in": [o.pk for o in objects]}
-            ).values_list("award_id", owner)
-            links: dict[int, set[int]] = defaultdict(set)
-            for award_id, outcome_id in pairs:
-                links[award_id].add(outcome_id)
-            self.links[key] = links
+        if model is FollowOnFunding:
+            links = links.filter(followonfunding__status=FundingStatus.AWARDED)
+            total = Sum(f"{name}__amount")
+        else:
+            total = Count("pk")
+        return dict(links.order_by().values_list("award_id").annotate(total=total))
 
     # ---- 1. Summary ----------------------------------------------------------------------------
 
@@ -221,8 +260,7 @@ class _Builder(PeopleTables, ReportChecks):
             rate = (Decimal(100) * decided["funded"] / decided["decided"]).quantize(
                 Decimal("0.1"), ROUND_HALF_UP
             )
-        awarded_funding = [f for f in self.funding if f.status == FundingStatus.AWARDED]
-        follow_on_dollars = sum((f.amount for f in awarded_funding), ZERO)
+        awarded_funding, follow_on_dollars = self._funding(status=FundingStatus.AWARDED)
         ratio = None
         if awarded:
             ratio = (follow_on_dollars / awarded).quantize(Decimal("0.01"), ROUND_HALF_UP)
@@ -241,9 +279,9 @@ class _Builder(PeopleTables, ReportChecks):
             ("Amount awarded", _money(awarded), MONEY),
             ("Active awards", len(self.awards), COUNT),
             ("Participants", len(self.people), COUNT),
-            ("Publications", len(self.publications), COUNT),
-            ("Presentations", len(self.presentations), COUNT),
-            ("Follow-on funding awarded", len(awarded_funding), COUNT),
+            ("Publications", self.publications["total"], COUNT),
+            ("Presentations", self.presentation_levels.total(), COUNT),
+            ("Follow-on funding awarded", awarded_funding, COUNT),
             ("Follow-on funding awarded ($)", follow_on_dollars, MONEY),
             ("Return ratio (follow-on $ / awarded $)", ratio, RATIO),
         ]
@@ -288,43 +326,33 @@ class _Builder(PeopleTables, ReportChecks):
             Column("presentations", "Presentations", COUNT, width=13),
             Column("follow_on", "Follow-on $", MONEY, width=14),
         ]
-        funding = {f.pk: f for f in self.funding}
-        awarded = {pk for pk, f in funding.items() if f.status == FundingStatus.AWARDED}
+        publications = self._per_award(Publication)
+        presentations = self._per_award(Presentation)
+        follow_on = self._per_award(FollowOnFunding)
         rows = []
         for award in self.awards:
-            proposal = award.proposal
-            pi_type = applicant_type_of(proposal.pi)
-            follow_on = sum(
-                (funding[pk].amount for pk in self.links["funding"][award.pk] & awarded), ZERO
-            )
             rows.append(
                 Row(
                     [
-                        str(award),
-                        proposal.pi.display_name,
-                        ApplicantType(pi_type).label
-                        if pi_type in ApplicantType.values
+                        award.label,
+                        award.pi_name,
+                        ApplicantType(award.pi_type).label
+                        if award.pi_type in ApplicantType.values
                         else "Not given",
-                        _department(proposal.pi),
-                        proposal.title,
-                        "; ".join(proposal.disparity_population_labels),
-                        "; ".join(proposal.nimhd_domain_labels),
+                        award.pi_department,
+                        award.title,
+                        "; ".join(award.populations),
+                        "; ".join(award.domains),
                         award.amount,
                         award.start_date,
                         award.effective_end,
                         AwardStatus(award.status).label,
-                        len(self.links["publications"][award.pk]),
-                        len(self.links["presentations"][award.pk]),
-                        follow_on,
+                        publications.get(award.pk, 0),
+                        presentations.get(award.pk, 0),
+                        follow_on.get(award.pk, ZERO),
                     ]
                 )
             )
-
-        def distinct(key: str) -> set[int]:
-            return (
-                set().union(*(self.links[key][a.pk] for a in self.awards)) if self.awards else set()
-            )
-
         rows.append(
             Row(
                 [
@@ -339,9 +367,12 @@ class _Builder(PeopleTables, ReportChecks):
                     None,
                     None,
                     "",
-                    len(distinct("publications")),
-                    len(distinct("presentations")),
-                    sum((funding[pk].amount for pk in distinct("funding") & awarded), ZERO),
+                    self._of_active(Publication).count(),
+                    self._of_active(Presentation).count(),
+                    self._of_active(FollowOnFunding)
+                    .filter(status=FundingStatus.AWARDED)
+                    .aggregate(total=Sum("amount"))["total"]
+                    or ZERO,
                 ],
                 total=True,
             )
@@ -366,40 +397,23 @@ class _Builder(PeopleTables, ReportChecks):
     def outcomes(self) -> Table:
         pubs = self.publications
         rows = [
-            Row(["Publications", len(pubs), None]),
-            Row(["Peer-reviewed publications", sum(p.peer_reviewed for p in pubs), None]),
-            Row(
-                ["Disparities-focused publications", sum(p.disparities_focused for p in pubs), None]
-            ),
+            Row(["Publications", pubs["total"], None]),
+            Row(["Peer-reviewed publications", pubs["peer_reviewed"], None]),
+            Row(["Disparities-focused publications", pubs["disparities_focused"], None]),
         ]
-        levels = Counter(p.level for p in self.presentations)
+        levels = self.presentation_levels
         for level in PresentationLevel:
             rows.append(Row([f"Presentations — {level.label.lower()}", levels[level.value], None]))
-        rows.append(Row(["Presentations — total", len(self.presentations), None], total=True))
-        applied = Counter(f.sponsor_type for f in self.funding)
+        rows.append(Row(["Presentations — total", levels.total(), None], total=True))
         for sponsor in SponsorType:
-            rows.append(
-                Row([f"Follow-on applications — {sponsor.label}", applied[sponsor.value], None])
-            )
-        rows.append(Row(["Follow-on applications — total", len(self.funding), None], total=True))
-        awarded = [f for f in self.funding if f.status == FundingStatus.AWARDED]
+            applied, _ = self._funding(sponsor=sponsor.value)
+            rows.append(Row([f"Follow-on applications — {sponsor.label}", applied, None]))
+        rows.append(Row(["Follow-on applications — total", self._funding()[0], None], total=True))
         for sponsor in SponsorType:
-            items = [f for f in awarded if f.sponsor_type == sponsor.value]
-            rows.append(
-                Row(
-                    [
-                        f"Follow-on awarded — {sponsor.label}",
-                        len(items),
-                        sum((f.amount for f in items), ZERO),
-                    ]
-                )
-            )
-        rows.append(
-            Row(
-                ["Follow-on awarded — total", len(awarded), sum((f.amount for f in awarded), ZERO)],
-                total=True,
-            )
-        )
+            count, dollars = self._funding(sponsor=sponsor.value, status=FundingStatus.AWARDED)
+            rows.append(Row([f"Follow-on awarded — {sponsor.label}", count, dollars]))
+        count, dollars = self._funding(status=FundingStatus.AWARDED)
+        rows.append(Row(["Follow-on awarded — total", count, dollars], total=True))
         return Table(
             key="outcomes",
             code="Outcomes",
@@ -422,9 +436,10 @@ class _Builder(PeopleTables, ReportChecks):
 
     def pc10(self) -> Table:
         seen = set()
-        for partnership in Partnership.objects.filter(award_id__in=self.award_ids):
-            name = " ".join(partnership.organisation.split()).casefold()
-            seen.add((name, partnership.partner_type, partnership.purpose))
+        for organisation, partner_type, purpose in Partnership.objects.filter(
+            award__in=self.active
+        ).values_list("organisation", "partner_type", "purpose"):
+            seen.add((" ".join(organisation.split()).casefold(), partner_type, purpose))
         counts = Counter((ptype, purpose) for _, ptype, purpose in seen)
         purposes = list(PartnershipPurpose)
         rows = []
@@ -478,10 +493,3 @@ class _Builder(PeopleTables, ReportChecks):
                 ),
             ],
         )
-
-
-def _department(user) -> str:
-    try:
-        return user.profile.department
-    except ObjectDoesNotExist:
-        return ""

@@ -7,7 +7,7 @@ from grants.models import FundingCall
 from ..choices import DECIDED_FUNDING_STATES, CheckStatus, FundingStatus
 from ..models import FollowOnFunding, Publication
 from . import mapping as m
-from .people import released_awards
+from .people import linked_to, released_awards
 from .people_tables import COMPLETERS, CURRENT
 from .tables import COUNT, SUPPRESSED, Check, Column, Row, Table
 
@@ -65,13 +65,13 @@ class ReportChecks:
                 ),
             )
         )
-        above_max = [a for a in self.awards if a.amount > a.call.max_award]
+        above_max = [a for a in self.awards if a.amount > a.max_award]
         checks.append(
             Check(
                 "No award above its call's maximum award",
                 CheckStatus.FAIL if above_max else CheckStatus.PASS,
                 len(above_max),
-                ", ".join(str(a) for a in above_max),
+                ", ".join(a.label for a in above_max),
             )
         )
         missing = sum(
@@ -102,20 +102,14 @@ class ReportChecks:
             )
         )
         released = released_awards().values("pk")
-        undated_publications = (
-            Publication.objects.filter(published_on__isnull=True, awards__in=released)
-            .distinct()
-            .count()
-        )
-        undated_funding = (
-            FollowOnFunding.objects.filter(awards__in=released)
-            .filter(
-                Q(status__in=DECIDED_FUNDING_STATES, decided_on__isnull=True)
-                | Q(status=FundingStatus.APPLIED, applied_on__isnull=True)
-            )
-            .distinct()
-            .count()
-        )
+        undated_publications = Publication.objects.filter(
+            linked_to(Publication, released), published_on__isnull=True
+        ).count()
+        undated_funding = FollowOnFunding.objects.filter(
+            Q(status__in=DECIDED_FUNDING_STATES, decided_on__isnull=True)
+            | Q(status=FundingStatus.APPLIED, applied_on__isnull=True),
+            linked_to(FollowOnFunding, released),
+        ).count()
         undated = undated_publications + undated_funding
         checks.append(
             Check(

@@ -267,7 +267,7 @@ class PeopleTables:
 
     def indgen_py(self) -> Table:
         previous = self.period.previous
-        earlier = participants_of(list(awards_active_in(previous)), previous)
+        earlier = participants_of(awards_active_in(previous), previous, demographics=False)
         cohort = {
             pk for pk, p in earlier.items() if p.completer and m.is_trainee_type(p.applicant_type)
         }
@@ -278,11 +278,6 @@ class PeopleTables:
                 award__in=released_awards().values("pk"),
             ).values_list("trainee_id", flat=True)
         )
-        latest: dict[int, TraineeOutcome] = {}
-        for record in TraineeOutcome.objects.filter(
-            trainee_id__in=cohort, recorded_on__lte=self.period.end
-        ).order_by("trainee_id", "recorded_on", "pk"):
-            latest[record.trainee_id] = record
         measures = [
             ("In further training", "in_further_training"),
             ("Employed", "employed"),
@@ -290,11 +285,17 @@ class PeopleTables:
             ("Practicing in a rural area", "practicing_rural"),
             ("Practicing in primary care", "practicing_primary_care"),
         ]
+        latest: dict[int, dict] = {}
+        for record in (
+            TraineeOutcome.objects.filter(trainee_id__in=cohort, recorded_on__lte=self.period.end)
+            .order_by("trainee_id", "recorded_on", "pk")
+            .values("trainee_id", *(attribute for _, attribute in measures))
+        ):
+            latest[record["trainee_id"]] = record
         rows = []
         for label, attribute in measures:
             answers = Counter(
-                getattr(latest[pk], attribute) if pk in latest else YesNoUnknown.UNKNOWN
-                for pk in cohort
+                latest[pk][attribute] if pk in latest else YesNoUnknown.UNKNOWN for pk in cohort
             )
             yes, no = answers[YesNoUnknown.YES], answers[YesNoUnknown.NO]
             unknown = len(cohort) - yes - no

@@ -164,10 +164,12 @@ def display(value, kind: str) -> str:
     return str(value)
 
 
-def display_rows(table: "Table") -> list[dict]:
-    """Rows of ``{"text", "numeric", "suppressed"}`` cells for HTML templates."""
+def display_rows(table: "Table", only: list[int] | None = None) -> list[dict]:
+    """Rows of ``{"text", "numeric", "suppressed"}`` cells for HTML templates (every row, or
+    the rows whose indexes are in ``only``)."""
     rows = []
-    for r, row in enumerate(table.rows):
+    for r in range(len(table.rows)) if only is None else only:
+        row = table.rows[r]
         cells = []
         for c, value in enumerate(row.cells):
             kind = table.kind_of(r, c)

@@ -164,6 +164,38 @@ def test_pdf_is_valid_and_holds_every_table_title(world):
     assert landscape and portrait
 
 
+def test_pdf_lists_a_long_table_up_to_its_limit_then_says_the_workbook_has_the_rest(world):
+    from pypdf import PdfReader
+
+    report = build_report("2025-2026")
+    exporter = PdfExporter(report)
+    exporter.max_rows = 2
+
+    html = exporter.html()
+    data = exporter.render()
+
+    labels = [row.cells[0] for row in report.table("projects").rows]
+    shown = [label for label in labels if f'<th scope="row">{label}</th>' in html]
+    assert shown == [labels[0], labels[1], "Total"]  # the totals row covers all three awards
+    assert "… and 1 more row; the full list is in the Excel workbook (sheet Projects)." in html
+    text = " ".join(
+        " ".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages).split()
+    )
+    assert "the full list is in the Excel workbook (sheet Projects)" in text
+    assert "3 awards" in text
+
+
+def test_pdf_lists_short_tables_in_full(world):
+    report = build_report("2025-2026")
+
+    html = PdfExporter(report).html()
+
+    assert PdfExporter.max_rows == 50
+    assert "the full list is in the Excel workbook" not in html
+    for row in report.table("projects").rows:
+        assert f'<th scope="row">{row.cells[0]}</th>' in html
+
+
 def test_json_shape(world):
     report = build_report("2025-2026", generated_by="admin")
 
