@@ -69,7 +69,7 @@ bench: install ## Benchmark pages and the HRSA report at PROPOSALS proposals (do
 # The production stack on loopback: gunicorn (DEBUG off) and a Celery worker against PostgreSQL
 # (PRODCHECK_DATABASE_URL, default northstar_prodcheck, created and dropped) and Redis
 # (PRODCHECK_REDIS_URL, default redis://127.0.0.1:6379/5); probes /readyz, signs in, submits a
-# proposal, prepares the HRSA workbook, and checks a second server serves the same. About a minute.
+# proposal, prepares the HRSA workbook, and checks a second server serves the same. About 40 s.
 prod-check: install ## Start the production stack on loopback and drive it (CI runs this)
 	$(BIN)/python -m bench.prod_check $(PRODCHECK_ARGS)
 

@@ -297,6 +297,7 @@ def main() -> int:
     if args.reuse and summary_file.exists():
         summary = json.loads(summary_file.read_text())
         print(f"Reusing {args.database_url} ({summary['proposals']:,} proposals).", flush=True)
+        child(env, "manage.py", "migrate", "--noinput", "-v", "0")  # this checkout's indexes
     else:
         print(f"Database {args.database_url}: creating, migrating…", flush=True)
         fresh_database(args.database_url)

@@ -417,3 +417,50 @@ FILE_UPLOAD_HANDLERS = [
     "config.uploads.LimitedMemoryFileUploadHandler",
     "config.uploads.LimitedTemporaryFileUploadHandler",
 ]
+
+# ---- Background tasks (issue #9): Celery with a Redis broker ---------------------------------
+# E-mail, progress-report reminders and large exports run as tasks (config/celery.py). With no
+# CELERY_BROKER_URL they run eagerly, inside the process that queues them (development, the
+# test suite, a one-server trial), so nothing else needs to run; with one, `celery -A config
+# worker` processes run them and /readyz checks the broker.
+CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "").strip()
+CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", not CELERY_BROKER_URL)
+# An eager task's exception reaches its caller, as the synchronous code's did.
+CELERY_TASK_EAGER_PROPAGATES = True
+# Nothing waits on a task's return value: an export's state is its ExportJob row, a mail's is
+# the mail. A result backend is only for operators' tools (flower, `celery result`).
+CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND", "").strip() or None
+CELERY_TASK_IGNORE_RESULT = CELERY_RESULT_BACKEND is None
+CELERY_TASK_SERIALIZER = "json"
+CELERY_RESULT_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+# Acknowledged when finished, not when received: a worker that dies mid-task (a deploy, the
+# OOM killer) leaves the task to another. Tasks are written to be safe to run twice.
+CELERY_TASK_ACKS_LATE = True
+# One task at a time per worker process: a long export must not hold queued mail hostage.
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_TASK_DEFAULT_QUEUE", "northstar")
+# A task is told to stop (SoftTimeLimitExceeded, so an export can record why) after the soft
+# limit, and its process is killed a minute later.
+CELERY_TASK_SOFT_TIME_LIMIT = int(os.environ.get("CELERY_TASK_SOFT_TIME_LIMIT", "600"))
+CELERY_TASK_TIME_LIMIT = CELERY_TASK_SOFT_TIME_LIMIT + 60
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    # Redis re-delivers an unacknowledged task after this many seconds; it must outlast the
+    # longest task, or a slow export would be started twice.
+    "visibility_timeout": CELERY_TASK_TIME_LIMIT + 600,
+    # A broker that does not answer fails the enqueue in seconds (mail then goes out from the
+    # web process, an export job is marked failed) instead of hanging the request.
+    "socket_connect_timeout": 2,
+    "socket_timeout": 5,
+}
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.5,
+    "interval_max": 1,
+}
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_TIMEZONE = TIME_ZONE
+# Task logs go through LOGGING above (JSON lines with LOG_FORMAT=json), not Celery's own.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+CELERY_WORKER_SEND_TASK_EVENTS = False

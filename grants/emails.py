@@ -1,10 +1,12 @@
-"""E-mails the grants app sends. Called from services inside transaction.on_commit."""
+"""E-mails the grants app sends. Called from services inside transaction.on_commit; each is
+rendered here and sent by a task (accounts.tasks.send_email), eagerly unless a broker is set."""
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.template import Context
 from django.template.loader import get_template
 from django.urls import reverse
+
+from accounts.tasks import queue_email
 
 
 def render_plain(template_name: str, context: dict) -> str:
@@ -31,7 +33,9 @@ def _send(*, template: str, to: list[str], context: dict) -> None:
     }
     subject = subject_line(render_plain(f"email/{template}_subject.txt", context))
     body = render_plain(f"email/{template}.txt", context)
-    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
+    queue_email(
+        subject=subject, body=body, from_email=settings.DEFAULT_FROM_EMAIL, recipients=recipients
+    )
 
 
 def send_submission_receipt(proposal) -> None:

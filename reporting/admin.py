@@ -9,6 +9,7 @@ from django.contrib import admin
 from django.db import models
 
 from .models import (
+    ExportJob,
     FollowOnFunding,
     Partnership,
     Presentation,
@@ -125,3 +126,38 @@ class PartnershipAdmin(OutcomeAdmin):
     list_filter = ["partner_type", "purpose"]
     search_fields = ["organisation"]
     raw_id_fields = ["award"]
+
+
+@admin.register(ExportJob)
+class ExportJobAdmin(admin.ModelAdmin):
+    """Read-only: for seeing what was prepared and why one failed. Jobs are made on the report
+    page and built by a task; the file is downloaded there, after the permission check and
+    with an audit entry (the stored file's own URL is never served)."""
+
+    list_display = ["pk", "period", "format", "suppress", "status", "progress", "requested_by"]
+    list_filter = ["status", "format"]
+    date_hierarchy = "created_at"
+    fields = [
+        "requested_by",
+        "period",
+        "format",
+        "suppress",
+        "threshold",
+        "status",
+        "progress",
+        "filename",
+        "error",
+        "created_at",
+        "started_at",
+        "finished_at",
+    ]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,9 +1,10 @@
-"""E-mails the reporting app sends. Called from services inside transaction.on_commit."""
+"""E-mails the reporting app sends. Called from services inside transaction.on_commit; each is
+rendered here and sent by a task (accounts.tasks.send_email), eagerly unless a broker is set."""
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.urls import NoReverseMatch, reverse
 
+from accounts.tasks import queue_email
 from grants.emails import render_plain, subject_line
 
 
@@ -31,4 +32,9 @@ def send_progress_report_reminder(report, kind: str) -> None:
     }
     subject = render_plain(f"reporting/email/progress_report_{kind}_subject.txt", context)
     body = render_plain(f"reporting/email/progress_report_{kind}.txt", context)
-    send_mail(subject_line(subject), body, settings.DEFAULT_FROM_EMAIL, [recipient])
+    queue_email(
+        subject=subject_line(subject),
+        body=body,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        recipients=[recipient],
+    )

@@ -30,6 +30,16 @@ urlpatterns = [
     ),
     path("reports/hrsa/", views.report, name="report"),
     path("reports/hrsa/export/<str:fmt>/", views.report_export, name="report_export"),
+    path("reports/hrsa/exports/", views.export_job_create, name="export_job_create"),
+    path("reports/hrsa/exports/<int:pk>/", views.export_job, name="export_job"),
+    path(
+        "reports/hrsa/exports/<int:pk>/status/", views.export_job_status, name="export_job_status"
+    ),
+    path(
+        "reports/hrsa/exports/<int:pk>/download/",
+        views.export_job_download,
+        name="export_job_download",
+    ),
     path("reports/hrsa/narrative/<str:period>/", views.narrative, name="narrative"),
     path("reports/reminders/", views.reminders, name="reminders"),
     path("reports/dashboard/", views.dashboard, name="dashboard"),

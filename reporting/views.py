@@ -5,17 +5,21 @@ services, and exports through the one report builder and its exporters.
 """
 
 from dataclasses import dataclass
+from datetime import timedelta
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import can
+from config.uploads import stored_file_response
 from grants import selectors as grant_selectors
 from grants import services as grant_services
 from grants.models import Award
@@ -35,10 +39,10 @@ from .forms import (
     trainees_of,
 )
 from .hrsa.builder import build_report
-from .hrsa.exporters import exporter_for
+from .hrsa.exporters import EXPORTERS, exporter_for, tables_for_display
 from .hrsa.periods import available_periods, current_period, parse_period
-from .hrsa.tables import column_groups, display_rows
 from .models import (
+    ExportJob,
     FollowOnFunding,
     Partnership,
     Presentation,
@@ -47,6 +51,7 @@ from .models import (
     ReportingPeriodNarrative,
     TraineeOutcome,
 )
+from .services import exports as export_services
 
 
 def _apply_errors(form, exc: ValidationError) -> None:
@@ -307,6 +312,7 @@ def outcome_delete(request, pk: int, kind: str, outcome_pk: int):
 
 
 IMPORT_SESSION_KEY = "northstar_publication_import"
+REPORT_PAGE_MAX_ROWS = 200
 
 
 @never_cache
@@ -387,10 +393,9 @@ def report(request):
         period, suppress=suppress, threshold=threshold, generated_by=request.user.display_name
     )
     query = request.GET.urlencode()
-    tables = [
-        {"table": table, "groups": column_groups(table), "rows": display_rows(table)}
-        for table in built.tables
-    ]
+    # A national program's Projects list runs to thousands of rows: the page, like the PDF,
+    # shows the first ones and the totals; the workbook has every row.
+    tables = tables_for_display(built, REPORT_PAGE_MAX_ROWS)
     checks = next((t for t in tables if t["table"].key == "checks"), None)
     return render(
         request,
@@ -423,6 +428,105 @@ def report_export(request, fmt: str):
     response = HttpResponse(exporter.render(), content_type=exporter.content_type)
     response["Content-Disposition"] = f'attachment; filename="{exporter.filename}"'
     services.report_export_record(report=built, fmt=fmt, actor=request.user, request=request)
+    return response
+
+
+# ---- Prepared exports: built by a task, polled, then downloaded ------------------------------
+
+
+def _require_exports(request) -> None:
+    _require_reports(request)
+    if not can(request.user, "reporting.export_reports"):
+        raise Http404("No such page.")
+
+
+def _export_job(request, pk: int) -> ExportJob:
+    """One of the user's own prepared exports (anyone else's is 404, as if it did not exist)."""
+    _require_exports(request)
+    return get_object_or_404(ExportJob, pk=pk, requested_by=request.user)
+
+
+# A job still "running" this long after it started lost its worker past every retry (the
+# task's hard time limit has long passed): say so rather than poll forever.
+def _interrupted(job: ExportJob) -> bool:
+    limit = timedelta(seconds=getattr(settings, "CELERY_TASK_TIME_LIMIT", 660) + 120)
+    return (
+        job.status == ExportJob.Status.RUNNING
+        and job.started_at is not None
+        and timezone.now() - job.started_at > limit
+    )
+
+
+def _job_state(job: ExportJob) -> dict:
+    """What the progress page shows and its script polls for."""
+    status, label, error = job.status, job.get_status_display(), job.error
+    if _interrupted(job):
+        status, label = ExportJob.Status.FAILED, ExportJob.Status.FAILED.label
+        error = "The worker preparing the file stopped before it finished. Prepare it again."
+    done = status == ExportJob.Status.DONE
+    return {
+        "id": job.pk,
+        "status": status,
+        "label": label,
+        "progress": 100 if done else job.progress,
+        "finished": status in (ExportJob.Status.DONE, ExportJob.Status.FAILED),
+        "error": error if status == ExportJob.Status.FAILED else "",
+        "filename": job.filename if done else "",
+        "download_url": reverse("reporting:export_job_download", args=[job.pk]) if done else None,
+    }
+
+
+@login_required
+@require_POST
+def export_job_create(request):
+    """Queue the file (the report page's "Prepare the export"), then show its progress."""
+    _require_exports(request)
+    form = ReportOptionsForm(request.POST, periods=available_periods())
+    fmt = request.POST.get("format", "")
+    if not form.is_valid() or fmt not in EXPORTERS:
+        messages.error(request, "Choose a reporting period and a format to prepare.")
+        return redirect("reporting:report")
+    try:
+        job = export_services.export_job_create(
+            actor=request.user,
+            period=form.cleaned_data["period"],
+            fmt=fmt,
+            suppress=form.cleaned_data["suppress"],
+            threshold=form.cleaned_data["threshold"] or 10,
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("reporting:report")
+    return redirect("reporting:export_job", pk=job.pk)
+
+
+@never_cache
+@login_required
+def export_job(request, pk: int):
+    job = _export_job(request, pk)
+    return render(request, "reporting/export_job.html", {"job": job, "state": _job_state(job)})
+
+
+@never_cache
+@login_required
+def export_job_status(request, pk: int):
+    return JsonResponse(_job_state(_export_job(request, pk)))
+
+
+@never_cache
+@login_required
+def export_job_download(request, pk: int):
+    """The prepared file, after the same check as the direct export, audited the same way."""
+    job = _export_job(request, pk)
+    if job.status != ExportJob.Status.DONE or not job.file:
+        raise Http404("The file is not ready.")
+    try:
+        response = stored_file_response(
+            job.file, filename=job.filename, content_type=EXPORTERS[job.format].content_type
+        )
+    except FileNotFoundError as exc:
+        raise Http404("The file is gone; prepare it again.") from exc
+    export_services.export_job_download_record(job=job, actor=request.user, request=request)
     return response
 
 

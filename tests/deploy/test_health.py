@@ -103,6 +103,7 @@ def test_readyz_checks_the_broker_only_when_one_is_configured_and_not_eager(sett
 
 
 def test_readyz_authenticates_to_a_broker_with_a_password(settings):
+    settings.CELERY_TASK_ALWAYS_EAGER = False  # as it is whenever a broker URL is set
     with fake_redis(password="s3cret/pw") as redis:
         settings.CELERY_BROKER_URL = f"redis://:s3cret%2Fpw@127.0.0.1:{redis.port}/0"
         right = Client().get("/readyz")
@@ -117,6 +118,7 @@ def test_readyz_authenticates_to_a_broker_with_a_password(settings):
 
 def test_readyz_answers_503_naming_the_queue_when_the_broker_is_down(settings):
     settings.CELERY_BROKER_URL = f"redis://127.0.0.1:{free_port()}/0"
+    settings.CELERY_TASK_ALWAYS_EAGER = False  # as it is whenever a broker URL is set
 
     response = Client().get("/readyz")
 

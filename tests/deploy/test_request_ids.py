@@ -72,6 +72,7 @@ def test_a_junk_incoming_id_is_replaced(junk):
 def test_a_log_line_written_during_a_request_carries_its_id_as_json(settings, json_log):
     # A broker that does not answer: /readyz logs a warning, with the exception, while it runs.
     settings.CELERY_BROKER_URL = f"redis://127.0.0.1:{free_port()}/0"
+    settings.CELERY_TASK_ALWAYS_EAGER = False  # as it is whenever a broker URL is set
 
     response = Client().get("/readyz", HTTP_X_REQUEST_ID="req-42")
 

@@ -210,6 +210,16 @@ def test_report_preview_shows_checks_first_and_the_workbook_opens():
     assert workbook.sheetnames[-1] == "Checks"
 
 
+def test_report_page_lists_a_long_table_up_to_its_limit_like_the_pdf(world, monkeypatch):
+    monkeypatch.setattr("reporting.views.REPORT_PAGE_MAX_ROWS", 2)
+
+    page = client_for(world.admin).get(reverse("reporting:report"), {"period": "2025-2026"})
+
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "… and 1 more row; the full list is in the Excel workbook (sheet Projects)." in html
+
+
 def test_report_export_of_unknown_format_is_404():
     _, admin = simple_award()
 

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 import pytest
 from django.conf import settings
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.test import override_settings
 from django.urls import URLPattern, URLResolver, reverse
@@ -28,6 +29,7 @@ from django.urls import URLPattern, URLResolver, reverse
 from config import urls
 from grants.models import Proposal
 from reporting.hrsa.periods import current_period
+from reporting.models import ExportJob
 from tests.reviews.test_page_matrix import MATRIX as REVIEW_MATRIX
 from tests.reviews.test_page_matrix import RELEASED as REVIEWS_RELEASED
 from tests.reviews.test_page_matrix import ROUTES as REVIEW_ROUTES
@@ -106,6 +108,20 @@ def _call(w: World) -> tuple:
 
 def _version(w: World) -> dict:
     return {"version": Proposal.objects.values_list("version", flat=True).get(pk=w.proposal.pk)}
+
+
+def _export_job(w: World) -> tuple:
+    """A prepared export of the administrator's, finished (made inside the case's savepoint)."""
+    job = ExportJob.objects.create(
+        requested_by=w.users["admin"],
+        period=current_period().label,
+        format="json",
+        status=ExportJob.Status.DONE,
+        progress=100,
+        filename="northstar-hrsa.json",
+    )
+    job.file.save("northstar-hrsa.json", ContentFile(b"{}"))
+    return (job.pk,)
 
 
 # The outcome form binds ``request.POST or None``: an empty body leaves it unbound, and the
@@ -331,6 +347,14 @@ ROWS: dict[str, Row] = {
     # -- The HRSA report and the dashboard: administrators; everyone else is told 404 --
     "reporting:report": Row(get=once({"admin": 200}, RELEASED)),
     "reporting:report_export": Row(args=lambda w: ("json",), get=once({"admin": 200}, RELEASED)),
+    # Prepared exports: only their administrator's (another administrator's: tests/tasks/).
+    "reporting:export_job_create": Row(
+        get=once(everyone(405), RELEASED),
+        post=once({"admin": to("reporting:report")}, RELEASED),  # no format chosen
+    ),
+    "reporting:export_job": Row(args=_export_job, get=once({"admin": 200}, RELEASED)),
+    "reporting:export_job_status": Row(args=_export_job, get=once({"admin": 200}, RELEASED)),
+    "reporting:export_job_download": Row(args=_export_job, get=once({"admin": 200}, RELEASED)),
     "reporting:narrative": Row(
         args=lambda w: (current_period().label,),
         get=once({"admin": 200}, RELEASED),
