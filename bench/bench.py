@@ -28,8 +28,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.error
-import urllib.request
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -43,6 +41,7 @@ from bench.server import (
     last_json_line,
     percentile,
     production_env,
+    timed_request,
 )
 
 DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/northstar_bench"
@@ -163,18 +162,6 @@ class Timing:
     count: int
 
 
-def timed_get(base: str, path: str, headers: dict[str, str]) -> tuple[int, float, int]:
-    request = urllib.request.Request(base + path, headers=headers)
-    started = time.perf_counter()
-    try:
-        with urllib.request.urlopen(request, timeout=300) as response:  # noqa: S310 (loopback)
-            body = response.read()
-            code = response.status
-    except urllib.error.HTTPError as exc:
-        body, code = exc.read(), exc.code
-    return code, time.perf_counter() - started, len(body)
-
-
 def measure(base: str, targets: dict, *, requests: int, warmup: int) -> tuple[list, list[str]]:
     """Each page and its floor, interleaved request by request so both see the same machine."""
     errors: list[str] = []
@@ -190,11 +177,12 @@ def measure(base: str, targets: dict, *, requests: int, warmup: int) -> tuple[li
         floor_times: list[float] = []
         size = 0
         for n in range(warmup + requests):
-            code, elapsed, size = timed_get(base, page["path"], headers)
+            code, elapsed, body = timed_request(base + page["path"], headers=headers)
+            size = len(body)
             if code != 200:
                 errors.append(f"{page['name']} {page['path']}: HTTP {code}")
                 break
-            f_code, f_elapsed, _ = timed_get(base, floor_path, floor_headers)
+            f_code, f_elapsed, _ = timed_request(base + floor_path, headers=floor_headers)
             if f_code != 200:
                 errors.append(f"floor {floor_path}: HTTP {f_code}")
                 break

@@ -26,8 +26,6 @@ import sys
 import tempfile
 import threading
 import time
-import urllib.error
-import urllib.request
 from collections import defaultdict
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -40,6 +38,7 @@ from bench.server import (
     last_json_line,
     percentile,
     production_env,
+    timed_request,
 )
 
 DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/northstar_load"
@@ -129,20 +128,16 @@ class Recorder:
 
     def request(self, base, kind, method, path, token, body=None, expect=(200, 201)):
         data = json.dumps(body).encode() if body is not None else None
-        req = urllib.request.Request(base + path, data=data, method=method)
-        req.add_header("Authorization", f"Token {token}")
+        headers = {"Authorization": f"Token {token}"}
         if data is not None:
-            req.add_header("Content-Type", "application/json")
+            headers["Content-Type"] = "application/json"
         started = time.perf_counter()
         try:
-            with urllib.request.urlopen(req, timeout=120) as response:  # noqa: S310 (loopback)
-                payload = response.read()
-                code = response.status
-        except urllib.error.HTTPError as exc:
-            payload, code = exc.read(), exc.code
+            code, elapsed, payload = timed_request(
+                base + path, method=method, headers=headers, data=data, timeout=120
+            )
         except OSError as exc:
-            payload, code = str(exc).encode(), 0
-        elapsed = time.perf_counter() - started
+            payload, code, elapsed = str(exc).encode(), 0, time.perf_counter() - started
         with self.lock:
             self.times[kind].append(elapsed)
             if code not in expect:

@@ -115,6 +115,26 @@ def gunicorn(env: dict, *, workers: int, ready_path: str = "/healthz"):
         server.wait(timeout=30)
 
 
+def timed_request(
+    url: str,
+    *,
+    method: str = "GET",
+    headers: dict[str, str] | None = None,
+    data: bytes | None = None,
+    timeout: float = 300,
+) -> tuple[int, float, bytes]:
+    """(status, seconds, body) of one request; an HTTP error status is an answer, not an
+    exception (a refused connection still raises OSError)."""
+    request = urllib.request.Request(url, data=data, method=method, headers=headers or {})
+    started = time.perf_counter()
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 (loopback)
+            body, code = response.read(), response.status
+    except urllib.error.HTTPError as exc:
+        body, code = exc.read(), exc.code
+    return code, time.perf_counter() - started, body
+
+
 def percentile(values, p: float) -> float:
     """Nearest-rank percentile of ``values`` (p in 0–100)."""
     ordered = sorted(values)
