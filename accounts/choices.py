@@ -98,3 +98,4 @@ class AuditAction(models.TextChoices):
     DECISIONS_RELEASED = "decisions_released", "Funding decisions released"
     REPORT_EXPORTED = "report_exported", "Report exported"
     DEMOGRAPHICS_VIEWED = "demographics_viewed", "Demographics viewed"
+    API_TOKEN_REVOKED = "api_token_revoked", "API token revoked"

@@ -1,9 +1,13 @@
-"""Writes for people: accounts, profiles, demographics and roles."""
+"""Writes for people: accounts, profiles, demographics, roles and API tokens."""
 
+from django.conf import settings
 from django.contrib.auth.models import Group
 from django.db import transaction
+from django.utils import timezone
+from rest_framework.authtoken.models import Token
 
-from .choices import Role
+from .audit import audit_record
+from .choices import AuditAction, Role
 from .models import Demographics, Profile, User
 
 
@@ -38,6 +42,24 @@ def profile_for(user: User) -> Profile:
     return profile
 
 
+def profile_position_changed(*, profile: Profile, before: str, actor: User) -> None:
+    """Audit a change of a person's position (the career stage that decides the trainee
+    rules). It never unlocks those rules on proposals already started: each proposal keeps the
+    stage it was started at (grants.lifecycle.trainee_rules_apply)."""
+    if before == profile.applicant_type:
+        return
+    audit_record(
+        action=AuditAction.STATE_CHANGED,
+        actor=actor,
+        obj=profile,
+        before={"position": before},
+        after={"position": profile.applicant_type},
+        note="Position changed by the person themself."
+        if actor.pk == profile.user_id
+        else "Position corrected by an administrator.",
+    )
+
+
 def role_grant(*, user: User, role: Role) -> None:
     group, _ = Group.objects.get_or_create(name=str(role))
     user.groups.add(group)
@@ -59,3 +81,35 @@ def demographics_for(user: User) -> Demographics:
 def ensure_role_groups() -> None:
     for role in Role:
         Group.objects.get_or_create(name=str(role))
+
+
+# ---- API tokens: they follow the account -----------------------------------------------------
+# An account has at most one token (DRF's Token). It expires NORTHSTAR_API_TOKEN_LIFETIME after
+# it was issued (accounts.api.authentication refuses it from then on), and it is deleted when
+# the account's password changes or the account is deactivated (accounts.signals) and when its
+# owner revokes it (the API and the profile page).
+
+
+@transaction.atomic
+def api_token_issue(*, actor: User) -> Token:
+    """The actor's own API token: the one they have while it is valid, else a new one (an
+    expired token is replaced). The caller has checked the password; the key is shown to the
+    actor once, in the answer to this request."""
+    expired_before = timezone.now() - settings.NORTHSTAR_API_TOKEN_LIFETIME
+    Token.objects.filter(user=actor, created__lte=expired_before).delete()
+    token, _ = Token.objects.get_or_create(user=actor)
+    return token
+
+
+@transaction.atomic
+def api_token_revoke(*, user: User, actor: User | None, reason: str = "") -> bool:
+    """Delete ``user``'s API token, if there is one, and write an ``api_token_revoked`` audit
+    entry naming ``actor`` (None: the system) and ``reason``. True when a token was deleted.
+
+    No permission check: callers are the owner's own pages and endpoints (which only ever pass
+    ``user=actor``) and the account's own changes (a new password, deactivation)."""
+    deleted, _ = Token.objects.filter(user=user).delete()
+    if not deleted:
+        return False
+    audit_record(action=AuditAction.API_TOKEN_REVOKED, actor=actor, obj=user, note=reason)
+    return True

@@ -1,5 +1,6 @@
 """Audit entries for what Django itself does to accounts: sign-ins, sign-outs, failed sign-ins,
-password changes and group (role) membership. Connected in ``AccountsConfig.ready``.
+password changes and group (role) membership; and API tokens following the account (revoked
+by a password change or deactivation). Connected in ``AccountsConfig.ready``.
 
 Passwords are never recorded: a failed sign-in keeps only the username that was tried.
 """
@@ -11,6 +12,7 @@ from django.dispatch import receiver
 from .audit import audit_record, current_request
 from .choices import AuditAction
 from .models import User
+from .services import api_token_revoke
 
 USERNAME_LENGTH = User._meta.get_field("username").max_length
 
@@ -48,19 +50,49 @@ def _sign_in_failed(sender, credentials, request=None, **kwargs):
     )
 
 
-@receiver(post_save, sender=User, dispatch_uid="audit_password_changed")
-def _password_changed(sender, instance, created, **kwargs):
-    # AbstractBaseUser.set_password keeps the raw password in ``_password`` until the save
-    # completes (for the validators' password_changed hook): that marks a change. Only the
-    # fact is recorded.
-    if created or getattr(instance, "_password", None) is None:
-        return
+def _changed_by(user: User):
+    """Who is changing ``user`` in the current request: the signed-in person; signed out (a
+    password reset), the account's owner; outside a request (a shell), nobody."""
     request = current_request()
     actor = getattr(request, "user", None)
     if actor is None or not actor.is_authenticated:
-        # A signed-out password reset is done by the account's owner; a shell has no actor.
-        actor = instance if request is not None else None
-    audit_record(action=AuditAction.PASSWORD_CHANGED, actor=actor, obj=instance)
+        actor = user if request is not None else None
+    return actor
+
+
+def _new_password(user: User) -> bool:
+    # AbstractBaseUser.set_password keeps the raw password in ``_password`` until the save
+    # completes (for the validators' password_changed hook): that marks a change. A hash
+    # upgrade at sign-in clears it first, so it is not one.
+    return getattr(user, "_password", None) is not None
+
+
+@receiver(post_save, sender=User, dispatch_uid="audit_password_changed")
+def _password_changed(sender, instance, created, **kwargs):
+    # Only the fact is recorded.
+    if created or not _new_password(instance):
+        return
+    audit_record(action=AuditAction.PASSWORD_CHANGED, actor=_changed_by(instance), obj=instance)
+
+
+@receiver(post_save, sender=User, dispatch_uid="api_tokens_follow_the_account")
+def _revoke_api_token(sender, instance, created, update_fields=None, raw=False, **kwargs):
+    """Tokens follow the account: a new password (the password-change page, a reset, the
+    admin's form, ``set_password`` anywhere), a password made unusable (the admin's "disable
+    password-based sign-in") and deactivation delete the account's API token. A signal, so
+    every path that saves the user is covered, Django's own forms included."""
+    if created or raw:
+        return
+    fields = set(update_fields) if update_fields is not None else None
+    if _new_password(instance):
+        reason = "The password was changed."
+    elif not instance.has_usable_password() and (fields is None or "password" in fields):
+        reason = "Password sign-in was turned off."
+    elif not instance.is_active and (fields is None or "is_active" in fields):
+        reason = "The account was deactivated."
+    else:
+        return
+    api_token_revoke(user=instance, actor=_changed_by(instance), reason=reason)
 
 
 def _roles_of(user_ids) -> dict[int, list[str]]:

@@ -32,14 +32,25 @@ from .forms import (
     UserNameForm,
 )
 from .permissions import can
-from .selectors import audit_entries
-from .services import demographics_for, profile_for
+from .selectors import api_token_summary, audit_entries
+from .services import (
+    api_token_revoke,
+    demographics_for,
+    profile_for,
+    profile_position_changed,
+)
 
 AUDIT_PAGE_SIZE = 50
+# The profile page's second form: its "Revoke the API token" button.
+REVOKE_ACTION = "revoke_api_token"
 
 
 @login_required
 def profile_edit(request):
+    """The person's name and position, and (a second form on the page, ``action`` =
+    ``revoke_api_token``) revoking their own API token."""
+    if request.method == "POST" and request.POST.get("action") == REVOKE_ACTION:
+        return _revoke_own_api_token(request)
     profile = profile_for(request.user)
     name_form = UserNameForm(
         request.POST if request.method == "POST" else None, instance=request.user, prefix="user"
@@ -47,17 +58,35 @@ def profile_edit(request):
     profile_form = ProfileForm(
         request.POST if request.method == "POST" else None, instance=profile, prefix="profile"
     )
+    position_before = profile.applicant_type
     if request.method == "POST" and name_form.is_valid() and profile_form.is_valid():
         with transaction.atomic():
             name_form.save()
             profile_form.save()
+            profile_position_changed(profile=profile, before=position_before, actor=request.user)
         messages.success(request, "Your profile is saved.")
         return redirect("accounts:profile")
     return render(
         request,
         "accounts/profile.html",
-        {"name_form": name_form, "profile_form": profile_form},
+        {
+            "name_form": name_form,
+            "profile_form": profile_form,
+            "api_token": api_token_summary(request.user),
+        },
     )
+
+
+def _revoke_own_api_token(request):
+    """The profile page's "Revoke" button: the signed-in person's own API token, no one
+    else's."""
+    if api_token_revoke(
+        user=request.user, actor=request.user, reason="Revoked by its owner (profile page)."
+    ):
+        messages.success(request, "Your API token is revoked: scripts using it are signed out.")
+    else:
+        messages.info(request, "You have no API token.")
+    return redirect("accounts:profile")
 
 
 @never_cache

@@ -321,10 +321,20 @@ AXES_VERBOSE = False
 NORTHSTAR_REQUIRE_2FA_FOR_STAFF = env_bool("NORTHSTAR_REQUIRE_2FA_FOR_STAFF")
 OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "Northstar")
 
+# API tokens follow the account: one per account, expiring API_TOKEN_LIFETIME_HOURS after it
+# was issued (30 days by default; asking for a token then gives a new one), and revoked by a
+# password change, deactivation, or the owner (DELETE /api/v1/me/token/, the profile page).
+NORTHSTAR_API_TOKEN_LIFETIME = timedelta(
+    hours=int(os.environ.get("API_TOKEN_LIFETIME_HOURS") or str(30 * 24))
+)
+if NORTHSTAR_API_TOKEN_LIFETIME <= timedelta(0):
+    raise ImproperlyConfigured("API_TOKEN_LIFETIME_HOURS must be a positive number of hours.")
+
 REST_FRAMEWORK = {
     # Token first, so an unauthenticated request is told 401 with a WWW-Authenticate header.
+    # DRF's token, refused once it has expired (accounts/api/authentication.py).
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "accounts.api.authentication.ExpiringTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -335,9 +345,12 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "config.api.Pagination",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "config.api.exception_handler",
+    # Per client address as the audit trail reads it (X-Forwarded-For only as far as our
+    # TRUSTED_PROXY_COUNT proxies wrote it), not DRF's, which a rotating header escapes. The
+    # token endpoint's "token" scope uses the same (accounts/api/throttling.py).
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
+        "accounts.api.throttling.ClientAnonRateThrottle",
+        "accounts.api.throttling.ClientUserRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "anon": os.environ.get("API_THROTTLE_ANON", "60/minute"),

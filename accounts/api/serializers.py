@@ -86,3 +86,14 @@ class TokenRequestSerializer(serializers.Serializer):
 
 class TokenSerializer(serializers.Serializer):
     token = serializers.CharField(read_only=True)
+    expires = serializers.DateTimeField(
+        read_only=True, help_text="When the token stops working (API_TOKEN_LIFETIME_HOURS)."
+    )
+
+
+class TokenInfoSerializer(serializers.Serializer):
+    """The caller's token as its owner sees it later: when, never the key itself."""
+
+    created = serializers.DateTimeField(read_only=True, help_text="When it was issued.")
+    expires = serializers.DateTimeField(read_only=True, help_text="When it stops working.")
+    expired = serializers.BooleanField(read_only=True)

@@ -5,4 +5,5 @@ from . import views
 urlpatterns = [
     path("auth/token/", views.TokenView.as_view(), name="api-token"),
     path("me/", views.MeView.as_view(), name="api-me"),
+    path("me/token/", views.MeTokenView.as_view(), name="api-me-token"),
 ]

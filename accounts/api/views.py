@@ -1,21 +1,22 @@
-"""The token endpoint and ``me/``."""
+"""The token endpoint, ``me/`` and ``me/token/``."""
 
 from axes.helpers import get_cool_off
 from django.contrib.auth import authenticate
 from drf_spectacular.utils import extend_schema
-from rest_framework import serializers
-from rest_framework.authtoken.models import Token
-from rest_framework.exceptions import Throttled
+from rest_framework import serializers, status
+from rest_framework.exceptions import NotFound, Throttled
 from rest_framework.generics import GenericAPIView
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 
 from accounts.audit import audit_record
 from accounts.choices import AuditAction
+from accounts.selectors import api_token_expires_at, api_token_summary
+from accounts.services import api_token_issue, api_token_revoke
 from config.api import error_responses
 
-from .serializers import MeSerializer, TokenRequestSerializer, TokenSerializer
+from .serializers import MeSerializer, TokenInfoSerializer, TokenRequestSerializer, TokenSerializer
+from .throttling import ClientScopedRateThrottle
 
 BAD_CREDENTIALS = "Unable to sign in with that username and password."
 
@@ -33,17 +34,22 @@ class TokenView(GenericAPIView):
     # No session here: a token is asked for by scripts, and CSRF must not get in the way.
     authentication_classes = []
     permission_classes = [AllowAny]
-    throttle_classes = [ScopedRateThrottle]
+    throttle_classes = [ClientScopedRateThrottle]
     throttle_scope = "token"
     serializer_class = TokenRequestSerializer
 
     @extend_schema(
         operation_id="auth_token_create",
         summary="Get an API token",
-        description="Send a username and password; the answer is the account's token (the "
-        "same one until it is revoked). Send it as `Authorization: Token <token>`. Wrong or "
+        description="Send a username and password; the answer is the account's token and when "
+        "it expires (the same token until then, or until it is revoked; asked for again after "
+        "that, a new one). Send it as `Authorization: Token <token>`. A token expires "
+        "API_TOKEN_LIFETIME_HOURS after it was issued (30 days by default), and is revoked by "
+        "a password change, by deactivation of the account, and by its owner (`DELETE "
+        "/api/v1/me/token/` or the profile page). Wrong or "
         "inactive credentials answer 400 under `non_field_errors`. Throttled per client "
-        "address (the `token` rate, 10 a minute by default). After 5 wrong passwords for one "
+        "address (the `token` rate, 10 a minute by default; X-Forwarded-For counts only as "
+        "far as TRUSTED_PROXY_COUNT proxies wrote it). After 5 wrong passwords for one "
         "username from one address, that pair is locked out for 15 minutes (429, with "
         "`Retry-After`); the defaults are AXES_FAILURE_LIMIT and AXES_COOLOFF_MINUTES. No "
         "two-factor code is asked here: tokens are the machine path.",
@@ -68,12 +74,14 @@ class TokenView(GenericAPIView):
             raise LockedOut(wait=get_cool_off(request).total_seconds())
         if user is None or not user.is_active:
             raise serializers.ValidationError({"non_field_errors": [BAD_CREDENTIALS]})
-        token, _ = Token.objects.get_or_create(user=user)
+        token = api_token_issue(actor=user)
         # No session sign-in happens here, so Django's user_logged_in is not sent.
         audit_record(
             action=AuditAction.SIGN_IN, actor=user, obj=user, request=request, note="API token."
         )
-        return Response({"token": token.key})
+        return Response(
+            TokenSerializer({"token": token.key, "expires": api_token_expires_at(token)}).data
+        )
 
 
 class MeView(GenericAPIView):
@@ -90,3 +98,39 @@ class MeView(GenericAPIView):
     )
     def get(self, request):
         return Response(MeSerializer(request.user).data)
+
+
+class MeTokenView(GenericAPIView):
+    """The caller's own API token: when it was issued and expires, and revoking it. There is no
+    way to name anyone else's."""
+
+    serializer_class = TokenInfoSerializer
+    NONE_DETAIL = "You have no API token."
+
+    @extend_schema(
+        operation_id="me_token_retrieve",
+        summary="My API token",
+        description="When the caller's API token was issued and when it expires (or expired) — "
+        "never the token itself, which is shown only when it is issued. 404 when the caller "
+        "has none.",
+        responses={200: TokenInfoSerializer, **error_responses(401, 403, 404)},
+    )
+    def get(self, request):
+        summary = api_token_summary(request.user)
+        if summary is None:
+            raise NotFound(self.NONE_DETAIL)
+        return Response(TokenInfoSerializer(summary).data)
+
+    @extend_schema(
+        operation_id="me_token_destroy",
+        summary="Revoke my API token",
+        description="Deletes the caller's API token: from now on it answers 401. Sent with that "
+        "token, this is signing the script out. 404 when the caller has none.",
+        responses={204: None, **error_responses(401, 403, 404)},
+    )
+    def delete(self, request):
+        if not api_token_revoke(
+            user=request.user, actor=request.user, reason="Revoked by its owner (API)."
+        ):
+            raise NotFound(self.NONE_DETAIL)
+        return Response(status=status.HTTP_204_NO_CONTENT)

@@ -15,9 +15,9 @@ with a sentinel that no response may ever contain.
 
 ``GET`` on every route: a list answers ``(200, number of items)`` — the scope, not only the
 door; what a caller may not know exists answers 404; routes without ``GET`` answer 405 to
-anyone signed in; anonymous callers get 401 except on the token endpoint and the schema. The
-writes are a second matrix, each in the world where it means something; every test runs in its
-own savepoint, so a write never leaks into the next test.
+anyone signed in; anonymous callers get 401 except on the token endpoint (the schema and its
+docs included). The writes are a second matrix, each in the world where it means something;
+every test runs in its own savepoint, so a write never leaks into the next test.
 """
 
 import dataclasses
@@ -248,6 +248,8 @@ READS: dict[str, Read] = {
     # accounts
     "token": Read("api-token", _none, _all(everyone(NO_GET)), anonymous=NO_GET),
     "me": Read("api-me", _none, _all(everyone(200))),
+    # the caller's own token (nobody here has one: signed in without); asked in one world
+    "my token": Read("api-me-token", _none, {IN_REVIEW: everyone(NOT_FOUND)}),
     # calls: drafts for administrators only
     "calls": Read("api-call-list", _none, _all({**everyone((200, 2)), "admin": (200, 3)})),
     "call": Read("api-call-detail", lambda w: (w.call.pk,), _all(everyone(200))),
@@ -346,9 +348,9 @@ READS: dict[str, Read] = {
     "import publications": Read("api-publication-import", _none, _all(_no_get)),
     # the HRSA report: administrators only
     "HRSA report": Read("api-report-hrsa", _none, _all({**everyone(403), "admin": 200})),
-    # the schema and its docs are public (the same for everyone: asked in one world)
-    "schema": Read("api-schema", _none, {IN_REVIEW: everyone(200)}, anonymous=200),
-    "docs": Read("api-docs", _none, {IN_REVIEW: everyone(200)}, anonymous=200),
+    # the schema and its docs: anyone signed in (the same for everyone: asked in one world)
+    "schema": Read("api-schema", _none, {IN_REVIEW: everyone(200)}),
+    "docs": Read("api-docs", _none, {IN_REVIEW: everyone(200)}),
 }
 
 OUTCOME_ROUTES = {
@@ -430,6 +432,9 @@ WRITES: dict[str, Write] = {
         everyone(400),
         anonymous=400,
     ),
+    "revoke my token": Write(
+        "api-me-token", "delete", IN_REVIEW, _none, _empty, everyone(NOT_FOUND)
+    ),
     "start a proposal": Write(
         "api-proposal-list",
         "post",
@@ -488,7 +493,9 @@ WRITES: dict[str, Write] = {
         IN_REVIEW,
         lambda w: (w.proposal.pk,),
         lambda w, me: {"outcome": "funded"},
-        {"applicant": 403, "mentor": 403, "admin": 200},
+        # The administrator may decide, but not yet: the committee is in its read phase and
+        # decisions follow the review (docs/invariants.md).
+        {"applicant": 403, "mentor": 403, "admin": 409},
     ),
     "request endorsement": Write(
         "api-proposal-request-endorsement",

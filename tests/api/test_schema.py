@@ -77,6 +77,8 @@ def test_state_changes_document_409():
 
 
 def test_docs_page_uses_only_local_assets(client):
+    client.force_login(make_user())  # the docs are for signed-in people
+
     response = client.get(f"{API}/docs/")
 
     page = response.content.decode()
