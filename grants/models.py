@@ -107,6 +107,14 @@ class FundingCall(models.Model):
     required_attachments = models.JSONField(default=default_required_attachments, blank=True)
     reviewers_per_proposal = models.PositiveSmallIntegerField(default=3)
     status = models.CharField(max_length=16, choices=CallStatus.choices, default=CallStatus.DRAFT)
+    # The call's review stage as grants knows it: True from the moment a committee is attached
+    # until its review closes (set by reviews through grants.lifecycle). Funding decisions and
+    # their release wait for it (docs/invariants.md, "Decisions follow the review").
+    committee_review_open = models.BooleanField(
+        default=False,
+        editable=False,
+        help_text="A committee is reviewing this call; decisions wait until its review closes.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -173,6 +181,12 @@ class Proposal(models.Model):
         max_length=16, choices=ProposalStatus.choices, default=ProposalStatus.DRAFT
     )
     submitted_at = models.DateTimeField(null=True, blank=True)
+    # The PI's position (accounts.ApplicantType) when the proposal was started, refreshed at
+    # submission and kept: the trainee rules follow it, so changing one's own position later
+    # does not unlock them (docs/invariants.md, "Trainee rules hold").
+    pi_career_stage = models.CharField(
+        "PI's position when started", max_length=32, blank=True, editable=False
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     # Optimistic concurrency: the edit form carries the version it was loaded with and a save

@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from accounts.choices import ApplicantType, Role
 
+from . import lifecycle
 from .choices import (
     ACTIVE_STATES,
     SECTION_LABELS,
@@ -111,7 +112,7 @@ def proposal_with_parts(*, queryset: QuerySet[Proposal], pk: int) -> Proposal:
     from django.shortcuts import get_object_or_404
 
     qs = queryset.select_related("call", "call__program", "pi", "pi__profile").prefetch_related(
-        Prefetch("team", queryset=TeamMember.objects.select_related("user")),
+        Prefetch("team", queryset=TeamMember.objects.select_related("user", "user__profile")),
         "budget_lines",
         "attachments",
     )
@@ -376,15 +377,22 @@ def proposal_blockers(proposal: Proposal, *, now=None) -> list[Blocker]:
             )
         )
 
-    profile = getattr(proposal.pi, "profile", None)
-    if profile is not None and profile.is_trainee:
-        mentors = [m for m in proposal.team.all() if m.role == TeamRole.MENTOR and m.user_id]
+    if lifecycle.trainee_rules_apply(proposal):
+        mentors = [
+            m
+            for m in proposal.team.all()
+            if m.role == TeamRole.MENTOR and m.user_id and lifecycle.may_mentor(m.user)
+        ]
         endorsement = Endorsement.objects.filter(proposal=proposal).first()
         if not mentors:
             blockers.append(
                 Blocker("endorsement", "Trainee proposals need a faculty mentor on the team.")
             )
-        elif endorsement is None or endorsement.status != EndorsementStatus.ENDORSED:
+        elif (
+            endorsement is None
+            or endorsement.status != EndorsementStatus.ENDORSED
+            or endorsement.mentor_id not in {m.user_id for m in mentors}
+        ):
             blockers.append(
                 Blocker("endorsement", "Your mentor has not endorsed this proposal yet.")
             )

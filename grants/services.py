@@ -20,7 +20,7 @@ from accounts.choices import AuditAction
 from accounts.models import User
 from accounts.permissions import can
 
-from . import emails
+from . import emails, lifecycle
 from .choices import (
     AWARD_TRANSITIONS,
     CALL_TRANSITIONS,
@@ -122,6 +122,17 @@ def _require(actor: User, perm: str, obj=None) -> None:
         raise PermissionDenied(perm)
 
 
+def _lock_for_edit(proposal: Proposal | int, actor: User) -> Proposal:
+    """Lock the proposal's row and check, on the row as it now stands, that ``actor`` may
+    change it. Every write to a proposal's parts starts here, inside its transaction: a write
+    racing a submission either commits first (and the submission's checklist sees it) or waits
+    for the submission to commit and is then refused. Submitted means frozen."""
+    pk = proposal if isinstance(proposal, int) else proposal.pk
+    locked = Proposal.objects.select_for_update().get(pk=pk)
+    _require(actor, "grants.change_proposal", locked)
+    return locked
+
+
 def record_state_change(
     *,
     obj,
@@ -188,6 +199,33 @@ def call_begin_review(*, call: FundingCall, actor) -> FundingCall:
     return call
 
 
+@transaction.atomic
+def call_committee_review_set(*, call: FundingCall, reviewing: bool, actor, reason: str = ""):
+    """Record that a committee's review of the call began (``reviewing``) or closed. Called
+    by the reviews app after its own permission checks (attaching a committee, closing the
+    review); decisions and their release wait while it is on (lifecycle.decisions_problem).
+    Refuses to start a review once decisions exist: it could change what was decided on."""
+    call = FundingCall.objects.select_for_update().get(pk=call.pk)
+    if call.committee_review_open == reviewing:
+        return call
+    if reviewing and Decision.objects.filter(call=call).exists():
+        raise InvalidTransition(
+            "Funding decisions are already recorded on this call; a committee review cannot "
+            "start now."
+        )
+    call.committee_review_open = reviewing
+    call.save(update_fields=["committee_review_open"])
+    audit_record(
+        action=AuditAction.STATE_CHANGED,
+        actor=actor,
+        obj=call,
+        before={"committee_review_open": not reviewing},
+        after={"committee_review_open": reviewing},
+        note=reason,
+    )
+    return call
+
+
 # ---- Proposal state --------------------------------------------------------------------------
 
 
@@ -230,7 +268,9 @@ def proposal_create(*, call: FundingCall, actor: User, title: str = "") -> Propo
         raise ValidationError(
             {"title": [too_long_message(PROPOSAL_TEXT_LIMITS["title"], len(title))]}
         )
-    proposal = Proposal.objects.create(call=call, pi=actor, title=title)
+    proposal = Proposal.objects.create(
+        call=call, pi=actor, title=title, pi_career_stage=lifecycle.current_position(actor)
+    )
     record_state_change(obj=proposal, from_state="", to_state=ProposalStatus.DRAFT, actor=actor)
     return proposal
 
@@ -317,6 +357,10 @@ def proposal_submit(*, proposal: Proposal, actor: User, now=None) -> Proposal:
     blockers = proposal_blockers(proposal, now=now)
     if blockers:
         raise SubmissionRefused(blockers)
+    if not lifecycle.is_trainee_stage(proposal.pi_career_stage):
+        # Taken at submission and kept; a trainee stage recorded at the start is never undone.
+        proposal.pi_career_stage = lifecycle.current_position(proposal.pi)
+        proposal.save(update_fields=["pi_career_stage"])
     proposal_transition(proposal=proposal, to=ProposalStatus.SUBMITTED, actor=actor)
     transaction.on_commit(lambda: emails.send_submission_receipt(proposal))
     return proposal
@@ -336,7 +380,38 @@ def proposal_return(*, proposal: Proposal, actor: User, reason: str) -> Proposal
 
 @transaction.atomic
 def proposal_withdraw(*, proposal: Proposal, actor: User, reason: str = "") -> Proposal:
+    """The PI withdraws the proposal (before any released decision).
+
+    Locks the call, then the proposal — the order decisions take — so a withdrawal and a
+    decision or release never interleave. An unreleased decision is voided: the decision and
+    its award are deleted (audited, for administrators), so the money is free again and no
+    award is ever made for a withdrawn proposal. After release the proposal has its outcome
+    and cannot be withdrawn; an awardee who declines asks the program office, which ends the
+    award (award_transition)."""
+    FundingCall.objects.select_for_update().get(pk=proposal.call_id)
+    Proposal.objects.select_for_update().filter(pk=proposal.pk).values_list("pk").get()
+    proposal.refresh_from_db()  # the caller's object, as the locked row now stands
     _require(actor, "grants.withdraw_proposal", proposal)
+    decision = Decision.objects.filter(proposal=proposal).first()
+    if decision is not None and decision.is_released:
+        raise InvalidTransition(
+            "The decision on this proposal is released; to decline the award, ask the program "
+            "office to end it."
+        )
+    if decision is not None:
+        Award.objects.filter(proposal=proposal).delete()
+        record_state_change(
+            obj=proposal,
+            from_state=proposal.status,
+            to_state=proposal.status,
+            actor=actor,
+            reason="Unreleased decision voided: the applicant withdrew.",
+            internal=True,
+            audit_action=AuditAction.DECISION_RECORDED,
+            before={"outcome": decision.outcome, "amount": _money(decision.amount)},
+            after={"outcome": None, "amount": None},
+        )
+        decision.delete()
     return proposal_transition(
         proposal=proposal, to=ProposalStatus.WITHDRAWN, actor=actor, reason=reason
     )
@@ -356,8 +431,10 @@ def team_member_add(
     email: str = "",
     organisation: str = "",
 ) -> TeamMember:
-    """Add a person (with an account) or an outside person; e-mails them an invitation."""
-    _require(actor, "grants.change_proposal", proposal)
+    """Add a person (with an account) or an outside person; e-mails them an invitation.
+    A mentor must have an account and hold a faculty position (their endorsement is what
+    lets a trainee submit)."""
+    proposal = _lock_for_edit(proposal, actor)
     if role not in TeamRole.values:
         raise ValidationError({"role": ["Choose a role."]})
     full_name, organisation = single_line(full_name), single_line(organisation)
@@ -384,6 +461,15 @@ def team_member_add(
         raise ValidationError(
             {"user": ["A mentor must have an account here so they can endorse the proposal."]}
         )
+    if role == TeamRole.MENTOR and not lifecycle.may_mentor(user):
+        raise ValidationError(
+            {
+                "role": [
+                    f"{user.display_name} does not hold a faculty position; a mentor must be "
+                    "faculty (instructor or professor). Add them in another role."
+                ]
+            }
+        )
     member = TeamMember.objects.create(
         proposal=proposal,
         user=user,
@@ -398,8 +484,7 @@ def team_member_add(
 
 @transaction.atomic
 def team_member_remove(*, member: TeamMember, actor: User) -> None:
-    proposal = member.proposal
-    _require(actor, "grants.change_proposal", proposal)
+    proposal = _lock_for_edit(member.proposal_id, actor)
     Endorsement.objects.filter(proposal=proposal, mentor_id=member.user_id).delete()
     member.delete()
 
@@ -417,7 +502,7 @@ def budget_line_save(
     amount: Decimal,
     line: BudgetLine | None = None,
 ) -> BudgetLine:
-    _require(actor, "grants.change_proposal", proposal)
+    proposal = _lock_for_edit(proposal, actor)
     if line is not None and line.proposal_id != proposal.pk:
         raise PermissionDenied("That budget line belongs to another proposal.")
     line = line or BudgetLine(proposal=proposal)
@@ -432,7 +517,7 @@ def budget_line_save(
 
 @transaction.atomic
 def budget_line_remove(*, line: BudgetLine, actor: User) -> None:
-    _require(actor, "grants.change_proposal", line.proposal)
+    _lock_for_edit(line.proposal_id, actor)
     line.delete()
 
 
@@ -449,7 +534,7 @@ def attachment_add(*, proposal: Proposal, actor: User, kind: str, uploaded_file)
     The user's file name is kept only for display, sanitised (validators.display_file_name)
     and ending in .pdf.
     """
-    _require(actor, "grants.change_proposal", proposal)
+    proposal = _lock_for_edit(proposal, actor)
     if kind not in AttachmentKind.values:
         raise ValidationError({"kind": ["Choose the type of document."]})
     try:
@@ -479,7 +564,7 @@ def attachment_add(*, proposal: Proposal, actor: User, kind: str, uploaded_file)
 
 @transaction.atomic
 def attachment_remove(*, attachment: Attachment, actor: User) -> None:
-    _require(actor, "grants.change_proposal", attachment.proposal)
+    _lock_for_edit(attachment.proposal_id, actor)
     stored = attachment.file
     attachment.delete()
     transaction.on_commit(lambda: stored.delete(save=False))
@@ -491,11 +576,25 @@ def attachment_remove(*, attachment: Attachment, actor: User) -> None:
 @transaction.atomic
 def endorsement_request(*, proposal: Proposal, actor: User) -> Endorsement:
     """Ask the proposal's mentor to endorse it (a fresh link each time); e-mails the mentor."""
+    proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
     _require(actor, "grants.request_endorsement", proposal)
-    mentor_member = proposal.team.filter(role=TeamRole.MENTOR, user__isnull=False).first()
+    mentor_member = (
+        proposal.team.filter(role=TeamRole.MENTOR, user__isnull=False)
+        .select_related("user__profile")
+        .first()
+    )
     if mentor_member is None:
         raise ValidationError(
             {"endorsement": ["Add your faculty mentor to the team first (role: Mentor)."]}
+        )
+    if not lifecycle.may_mentor(mentor_member.user):
+        raise ValidationError(
+            {
+                "endorsement": [
+                    f"{mentor_member.user.display_name} does not hold a faculty position; "
+                    "only a faculty mentor's endorsement counts."
+                ]
+            }
         )
     endorsement, _ = Endorsement.objects.update_or_create(
         proposal=proposal,
@@ -516,11 +615,16 @@ def endorsement_request(*, proposal: Proposal, actor: User) -> Endorsement:
 def endorsement_respond(
     *, endorsement: Endorsement, actor: User, endorse: bool, statement: str
 ) -> Endorsement:
-    """The mentor endorses (or declines) with a short statement; the PI is told by e-mail."""
+    """The mentor endorses (or declines) with a short statement; the PI is told by e-mail.
+    Locks the proposal row: an endorsement never lands on a proposal once it is submitted."""
+    proposal = Proposal.objects.select_for_update().get(pk=endorsement.proposal_id)
+    endorsement = Endorsement.objects.select_for_update().get(pk=endorsement.pk)
     if actor.pk != endorsement.mentor_id:
         raise PermissionDenied("Only the named mentor can respond.")
-    if not endorsement.proposal.is_editable:
+    if not proposal.is_editable:
         raise ValidationError("This proposal can no longer be endorsed.")
+    if not proposal.team.filter(user_id=actor.pk, role=TeamRole.MENTOR).exists():
+        raise PermissionDenied("Only the proposal's mentor can respond.")
     statement = (statement or "").strip()
     if not statement:
         raise ValidationError({"statement": ["Write a short statement for the committee."]})
@@ -530,9 +634,9 @@ def endorsement_respond(
     endorsement.responded_at = timezone.now()
     endorsement.save(update_fields=["status", "statement", "responded_at"])
     record_state_change(
-        obj=endorsement.proposal,
-        from_state=endorsement.proposal.status,
-        to_state=endorsement.proposal.status,
+        obj=proposal,
+        from_state=proposal.status,
+        to_state=proposal.status,
         actor=actor,
         reason=f"Mentor {endorsement.get_status_display().lower()} the proposal.",
         before={"endorsement": previous_endorsement},
@@ -582,6 +686,9 @@ def decision_record(
     _require(actor, "grants.decide_proposal", proposal)
     call = FundingCall.objects.select_for_update().get(pk=proposal.call_id)
     proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
+    problem = lifecycle.decisions_problem(call)
+    if problem:
+        raise InvalidTransition(problem)
     if proposal.status not in DECIDABLE_STATES:
         raise InvalidTransition(
             f"A proposal that is {proposal.get_status_display().lower()} cannot be decided."
@@ -667,6 +774,9 @@ def decisions_release(*, call: FundingCall, actor: User) -> list[Decision]:
     PI is e-mailed after commit. The call becomes decided once nothing is left undecided."""
     _require(actor, "grants.manage_calls")
     call = FundingCall.objects.select_for_update().get(pk=call.pk)
+    problem = lifecycle.decisions_problem(call)
+    if problem:
+        raise InvalidTransition(problem)
     now = timezone.now()
     released = []
     pending = (

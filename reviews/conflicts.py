@@ -49,17 +49,24 @@ def is_conflicted(user, proposal: Proposal) -> bool:
     return conflict_of(user, proposal) is not None
 
 
-def conflicted_ids_by_proposal(proposals: Iterable[Proposal]) -> dict[int, set[int]]:
-    """{proposal id: ids of every conflicted user} for many proposals, in two queries."""
+def conflicted_ids_by_proposal(
+    proposals: Iterable[Proposal], *, for_results: bool = False
+) -> dict[int, set[int]]:
+    """{proposal id: ids of every conflicted user} for many proposals, in two queries.
+
+    ``for_results``: the conflicts that shape scores and the summary statement. A conflict
+    declared after the review closed hides the proposal from its declarer like any other, but
+    never rewrites the results already made (docs/invariants.md)."""
     proposals = list(proposals)
     result: dict[int, set[int]] = {p.pk: {p.pi_id} for p in proposals}
     ids = list(result)
     team = TeamMember.objects.filter(proposal_id__in=ids, user__isnull=False).values_list(
         "proposal_id", "user_id"
     )
-    declared = ConflictOfInterest.objects.filter(proposal_id__in=ids).values_list(
-        "proposal_id", "reviewer_id"
-    )
+    declared = ConflictOfInterest.objects.filter(proposal_id__in=ids)
+    if for_results:
+        declared = declared.filter(after_review_closed=False)
+    declared = declared.values_list("proposal_id", "reviewer_id")
     for proposal_id, user_id in [*team, *declared]:
         result[proposal_id].add(user_id)
     return result

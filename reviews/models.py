@@ -180,6 +180,9 @@ class ConflictOfInterest(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     declared_at = models.DateTimeField(auto_now_add=True)
+    # Declared once the call's review had closed: recorded, audited and flagged to the
+    # administrators, but the reviews, scores and summary statement already made stand.
+    after_review_closed = models.BooleanField(default=False, editable=False)
 
     class Meta:
         ordering = ["proposal", "declared_at", "pk"]

@@ -16,7 +16,8 @@ The rules, in words:
 - manage committees: administrators; manage a call's review (assign, swap, auto-assign,
   criteria, phases): administrators and the call's chair;
 - run the panel (dispositions, resume, finalize) and reopen reviews: the chair (administrators
-  may run the panel too, e.g. when the chair is conflicted);
+  may run the panel too, e.g. when the chair is conflicted, or is assigned to the proposal and
+  has not submitted their own review — the blind rule);
 - final scores: every non-conflicted committee member enters their own, in the panel phase.
 """
 
@@ -221,19 +222,26 @@ may_open_proposal = (
     )
 )
 
-# An assigned reviewer follows the reviewer's rule even when they are also chair or staff:
-# nobody reads a proposal's reviews before submitting their own.
-may_read_other_reviews = ~is_conflicted & (
-    (is_assigned_reviewer & has_submitted_own_review & is_read_phase)
-    | (
-        ~is_assigned_reviewer
-        & (is_administrator | is_committee_chair_for | (is_committee_member_for & is_panel_phase))
-    )
+# Blind until submitted (docs/invariants.md): anyone assigned to review a proposal — reviewer,
+# chair or staff — sees no other score, critique, preliminary score, ranking position or
+# summary statement of it until their own review is submitted and the read phase is open; a
+# conflicted person sees nothing of it. selectors.results_hidden_ids is the same rule in bulk.
+is_blind_to_results = is_conflicted | (
+    is_assigned_reviewer & ~(has_submitted_own_review & is_read_phase)
+)
+
+may_read_other_reviews = ~is_blind_to_results & (
+    is_assigned_reviewer
+    | is_administrator
+    | is_committee_chair_for
+    | (is_committee_member_for & is_panel_phase)
 )
 
 may_write_review = is_own_assignment & may_open_proposal & is_writable_phase & is_review_draft
 
-may_run_panel = ~is_conflicted & (is_committee_chair_for | is_administrator)
+# Running a proposal's panel shows its scores, so the blind rule applies: a chair assigned to
+# a proposal without having submitted their own review leaves it to an administrator.
+may_run_panel = ~is_blind_to_results & (is_committee_chair_for | is_administrator)
 
 # Who, whatever the state: the services check these first, then the state.
 may_reopen_reviews = is_committee_chair_for & ~is_conflicted

@@ -30,6 +30,7 @@ from grants.models import Decision, FundingCall, Proposal, TeamMember
 from . import conflicts, scoring
 from .choices import (
     PANEL_PHASES,
+    READ_PHASES,
     REVIEW_STATES,
     ROLE_ORDER,
     SCORE_DESCRIPTORS,
@@ -50,6 +51,37 @@ from .models import (
     PanelEntry,
     Review,
 )
+
+# ---- Who may see a proposal's results ---------------------------------------------------------
+
+
+def results_hidden_ids(user, proposal_ids, *, call: FundingCall) -> set[int]:
+    """Ids among ``proposal_ids`` (all of ``call``) whose results — scores, critiques,
+    preliminary score, ranking position, summary statement — ``user`` may not see now: those
+    they are conflicted on, and those they are assigned to review without having submitted
+    their own review in the read phase or later. The bulk form of
+    permissions.is_blind_to_results, asked by the panel and the ranking (page and API alike);
+    two queries, each narrowed to the user and the call."""
+    if user is None or not getattr(user, "pk", None):
+        return set()
+    ids = set(proposal_ids)
+    if not ids:
+        return set()
+    # Narrowed by the user and the call, never an IN list of the call's proposals.
+    hidden = set(
+        Proposal.objects.filter(call=call)
+        .filter(Q(pi_id=user.pk) | Q(team__user_id=user.pk) | Q(conflicts__reviewer_id=user.pk))
+        .values_list("pk", flat=True)
+        .distinct()
+    )
+    own = Assignment.objects.filter(reviewer_id=user.pk, proposal__call=call).values_list(
+        "proposal_id", "review__status", "proposal__call__call_review__phase"
+    )
+    for proposal_id, status, phase in own:
+        if status != ReviewStatus.SUBMITTED or phase not in READ_PHASES:
+            hidden.add(proposal_id)
+    return hidden & ids
+
 
 # ---- Committees and set-up --------------------------------------------------------------------
 
@@ -99,10 +131,11 @@ def criteria_for(call: FundingCall) -> QuerySet[Criterion]:
     return Criterion.objects.filter(call=call).order_by("position", "pk")
 
 
-def conflicted_reviewer_ids(proposal: Proposal) -> set[int]:
+def conflicted_reviewer_ids(proposal: Proposal, *, for_results: bool = False) -> set[int]:
     """Ids of every user conflicted on the proposal: declared conflicts, the PI, the team
-    (the mentor included)."""
-    return conflicts.conflicted_ids_by_proposal([proposal])[proposal.pk]
+    (the mentor included). ``for_results`` leaves out conflicts declared after the review
+    closed (they never rewrite results; conflicts.conflicted_ids_by_proposal)."""
+    return conflicts.conflicted_ids_by_proposal([proposal], for_results=for_results)[proposal.pk]
 
 
 def conflicts_for_call(call: FundingCall) -> QuerySet[ConflictOfInterest]:
@@ -289,6 +322,13 @@ class PanelRow:
     eligible_voters: int
     # The viewer is conflicted: show the row, never its scores.
     conflicted: bool = False
+    # The viewer is assigned to it and their own review is not submitted (or the read phase
+    # has not begun): the row keeps no scores either (the blind rule).
+    awaiting_own_review: bool = False
+
+    @property
+    def hidden(self) -> bool:
+        return self.conflicted or self.awaiting_own_review
 
     @property
     def disposition(self) -> str:
@@ -338,11 +378,12 @@ def panel_rows(call: FundingCall, *, viewer=None) -> list[PanelRow]:
     )
     member_ids = _member_ids(call)
     conflicted = conflicts.conflicted_ids_by_proposal(proposals)
+    blind = results_hidden_ids(viewer, [p.pk for p in proposals], call=call)
     rows = []
     for proposal in proposals:
         entry = getattr(proposal, "panel_entry", None)
         preliminary = scoring.preliminary_from_sum(proposal.impact_total, proposal.impact_count)
-        hidden = viewer is not None and viewer.pk in conflicted[proposal.pk]
+        hidden = proposal.pk in blind
         rows.append(
             PanelRow(
                 proposal=proposal,
@@ -352,7 +393,9 @@ def panel_rows(call: FundingCall, *, viewer=None) -> list[PanelRow]:
                 preliminary_score=None if hidden else preliminary,
                 votes=0 if hidden else proposal.vote_count,
                 eligible_voters=len(member_ids - conflicted[proposal.pk]),
-                conflicted=hidden,
+                conflicted=viewer is not None and viewer.pk in conflicted[proposal.pk],
+                awaiting_own_review=hidden
+                and not (viewer is not None and viewer.pk in conflicted[proposal.pk]),
             )
         )
     rows.sort(
@@ -523,6 +566,8 @@ class Ranking:
     unreleased: int
     page: Page  # which part of the order ``rows`` are (all of it when not paginated)
     pay_line_rank: int | None  # the first rank past the budget; None if everything fits
+    # Proposals left out because the reader may not see their results (results_hidden_ids).
+    hidden_count: int = 0
 
     @property
     def remaining(self) -> Decimal | None:
@@ -562,10 +607,17 @@ def ranking_for(
 
     Every running total comes from the whole order, read narrowly (``_funding_order``); only
     the rows of the page asked for (``per_page`` at a time, or all) are loaded in full, with
-    their conflicts and decisions.
+    their decisions.
+
+    Proposals whose results the user may not see (conflicted, or assigned without their own
+    review submitted: ``results_hidden_ids``) are left out of the order altogether, so neither
+    a rank, a gap nor a running total gives their place away; ``hidden_count`` says how many.
     """
     deciding = can(user, "grants.manage_calls")
     funding_order = _funding_order(call)
+    hidden = results_hidden_ids(user, [pk for pk, _ in funding_order], call=call)
+    if hidden:
+        funding_order = [(pk, amount) for pk, amount in funding_order if pk not in hidden]
     order = [pk for pk, _requested in funding_order]
     totals = dict(funding_order)
     running = Decimal("0.00")
@@ -585,7 +637,6 @@ def ranking_for(
         .order_by()
     )
     loaded = {p.pk: p for p in proposals}
-    conflicted = conflicts.conflicted_ids_by_proposal(loaded.values())
     decisions = (
         {
             d.proposal_id: d
@@ -600,14 +651,13 @@ def ranking_for(
     for rank, pk in enumerate(ids, start=shown.start_index() or 1):
         proposal = loaded[pk]
         proposal.budget_total = totals.get(pk, Decimal("0.00"))
-        hidden = user.pk in conflicted[pk]
         rows.append(
             RankingRow(
                 rank=rank,
                 proposal=proposal,
-                conflicted=hidden,
-                entry=None if hidden else getattr(proposal, "panel_entry", None),
-                decision=None if hidden else decisions.get(pk),
+                conflicted=False,
+                entry=getattr(proposal, "panel_entry", None),
+                decision=decisions.get(pk),
                 running_total=running_totals[rank - 1],
                 within_budget=running_totals[rank - 1] <= call.total_budget,
                 pay_line_before=rank == pay_line_rank,
@@ -623,6 +673,7 @@ def ranking_for(
         ),
         page=shown,
         pay_line_rank=pay_line_rank,
+        hidden_count=len(hidden),
     )
 
 
@@ -700,7 +751,7 @@ def summary_statement(proposal: Proposal) -> SummaryStatement:
     proposal = Proposal.objects.select_related("call", "pi").get(pk=proposal.pk)
     entry = PanelEntry.objects.filter(proposal=proposal).first()
     criteria = list(criteria_for(proposal.call))
-    excluded = conflicted_reviewer_ids(proposal)
+    excluded = conflicted_reviewer_ids(proposal, for_results=True)
     reviews = _ordered_reviews(
         Review.objects.filter(assignment__proposal=proposal, status=ReviewStatus.SUBMITTED)
         .exclude(assignment__reviewer_id__in=excluded)

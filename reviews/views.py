@@ -682,7 +682,7 @@ def panel(request, pk: int):
             "call": call,
             "setup": selectors.call_review_for(call),
             "rows": rows,
-            "discussed": [r for r in rows if r.is_discussed and not r.conflicted],
+            "discussed": [r for r in rows if r.is_discussed and not r.hidden],
         },
     )
 
@@ -867,6 +867,8 @@ def release(request, pk: int):
         released = grant_services.decisions_release(call=call, actor=request.user)
     except ValidationError as exc:
         _flash_errors(request, exc)
+    except grant_services.InvalidTransition as exc:
+        messages.error(request, f"Not released: {exc}")
     else:
         messages.success(request, f"{len(released)} decisions released; applicants are e-mailed.")
     return redirect("reviews:ranking", pk=call.pk)

@@ -258,6 +258,27 @@ def move_review_to(setup: ReviewSetup, phase: str) -> None:
         )
 
 
+def close_review(setup: ReviewSetup) -> None:
+    """Close the call's review as the chair would when the committee has nothing more to say:
+    step to the panel, mark every proposal not yet finalized "not discussed", and close. The
+    call's funding decisions may then be recorded (grants.lifecycle.decisions_problem)."""
+    from reviews import services as review_services
+    from reviews.choices import PanelDisposition, ReviewPhase
+    from reviews.models import PanelEntry
+
+    move_review_to(setup, ReviewPhase.PANEL)
+    for entry in PanelEntry.objects.filter(
+        proposal__call=setup.call, finalized_at__isnull=True
+    ).select_related("proposal"):
+        review_services.panel_set_disposition(
+            proposal=entry.proposal,
+            disposition=PanelDisposition.NOT_DISCUSSED,
+            actor=setup.admin,
+        )
+    move_review_to(setup, ReviewPhase.CLOSED)
+    setup.call.refresh_from_db()
+
+
 def complete_review_data(call, *, impact: int = 3, score: int = 2, sufficient: bool = True):
     """``review_save_draft`` data rating every criterion of the call."""
     from reviews.choices import CriterionKind

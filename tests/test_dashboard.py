@@ -7,7 +7,12 @@ from django.urls import reverse
 from grants import services as grant_services
 from grants.choices import DecisionOutcome
 from reviews import services as review_services
-from tests.factories import make_proposal, make_review_setup, make_trainee_proposal
+from tests.factories import (
+    close_review,
+    make_proposal,
+    make_review_setup,
+    make_trainee_proposal,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -52,6 +57,7 @@ def test_reviewer_sees_reviews_to_write_and_chair_sees_the_call():
 
 def test_administrator_sees_unreleased_decisions():
     setup = make_review_setup(proposals=1)
+    close_review(setup)
     grant_services.decision_record(
         proposal=setup.proposals[0], actor=setup.admin, outcome=DecisionOutcome.NOT_FUNDED
     )

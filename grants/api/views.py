@@ -188,9 +188,10 @@ class CallViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSe
         "(`services.decisions_release`): each proposal takes its decision's outcome as its "
         "status, each PI is e-mailed, awards become visible to their teams, and the call "
         "becomes decided once no proposal is left in review. No body. 400 "
-        "(`non_field_errors`) when there is nothing to release; 403 for anyone else.",
+        "(`non_field_errors`) when there is nothing to release; 409 while the call's "
+        "committee is still reviewing it (decisions follow the review); 403 for anyone else.",
         request=None,
-        responses={200: ReleaseSerializer, **error_responses(*WRITE_ERRORS)},
+        responses={200: ReleaseSerializer, **error_responses(*WRITE_ERRORS, 409)},
     )
     @action(
         detail=True, methods=["post"], url_path="release-decisions", url_name="release-decisions"
@@ -333,9 +334,10 @@ class ProposalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVi
 
     @extend_schema(
         summary="Withdraw",
-        description="The PI withdraws the proposal before a decision, with an optional reason "
-        "(`services.proposal_withdraw`). 403 for anyone else or when it can no longer be "
-        "withdrawn.",
+        description="The PI withdraws the proposal, with an optional reason "
+        "(`services.proposal_withdraw`). A funding decision not yet released is voided (its "
+        "award removed, its money free again); once released, the proposal has its outcome "
+        "and cannot be withdrawn. 403 for anyone else or when it can no longer be withdrawn.",
         request=OptionalReasonSerializer,
         responses={200: ProposalDetailSerializer, **error_responses(*WRITE_ERRORS, 409)},
     )
@@ -376,7 +378,8 @@ class ProposalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVi
         "given; less needs a `reason`) creates the award; the call's budget can never be "
         "exceeded (400 under `amount`). The applicant learns of it when decisions are "
         "released. 403 for non-administrators (who see the proposal) and for proposals not "
-        "in review or waitlisted; 409 for a change the decision's state does not allow.",
+        "in review or waitlisted; 409 for a change the decision's state does not allow, "
+        "and while the call's committee is still reviewing it (decisions follow the review).",
         request=DecisionRequestSerializer,
         responses={200: DecisionSerializer, **error_responses(*WRITE_ERRORS, 409)},
     )

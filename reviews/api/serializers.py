@@ -456,6 +456,7 @@ class ConflictSerializer(serializers.ModelSerializer):
             "explanation",
             "declared_by",
             "declared_at",
+            "after_review_closed",
         ]
         read_only_fields = fields
 
@@ -588,6 +589,10 @@ class PanelRowSerializer(serializers.Serializer):
     conflicted = serializers.BooleanField(
         help_text="You are conflicted on it: it keeps its place, without scores."
     )
+    awaiting_own_review = serializers.BooleanField(
+        help_text="You are assigned to it and have not submitted your own review (or the read "
+        "phase has not begun): it keeps its place, without scores."
+    )
     disposition = serializers.ChoiceField(
         [("", "Not triaged"), *PanelDisposition.choices], allow_blank=True
     )
@@ -671,7 +676,8 @@ class RankingRowSerializer(serializers.Serializer):
     rank = serializers.IntegerField(help_text="Position in the funding order (1 is first).")
     proposal = ProposalWithPiSerializer()
     conflicted = serializers.BooleanField(
-        help_text="You are conflicted on it: it keeps its place, without scores."
+        help_text="Always false: proposals you are conflicted on (or assigned to without your "
+        "own review submitted) are left out of your ranking, ranks and running totals alike."
     )
     disposition = serializers.ChoiceField(
         [("", "Not triaged"), *PanelDisposition.choices], allow_blank=True
@@ -699,6 +705,10 @@ class RankingSerializer(serializers.Serializer):
         **MONEY, allow_null=True, help_text="Funded so far (administrators only; else null)."
     )
     remaining = serializers.DecimalField(**MONEY, allow_null=True)
+    hidden_count = serializers.IntegerField(
+        help_text="Proposals left out of your ranking: those you are conflicted on, or are "
+        "assigned to without your own review submitted."
+    )
     results = RankingRowSerializer(many=True)
 
 

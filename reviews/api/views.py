@@ -985,6 +985,7 @@ def _panel_row(row: selectors.PanelRow) -> dict:
     return {
         "proposal": row.proposal,
         "conflicted": row.conflicted,
+        "awaiting_own_review": row.awaiting_own_review,
         "disposition": row.disposition,
         "reviews_assigned": row.reviews_assigned,
         "reviews_submitted": row.reviews_submitted,
@@ -1180,8 +1181,9 @@ class RankingView(CallView):
         "(`selectors.ranking`) — each with the budget total requested, the running total, "
         "whether it is within the call's budget and where the pay line falls. "
         "Administrators also see each decision and the amount committed. The call's chair "
-        "or an administrator; 404 for anyone else. A proposal you are conflicted on keeps "
-        "its place without scores or decision.",
+        "or an administrator; 404 for anyone else. Proposals you are conflicted on, or "
+        "assigned to without your own review submitted, are left out (`hidden_count` says "
+        "how many), so no rank or running total gives their place away.",
         parameters=[CALL_ID],
         responses={200: RankingSerializer, **error_responses(*READ_ERRORS)},
     )
@@ -1192,6 +1194,7 @@ class RankingView(CallView):
             "total_budget": ranking.call.total_budget,
             "committed": ranking.committed,
             "remaining": ranking.remaining,
+            "hidden_count": ranking.hidden_count,
             "results": ranking.rows,
         }
         return Response(RankingSerializer(data).data)

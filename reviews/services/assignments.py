@@ -12,13 +12,14 @@ from accounts.permissions import can
 from grants.choices import DisparityPopulation, NimhdDomain, ProposalStatus
 from grants.models import FundingCall, Proposal
 
-from .. import conflicts
+from .. import conflicts, emails
 from ..choices import (
     ASSIGNABLE_PHASES,
     ROLE_ORDER,
     SINGLE_HOLDER_ROLES,
     AssignmentRole,
     ConflictReason,
+    ReviewPhase,
     ReviewStatus,
 )
 from ..matching import plan_assignments
@@ -49,6 +50,10 @@ def conflict_declare(
     """Record a conflict of a committee member with a proposal (by the member, or by the chair
     or an administrator for them).
 
+    Once the call's review has closed the conflict is only recorded (``after_review_closed``),
+    audited and e-mailed to the administrators: the reviews, final scores and summary
+    statement stand (docs/invariants.md, "Decisions follow the review").
+
     The member's assignment to the proposal, with any review they wrote, and any final score
     they gave, are removed: a conflicted reviewer is left out of the proposal entirely. The
     declaration is written to the audit history.
@@ -67,15 +72,31 @@ def conflict_declare(
         errors["explanation"] = ["Explain the conflict."]
     if errors:
         raise ValidationError(errors)
+    # Serialise with phase changes (and so with decisions, which wait for the review to close).
+    review = call_review_of(proposal.call_id, lock=True)
     if ConflictOfInterest.objects.filter(proposal=proposal, reviewer=reviewer).exists():
         raise ValidationError("This conflict is already on record.")
+    late = review.phase == ReviewPhase.CLOSED
     conflict = ConflictOfInterest.objects.create(
         proposal=proposal,
         reviewer=reviewer,
         reason=reason,
         explanation=explanation,
         declared_by=actor,
+        after_review_closed=late,
     )
+    if late:
+        # Results are frozen once the review closes: record, audit, flag; rewrite nothing.
+        audit(
+            obj=conflict,
+            from_state="",
+            to_state="declared",
+            actor=actor,
+            reason=f"{ConflictReason(reason).label}; declared after the review closed — "
+            "results unchanged, administrators told",
+        )
+        transaction.on_commit(lambda: emails.send_late_conflict_notice(conflict))
+        return conflict
     released = Assignment.objects.filter(proposal=proposal, reviewer=reviewer)
     notes = [ConflictReason(reason).label]
     if released.exists():

@@ -7,6 +7,7 @@ from django.utils import timezone
 from accounts.choices import Role
 from accounts.models import User
 from accounts.services import role_grant
+from grants import services as grant_services
 from grants.models import FundingCall
 
 from ..choices import (
@@ -171,6 +172,10 @@ def committee_attach_to_call(
             to_state=review.phase,
             actor=actor,
             reason=f"Committee {committee.name} attached.",
+        )
+        # From now on the call's decisions wait for this review to close (grants.lifecycle).
+        grant_services.call_committee_review_set(
+            call=call, reviewing=True, actor=actor, reason=f"Committee {committee.name} attached."
         )
     else:
         if review.phase == ReviewPhase.CLOSED:

@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from accounts.choices import AuditAction
 from accounts.models import User
+from grants import services as grant_services
 from grants.choices import CallStatus, ProposalStatus
 from grants.models import FundingCall, Proposal
 from grants.services import InvalidTransition
@@ -34,7 +35,7 @@ from ._common import FINALIZED, audit, call_review_of, require, require_phase
 
 def _preliminary_scores(proposals: list[Proposal]) -> dict[int, object]:
     impacts: dict[int, list[int]] = {p.pk: [] for p in proposals}
-    conflicted = conflicts.conflicted_ids_by_proposal(proposals)
+    conflicted = conflicts.conflicted_ids_by_proposal(proposals, for_results=True)
     rows = Review.objects.filter(
         assignment__proposal__in=proposals, status=ReviewStatus.SUBMITTED
     ).values_list("assignment__proposal_id", "assignment__reviewer_id", "overall_impact")
@@ -197,7 +198,9 @@ def panel_finalize(*, proposal: Proposal, actor: User, resume_of_discussion: str
 
 
 def _eligible_final_scores(entry: PanelEntry) -> list[int]:
-    excluded = conflicts.conflicted_ids_by_proposal([entry.proposal])[entry.proposal_id]
+    excluded = conflicts.conflicted_ids_by_proposal([entry.proposal], for_results=True)[
+        entry.proposal_id
+    ]
     return [
         score
         for member_id, score in FinalScore.objects.filter(entry=entry).values_list(
@@ -289,4 +292,9 @@ def review_phase_transition(
     review.phase = to
     review.save(update_fields=["phase"])
     audit(obj=review, from_state=previous, to_state=to, actor=actor, reason=reason)
+    if to == ReviewPhase.CLOSED:
+        # Reviews, scores and dispositions are final: the call's decisions may now be made.
+        grant_services.call_committee_review_set(
+            call=review.call, reviewing=False, actor=actor, reason="The review closed."
+        )
     return review

@@ -275,7 +275,7 @@ def review_reopen(*, review: Review, actor: User, reason: str = "") -> Review:
         .select_related("assignment", "assignment__proposal")
         .get(pk=review.pk)
     )
-    review_setup = call_review_of(review.assignment.proposal.call_id)
+    review_setup = call_review_of(review.assignment.proposal.call_id, lock=True)
     if not permissions.may_reopen_reviews(actor, review.assignment.proposal):
         raise PermissionDenied("reviews.reopen_review")
     if review.status != ReviewStatus.SUBMITTED:

@@ -8,13 +8,10 @@ tests run on PostgreSQL only:
         .venv/bin/pytest tests/security/test_races.py -p no:cacheprovider
 """
 
-import threading
-from collections.abc import Callable
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection
 
 from grants import services as grant_services
 from grants.choices import DecisionOutcome, ProposalStatus
@@ -26,38 +23,9 @@ from reviews.choices import ReviewPhase
 from reviews.models import Assignment, Review
 from tests.api.support import call_in_review
 from tests.factories import make_proposal, make_review_setup, move_review_to
+from tests.support.races import POSTGRES_ONLY, run_together
 
-pytestmark = [
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(
-        connection.vendor != "postgresql",
-        reason="races need PostgreSQL's row locks: set DATABASE_URL=postgres://...",
-    ),
-]
-
-
-def run_together(*calls: Callable[[], object]) -> list[tuple[str, object]]:
-    """Run each call in its own thread, all released at once; ("ok", result) or
-    ("refused", exception) per call, in order."""
-    barrier = threading.Barrier(len(calls))
-    outcomes: list[tuple[str, object] | None] = [None] * len(calls)
-
-    def worker(index: int, call: Callable[[], object]) -> None:
-        try:
-            barrier.wait(timeout=30)
-            outcomes[index] = ("ok", call())
-        except Exception as exc:  # each refusal is a result under test
-            outcomes[index] = ("refused", exc)
-        finally:
-            connection.close()  # this thread's own connection
-
-    threads = [threading.Thread(target=worker, args=(i, c)) for i, c in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert not any(thread.is_alive() for thread in threads), "a thread is stuck (deadlock?)"
-    return outcomes
+pytestmark = [pytest.mark.django_db(transaction=True), POSTGRES_ONLY]
 
 
 def test_concurrent_funding_decisions_never_exceed_the_budget():
