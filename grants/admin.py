@@ -105,12 +105,26 @@ class BudgetInline(admin.TabularInline):
     extra = 0
 
 
+@admin.action(description="Correct the career stage to the PI's current position")
+def correct_career_stage(modeladmin, request, queryset):
+    """After an administrator corrects someone's position: their drafts follow it (the trainee
+    rules otherwise keep the stage a proposal was started at)."""
+    for proposal in queryset:
+        try:
+            services.proposal_career_stage_correct(proposal=proposal, actor=request.user)
+        except services.InvalidTransition as exc:
+            messages.error(request, f"{proposal}: {exc}")
+        else:
+            messages.success(request, f"{proposal}: career stage corrected.")
+
+
 @admin.register(Proposal)
 class ProposalAdmin(admin.ModelAdmin):
-    list_display = ["title", "pi", "call", "status", "submitted_at"]
+    list_display = ["title", "pi", "call", "status", "pi_career_stage", "submitted_at"]
     list_filter = ["status", "call"]
     search_fields = ["title", "abstract", "pi__last_name"]
-    readonly_fields = ["status", "submitted_at", "created_at", "updated_at"]
+    readonly_fields = ["status", "pi_career_stage", "submitted_at", "created_at", "updated_at"]
+    actions = [correct_career_stage]
     inlines = [TeamInline, BudgetInline]
     list_select_related = ["pi", "call"]
 

@@ -367,6 +367,34 @@ def proposal_submit(*, proposal: Proposal, actor: User, now=None) -> Proposal:
 
 
 @transaction.atomic
+def proposal_career_stage_correct(*, proposal: Proposal, actor: User) -> Proposal:
+    """An administrator's correction: the proposal takes its PI's current position as the
+    career stage that decides the trainee rules (after the position itself was corrected).
+    Only while the applicant can still edit it; audited on the proposal's internal history."""
+    _require(actor, "grants.manage_calls")
+    proposal = (
+        Proposal.objects.select_for_update().select_related("pi__profile").get(pk=proposal.pk)
+    )
+    if not proposal.is_editable:
+        raise InvalidTransition("Only a draft or returned proposal's career stage is corrected.")
+    before, after = proposal.pi_career_stage, lifecycle.current_position(proposal.pi)
+    if before != after:
+        proposal.pi_career_stage = after
+        proposal.save(update_fields=["pi_career_stage"])
+        record_state_change(
+            obj=proposal,
+            from_state=proposal.status,
+            to_state=proposal.status,
+            actor=actor,
+            reason="Career stage corrected by an administrator.",
+            internal=True,
+            before={"career_stage": before},
+            after={"career_stage": after},
+        )
+    return proposal
+
+
+@transaction.atomic
 def proposal_return(*, proposal: Proposal, actor: User, reason: str) -> Proposal:
     """Administrative return: reopens the proposal for the PI, with the reason shown to them."""
     _require(actor, "grants.return_proposal", proposal)

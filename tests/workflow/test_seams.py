@@ -21,6 +21,7 @@ from reviews.models import Assignment, ConflictOfInterest, PanelEntry, Review
 from tests.api.support import API, api_as, call_in_review
 from tests.factories import (
     close_review,
+    make_admin,
     make_proposal,
     make_review_setup,
     make_trainee_proposal,
@@ -396,3 +397,18 @@ def test_a_call_without_a_committee_is_decided_from_review():
 
     assert decision.outcome == DecisionOutcome.NOT_FUNDED
     assert call.committee_review_open is False
+
+
+def test_an_administrator_corrects_a_wrong_position_on_a_draft():
+    resident = make_user(applicant_type=ApplicantType.RESIDENT)
+    proposal = make_proposal(pi=resident)
+    admin = make_admin()
+    resident.profile.applicant_type = ApplicantType.ASSISTANT_PROFESSOR
+    resident.profile.save()
+
+    grant_services.proposal_career_stage_correct(proposal=proposal, actor=admin)
+    submit = api_as(resident).post(f"{API}/proposals/{proposal.pk}/submit/", {})
+
+    proposal.refresh_from_db()
+    assert submit.status_code == 200
+    assert proposal.pi_career_stage == ApplicantType.ASSISTANT_PROFESSOR
