@@ -168,6 +168,21 @@ def record_state_change(
     )
 
 
+def record_proposal_note(*, proposal: Proposal, actor, reason: str, **audit_entry) -> None:
+    """A history row on a proposal that records an event, not a state change (a decision, an
+    endorsement, a voiding, a correction): the state stays as it is. ``audit_entry`` (
+    ``internal``, ``audit_action``, ``before``, ``after``) shapes it as for
+    ``record_state_change``."""
+    record_state_change(
+        obj=proposal,
+        from_state=proposal.status,
+        to_state=proposal.status,
+        actor=actor,
+        reason=reason,
+        **audit_entry,
+    )
+
+
 # ---- Calls -----------------------------------------------------------------------------------
 
 
@@ -381,10 +396,8 @@ def proposal_career_stage_correct(*, proposal: Proposal, actor: User) -> Proposa
     if before != after:
         proposal.pi_career_stage = after
         proposal.save(update_fields=["pi_career_stage"])
-        record_state_change(
-            obj=proposal,
-            from_state=proposal.status,
-            to_state=proposal.status,
+        record_proposal_note(
+            proposal=proposal,
             actor=actor,
             reason="Career stage corrected by an administrator.",
             internal=True,
@@ -428,10 +441,8 @@ def proposal_withdraw(*, proposal: Proposal, actor: User, reason: str = "") -> P
         )
     if decision is not None:
         Award.objects.filter(proposal=proposal).delete()
-        record_state_change(
-            obj=proposal,
-            from_state=proposal.status,
-            to_state=proposal.status,
+        record_proposal_note(
+            proposal=proposal,
             actor=actor,
             reason="Unreleased decision voided: the applicant withdrew.",
             internal=True,
@@ -661,10 +672,8 @@ def endorsement_respond(
     endorsement.statement = statement
     endorsement.responded_at = timezone.now()
     endorsement.save(update_fields=["status", "statement", "responded_at"])
-    record_state_change(
-        obj=proposal,
-        from_state=proposal.status,
-        to_state=proposal.status,
+    record_proposal_note(
+        proposal=proposal,
         actor=actor,
         reason=f"Mentor {endorsement.get_status_display().lower()} the proposal.",
         before={"endorsement": previous_endorsement},
@@ -776,10 +785,8 @@ def decision_record(
     summary = DecisionOutcome(outcome).label
     if amount is not None:
         summary += f" at ${amount:,.2f}"
-    record_state_change(
-        obj=proposal,
-        from_state=proposal.status,
-        to_state=proposal.status,
+    record_proposal_note(
+        proposal=proposal,
         actor=actor,
         reason=f"Decision recorded: {summary}." + (f" {reason}" if reason else ""),
         internal=True,

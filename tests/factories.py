@@ -258,6 +258,20 @@ def move_review_to(setup: ReviewSetup, phase: str) -> None:
         )
 
 
+def reviewed_by(setup: ReviewSetup, proposal, reviewers, *, impact: int = 2) -> None:
+    """``reviewers`` are assigned to ``proposal`` by the administrator, the review moves to
+    independent review, and each submits a complete review with overall impact ``impact``."""
+    from reviews import services as review_services
+    from reviews.choices import ReviewPhase
+    from reviews.models import Assignment
+
+    for reviewer in reviewers:
+        review_services.assignment_create(proposal=proposal, reviewer=reviewer, actor=setup.admin)
+    move_review_to(setup, ReviewPhase.INDEPENDENT_REVIEW)
+    for assignment in Assignment.objects.filter(proposal=proposal, reviewer__in=reviewers):
+        submit_review(assignment, impact=impact)
+
+
 def close_review(setup: ReviewSetup) -> None:
     """Close the call's review as the chair would when the committee has nothing more to say:
     step to the panel, mark every proposal not yet finalized "not discussed", and close. The

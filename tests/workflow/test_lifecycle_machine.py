@@ -28,7 +28,6 @@ from accounts.choices import ApplicantType
 from accounts.permissions import can
 from grants import services as grant_services
 from grants.choices import (
-    AttachmentKind,
     BudgetCategory,
     CallStatus,
     DecisionOutcome,
@@ -47,8 +46,8 @@ from tests.factories import (
     make_admin,
     make_call,
     make_committee,
+    make_proposal,
     make_user,
-    pdf_upload,
 )
 
 pytestmark = pytest.mark.django_db
@@ -155,42 +154,7 @@ class CallLifecycle(RuleBasedStateMachine):
 
     @rule(who=st.sampled_from(APPLICANTS))
     def start_a_complete_proposal(self, who):
-        pi = self.users[who]
-
-        def start():
-            proposal = grant_services.proposal_create(call=self.call, actor=pi)
-            grant_services.proposal_update(
-                proposal=proposal,
-                actor=pi,
-                data={
-                    "title": f"Pilot by {who}",
-                    "abstract": "Abstract.",
-                    "specific_aims": "Aims.",
-                    "research_strategy": "Strategy.",
-                    "disparity_populations": ["rural"],
-                    "nimhd_domains": ["behavioral"],
-                    "community_engagement_plan": "Plan.",
-                    "timeline": "Twelve months.",
-                    "budget_justification": "Staff.",
-                    "requested_amount": Decimal("15000.00"),
-                    "irb_status": "pending",
-                },
-            )
-            grant_services.budget_line_save(
-                proposal=proposal,
-                actor=pi,
-                category=BudgetCategory.PERSONNEL,
-                description="Coordinator",
-                amount=Decimal("15000.00"),
-            )
-            grant_services.attachment_add(
-                proposal=proposal,
-                actor=pi,
-                kind=AttachmentKind.BIOSKETCH,
-                uploaded_file=pdf_upload(),
-            )
-
-        attempt(start)
+        attempt(lambda: make_proposal(call=self.call, pi=self.users[who]))
 
     @rule(
         who=st.sampled_from(APPLICANTS),

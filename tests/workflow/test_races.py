@@ -18,7 +18,7 @@ from grants.models import Award, Decision, Endorsement, Proposal
 from grants.selectors import proposal_blockers
 from reviews import services as review_services
 from reviews.choices import PanelDisposition, ReviewPhase
-from reviews.models import Assignment, ConflictOfInterest, PanelEntry, Review
+from reviews.models import ConflictOfInterest, PanelEntry, Review
 from tests.api.support import call_in_review
 from tests.factories import (
     make_proposal,
@@ -26,7 +26,7 @@ from tests.factories import (
     make_trainee_proposal,
     move_review_to,
     pdf_upload,
-    submit_review,
+    reviewed_by,
 )
 from tests.support.races import POSTGRES_ONLY, run_together
 
@@ -165,11 +165,7 @@ def test_withdrawal_racing_release_never_makes_an_award_for_a_withdrawn_proposal
 def _review_at_the_panel():
     setup = make_review_setup(proposals=1, members=3)
     (proposal,) = setup.proposals
-    for reviewer in setup.members:
-        review_services.assignment_create(proposal=proposal, reviewer=reviewer, actor=setup.admin)
-    move_review_to(setup, ReviewPhase.INDEPENDENT_REVIEW)
-    for assignment in Assignment.objects.filter(proposal=proposal):
-        submit_review(assignment, impact=2)
+    reviewed_by(setup, proposal, setup.members, impact=2)
     move_review_to(setup, ReviewPhase.PANEL)
     review_services.panel_set_disposition(
         proposal=proposal, disposition=PanelDisposition.NOT_DISCUSSED, actor=setup.admin

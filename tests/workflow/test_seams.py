@@ -27,6 +27,7 @@ from tests.factories import (
     make_trainee_proposal,
     make_user,
     move_review_to,
+    reviewed_by,
     submit_review,
 )
 
@@ -44,11 +45,8 @@ def chair_also_reviewing():
     chair's own review is a draft; the call is in the read phase."""
     setup = make_review_setup(proposals=1, members=2)
     (proposal,) = setup.proposals
-    for reviewer in [*setup.members, setup.chair]:
-        review_services.assignment_create(proposal=proposal, reviewer=reviewer, actor=setup.admin)
-    move_review_to(setup, ReviewPhase.INDEPENDENT_REVIEW)
-    for assignment in Assignment.objects.filter(proposal=proposal).exclude(reviewer=setup.chair):
-        submit_review(assignment, impact=2)
+    review_services.assignment_create(proposal=proposal, reviewer=setup.chair, actor=setup.admin)
+    reviewed_by(setup, proposal, setup.members, impact=2)
     own = Assignment.objects.get(proposal=proposal, reviewer=setup.chair)
     review_services.conflict_certify_none(assignment=own, actor=setup.chair)
     review_services.review_save_draft(assignment=own, actor=setup.chair, data={"overall_impact": 5})
@@ -148,11 +146,7 @@ def reviewed_and_released():
     """A call reviewed by three members, closed, decided and released."""
     setup = make_review_setup(proposals=1, members=3)
     (proposal,) = setup.proposals
-    for reviewer in setup.members:
-        review_services.assignment_create(proposal=proposal, reviewer=reviewer, actor=setup.admin)
-    move_review_to(setup, ReviewPhase.INDEPENDENT_REVIEW)
-    for assignment in Assignment.objects.filter(proposal=proposal):
-        submit_review(assignment, impact=2)
+    reviewed_by(setup, proposal, setup.members, impact=2)
     move_review_to(setup, ReviewPhase.PANEL)
     for voter in setup.members:
         review_services.final_score_record(proposal=proposal, actor=voter, score=2)
