@@ -308,6 +308,19 @@ def assignment_board(call: FundingCall) -> QuerySet[Proposal]:
     )
 
 
+def conflicts_declared_after_review_closed(call: FundingCall, *, viewer) -> list:
+    """Conflicts declared once the call's review had closed (they changed no result), for the
+    administrators' attention on the call's review page — apart from those on proposals the
+    viewer is conflicted on, of which they see nothing."""
+    late = list(
+        ConflictOfInterest.objects.filter(proposal__call=call, after_review_closed=True)
+        .select_related("proposal", "reviewer", "declared_by")
+        .order_by("declared_at", "pk")
+    )
+    hidden = results_hidden_ids(viewer, {c.proposal_id for c in late}, call=call)
+    return [c for c in late if c.proposal_id not in hidden]
+
+
 # ---- The panel --------------------------------------------------------------------------------
 
 

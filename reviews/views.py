@@ -549,6 +549,11 @@ def call_manage(request, pk: int):
             "can_begin_review": call.status in ("open", "closed")
             and can(request.user, "grants.manage_calls"),
             "auto_result": request.session.pop("auto_assign_result", None),
+            "late_conflicts": selectors.conflicts_declared_after_review_closed(
+                call, viewer=request.user
+            )
+            if setup
+            else [],
         },
     )
 

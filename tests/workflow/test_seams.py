@@ -188,6 +188,10 @@ def test_a_conflict_declared_after_release_is_recorded_and_flagged_but_rewrites_
     assert "after the committee's review of the call had closed" in mail.outbox[0].body
     # The late declarer, now conflicted, sees nothing of the proposal's reviews.
     assert api_as(late).get(f"{API}/proposals/{proposal.pk}/summary-statement/").status_code == 404
+    # The administrator sees it flagged on the call's review page.
+    board = signed_in(setup.admin).get(reverse("reviews:call_manage", args=[setup.call.pk]))
+    assert board.context["late_conflicts"] == [ConflictOfInterest.objects.get(proposal=proposal)]
+    assert "Conflicts declared after the review closed" in board.content.decode()
 
 
 def test_decisions_are_refused_while_the_committee_is_in_independent_review():
