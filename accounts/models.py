@@ -6,6 +6,7 @@ import json
 from django.contrib.auth.models import AbstractUser
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
+from django.utils.crypto import salted_hmac
 
 from .choices import (
     FACULTY_TYPES,
@@ -24,9 +25,24 @@ class User(AbstractUser):
     """A person who signs in. Custom from the first migration so it can grow."""
 
     email = models.EmailField("e-mail address", blank=True)
+    # Raised by "sign out everywhere" (services.sign_out_everywhere): it is part of the session
+    # hash, so every session signed in before the raise stops being valid.
+    session_epoch = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         ordering = ["last_name", "first_name", "username"]
+
+    def _get_session_auth_hash(self, secret=None):
+        # Django's hash of the password, unchanged while the epoch is 0 (so existing sessions
+        # survive the upgrade); after a sign-out everywhere the epoch is part of it.
+        if not self.session_epoch:
+            return super()._get_session_auth_hash(secret=secret)
+        return salted_hmac(
+            "northstar.accounts.User.session_auth_hash",
+            f"{self.password}:{self.session_epoch}",
+            secret=secret,
+            algorithm="sha256",
+        ).hexdigest()
 
     def __str__(self) -> str:
         return self.display_name

@@ -2,7 +2,7 @@
 
 from django.conf import settings
 from django.contrib.auth.models import Group
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
@@ -40,6 +40,23 @@ def profile_for(user: User) -> Profile:
     """The user's profile, created on first use (users made in the admin have none yet)."""
     profile, _ = Profile.objects.get_or_create(user=user)
     return profile
+
+
+@transaction.atomic
+def sign_out_everywhere(*, user: User, actor: User) -> None:
+    """End every session of ``user`` — every browser, this one included — and revoke their API
+    token: for a lost laptop or a shared computer. Audited. The caller signs the current
+    request out as well."""
+    User.objects.filter(pk=user.pk).update(session_epoch=models.F("session_epoch") + 1)
+    user.refresh_from_db(fields=["session_epoch"])
+    audit_record(
+        action=AuditAction.STATE_CHANGED,
+        actor=actor,
+        obj=user,
+        after={"sessions": "ended everywhere"},
+        note="Signed out everywhere.",
+    )
+    api_token_revoke(user=user, actor=actor, reason="Signed out everywhere.")
 
 
 def profile_position_changed(*, profile: Profile, before: str, actor: User) -> None:

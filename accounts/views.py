@@ -8,6 +8,7 @@ from urllib.parse import urlencode
 from axes.helpers import get_cool_off
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import LoginView
 from django.core.paginator import Paginator
@@ -38,11 +39,14 @@ from .services import (
     demographics_for,
     profile_for,
     profile_position_changed,
+    sign_out_everywhere,
 )
 
 AUDIT_PAGE_SIZE = 50
 # The profile page's second form: its "Revoke the API token" button.
 REVOKE_ACTION = "revoke_api_token"
+# Its third: ending every session and the API token (a lost laptop, a shared computer).
+SIGN_OUT_EVERYWHERE_ACTION = "sign_out_everywhere"
 
 
 @login_required
@@ -51,6 +55,14 @@ def profile_edit(request):
     ``revoke_api_token``) revoking their own API token."""
     if request.method == "POST" and request.POST.get("action") == REVOKE_ACTION:
         return _revoke_own_api_token(request)
+    if request.method == "POST" and request.POST.get("action") == SIGN_OUT_EVERYWHERE_ACTION:
+        sign_out_everywhere(user=request.user, actor=request.user)
+        logout(request)
+        messages.success(
+            request,
+            "You are signed out everywhere: every browser and your API token. Sign in again here.",
+        )
+        return redirect("login")
     profile = profile_for(request.user)
     name_form = UserNameForm(
         request.POST if request.method == "POST" else None, instance=request.user, prefix="user"

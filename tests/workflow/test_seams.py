@@ -20,6 +20,7 @@ from reviews.choices import ReviewPhase
 from reviews.models import Assignment, ConflictOfInterest, PanelEntry, Review
 from tests.api.support import API, api_as, call_in_review
 from tests.factories import (
+    PASSWORD,
     close_review,
     make_admin,
     make_proposal,
@@ -410,3 +411,32 @@ def test_an_administrator_corrects_a_wrong_position_on_a_draft():
     proposal.refresh_from_db()
     assert submit.status_code == 200
     assert proposal.pi_career_stage == ApplicantType.ASSISTANT_PROFESSOR
+
+
+# ---- 8. Tokens follow the account: sign out everywhere (the rest: tests/accounts) -----------
+
+
+def test_sign_out_everywhere_ends_every_session_and_the_api_token():
+    user = make_user()
+    laptop, phone = Client(), Client()
+    laptop.force_login(user)
+    phone.force_login(user)
+    issued = Client().post(
+        f"{API}/auth/token/",
+        {"username": user.username, "password": PASSWORD},
+        content_type="application/json",
+    )
+    assert issued.status_code == 200, issued.content
+    key = issued.json()["token"]
+
+    done = laptop.post(reverse("accounts:profile"), {"action": "sign_out_everywhere"})
+
+    by_token = Client().get(f"{API}/me/", HTTP_AUTHORIZATION=f"Token {key}")
+    assert done.status_code == 302
+    assert laptop.get(reverse("accounts:profile")).status_code == 302  # to the sign-in page
+    assert phone.get(reverse("accounts:profile")).status_code == 302
+    assert by_token.status_code == 401
+    user.refresh_from_db()
+    fresh = Client()
+    fresh.force_login(user)  # signing in afresh works
+    assert fresh.get(reverse("accounts:profile")).status_code == 200
