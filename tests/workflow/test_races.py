@@ -13,7 +13,13 @@ from decimal import Decimal
 import pytest
 
 from grants import services as grant_services
-from grants.choices import AttachmentKind, BudgetCategory, DecisionOutcome, ProposalStatus
+from grants.choices import (
+    AttachmentKind,
+    BudgetCategory,
+    DecisionOutcome,
+    ProposalStatus,
+    TeamRole,
+)
 from grants.models import Award, Decision, Endorsement, Proposal
 from grants.selectors import proposal_blockers
 from reviews import services as review_services
@@ -122,6 +128,46 @@ def test_removing_the_mentor_racing_a_trainee_submission_never_submits_unendorse
     assert submitted != removed
     assert_submitted_passes_its_checklist(proposal)
     assert Endorsement.objects.filter(proposal=proposal).exists() == submitted
+
+
+@pytest.mark.parametrize("attempt", range(TRIES))
+def test_a_mentor_declining_racing_submission_never_leaves_it_submitted_unendorsed(attempt):
+    proposal, student, mentor = make_trainee_proposal(endorsed=True)
+    endorsement = Endorsement.objects.get(proposal=proposal)
+
+    outcomes = run_together(
+        lambda: grant_services.proposal_submit(proposal=proposal, actor=student),
+        lambda: grant_services.endorsement_respond(
+            endorsement=endorsement, actor=mentor, endorse=False, statement="Not ready yet."
+        ),
+    )
+
+    proposal.refresh_from_db()
+    endorsement.refresh_from_db()
+    submitted, declined = (kind == "ok" for kind, _ in outcomes)
+    assert submitted != declined
+    assert_submitted_passes_its_checklist(proposal)
+    assert endorsement.is_endorsed == submitted
+
+
+@pytest.mark.parametrize("attempt", range(TRIES))
+def test_a_team_member_added_racing_submission_lands_before_it_or_not_at_all(attempt):
+    proposal = make_proposal()
+
+    outcomes = run_together(
+        lambda: grant_services.proposal_submit(proposal=proposal, actor=proposal.pi),
+        lambda: grant_services.team_member_add(
+            proposal=proposal, actor=proposal.pi, role=TeamRole.COLLABORATOR, full_name="A. Late"
+        ),
+    )
+
+    proposal.refresh_from_db()
+    assert outcomes[0][0] == "ok"  # a collaborator blocks nothing
+    members = list(proposal.team.all())
+    if outcomes[1][0] == "ok":
+        assert [m.added_at <= proposal.submitted_at for m in members] == [True]
+    else:
+        assert members == []
 
 
 @pytest.mark.parametrize("attempt", range(TRIES))
