@@ -328,11 +328,11 @@ def conflicts_declared_after_review_closed(call: FundingCall, *, viewer) -> list
 class PanelRow:
     proposal: Proposal
     entry: PanelEntry | None
-    reviews_assigned: int
-    reviews_submitted: int
+    reviews_assigned: int | None  # None: the viewer is conflicted
+    reviews_submitted: int | None
     preliminary_score: Decimal | None
     votes: int
-    eligible_voters: int
+    eligible_voters: int | None
     # The viewer is conflicted: show the row, never its scores.
     conflicted: bool = False
     # The viewer is assigned to it and their own review is not submitted (or the read phase
@@ -397,18 +397,21 @@ def panel_rows(call: FundingCall, *, viewer=None) -> list[PanelRow]:
         entry = getattr(proposal, "panel_entry", None)
         preliminary = scoring.preliminary_from_sum(proposal.impact_total, proposal.impact_count)
         hidden = proposal.pk in blind
+        # A conflicted viewer learns nothing of it, not even how far its review has got.
+        is_conflicted = viewer is not None and viewer.pk in conflicted[proposal.pk]
         rows.append(
             PanelRow(
                 proposal=proposal,
                 entry=None if hidden else entry,
-                reviews_assigned=proposal.assigned_count,
-                reviews_submitted=proposal.impact_count,
+                reviews_assigned=None if is_conflicted else proposal.assigned_count,
+                reviews_submitted=None if is_conflicted else proposal.impact_count,
                 preliminary_score=None if hidden else preliminary,
                 votes=0 if hidden else proposal.vote_count,
-                eligible_voters=len(member_ids - conflicted[proposal.pk]),
-                conflicted=viewer is not None and viewer.pk in conflicted[proposal.pk],
-                awaiting_own_review=hidden
-                and not (viewer is not None and viewer.pk in conflicted[proposal.pk]),
+                eligible_voters=None
+                if is_conflicted
+                else len(member_ids - conflicted[proposal.pk]),
+                conflicted=is_conflicted,
+                awaiting_own_review=hidden and not is_conflicted,
             )
         )
     rows.sort(

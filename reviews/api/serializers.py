@@ -596,8 +596,12 @@ class PanelRowSerializer(serializers.Serializer):
     disposition = serializers.ChoiceField(
         [("", "Not triaged"), *PanelDisposition.choices], allow_blank=True
     )
-    reviews_assigned = serializers.IntegerField()
-    reviews_submitted = serializers.IntegerField()
+    reviews_assigned = serializers.IntegerField(
+        allow_null=True, help_text="Null on a proposal you are conflicted on."
+    )
+    reviews_submitted = serializers.IntegerField(
+        allow_null=True, help_text="Null on a proposal you are conflicted on."
+    )
     preliminary_score = serializers.DecimalField(
         max_digits=4,
         decimal_places=2,
@@ -605,7 +609,9 @@ class PanelRowSerializer(serializers.Serializer):
         help_text="Mean overall impact of the submitted reviews.",
     )
     votes = serializers.IntegerField(help_text="Final scores entered so far.")
-    eligible_voters = serializers.IntegerField()
+    eligible_voters = serializers.IntegerField(
+        allow_null=True, help_text="Null on a proposal you are conflicted on."
+    )
     finalized = serializers.BooleanField()
     final_impact_score = serializers.IntegerField(allow_null=True, help_text="10–90.")
     percentile = serializers.IntegerField(allow_null=True)

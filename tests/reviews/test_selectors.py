@@ -273,7 +273,13 @@ def test_panel_rows_hide_scores_of_proposals_the_viewer_is_conflicted_on():
 
     hidden = rows[setup.proposals[0]]
     assert (hidden.conflicted, hidden.preliminary_score, hidden.entry) == (True, None, None)
+    assert (hidden.reviews_assigned, hidden.reviews_submitted, hidden.eligible_voters) == (
+        None,
+        None,
+        None,
+    )
     assert rows[setup.proposals[1]].preliminary_score == Decimal("4.00")
+    assert rows[setup.proposals[1]].reviews_submitted == 3
 
 
 @pytest.mark.parametrize("count", [1, 3])
