@@ -81,9 +81,15 @@ fmt: install ## Format and auto-fix with ruff
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-test: install lint ## Lint, check migrations, and run the whole test suite
+# One pytest-xdist worker per core (each with its own test database: test_<name>_gw0, ...);
+# TEST_WORKERS=0 runs serially, e.g. to debug one failure.
+TEST_WORKERS ?= auto
+test: install lint ## Lint, check migrations, and run the whole test suite (in parallel)
 	NORTHSTAR_TESTING=1 $(BIN)/python manage.py makemigrations --check --dry-run
-	$(BIN)/python -m pytest
+	@start=$$(date +%s); \
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist load; status=$$?; \
+	echo "make test: the suite took $$(( $$(date +%s) - start )) s of wall time"; \
+	exit $$status
 
 screenshots: install ## Retake docs/screenshots/ by running the browser journeys
 	NORTHSTAR_SCREENSHOTS=1 $(BIN)/python -m pytest -q -m e2e

@@ -388,7 +388,9 @@ def proposal_career_stage_correct(*, proposal: Proposal, actor: User) -> Proposa
     Only while the applicant can still edit it; audited on the proposal's internal history."""
     _require(actor, "grants.manage_calls")
     proposal = (
-        Proposal.objects.select_for_update().select_related("pi__profile").get(pk=proposal.pk)
+        Proposal.objects.select_for_update(of=("self",))
+        .select_related("pi__profile")
+        .get(pk=proposal.pk)
     )
     if not proposal.is_editable:
         raise InvalidTransition("Only a draft or returned proposal's career stage is corrected.")
