@@ -1,7 +1,6 @@
 """The PDF upload check and the word count: the bytes decide, not the name."""
 
 import hashlib
-import io
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -9,6 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from grants.validators import CheckedPdf, validate_pdf_upload, validate_time_zone, word_count
 from tests.factories import pdf_bytes
+from tests.support.pdfs import encrypted_pdf, pdf_with_pages, raw_pdf
 
 # ---- word_count ------------------------------------------------------------------------------
 
@@ -36,36 +36,6 @@ def test_word_count(text, expected):
 # ---- validate_pdf_upload ---------------------------------------------------------------------
 
 
-def _pdf_with_pages(n: int) -> bytes:
-    from pypdf import PdfWriter
-
-    writer = PdfWriter()
-    for _ in range(n):
-        writer.add_blank_page(width=612, height=792)
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
-
-
-def _raw_pdf(objects: list[bytes], trailer_extra: bytes = b"") -> bytes:
-    """A hand-written PDF with a correct cross-reference table (for cases pypdf cannot write)."""
-    out = io.BytesIO()
-    out.write(b"%PDF-1.7\n")
-    offsets = []
-    for number, body in enumerate(objects, 1):
-        offsets.append(out.tell())
-        out.write(b"%d 0 obj\n%s\nendobj\n" % (number, body))
-    xref = out.tell()
-    out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1))
-    for offset in offsets:
-        out.write(b"%010d 00000 n \n" % offset)
-    out.write(
-        b"trailer\n<< /Size %d /Root 1 0 R %s >>\nstartxref\n%d\n%%%%EOF\n"
-        % (len(objects) + 1, trailer_extra, xref)
-    )
-    return out.getvalue()
-
-
 ONE_PAGE = [
     b"<< /Type /Catalog /Pages 2 0 R >>",
     b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
@@ -80,7 +50,7 @@ def _refusal(data: bytes, name: str = "file.pdf") -> ValidationError:
 
 
 def test_validate_pdf_upload_real_pdf_returns_size_pages_and_digest():
-    data = _pdf_with_pages(3)
+    data = pdf_with_pages(3)
 
     checked = validate_pdf_upload(SimpleUploadedFile("report.pdf", data))
 
@@ -88,7 +58,7 @@ def test_validate_pdf_upload_real_pdf_returns_size_pages_and_digest():
 
 
 def test_validate_pdf_upload_hand_written_pdf_accepted():
-    data = _raw_pdf(ONE_PAGE)
+    data = raw_pdf(ONE_PAGE)
 
     assert validate_pdf_upload(SimpleUploadedFile("x.pdf", data)).pages == 1
 
@@ -183,36 +153,20 @@ def test_validate_pdf_upload_damaged_pdf_refused(data):
 
 
 def test_validate_pdf_upload_no_pages_refused():
-    error = _refusal(_pdf_with_pages(0))
+    error = _refusal(pdf_with_pages(0))
 
     assert (error.code, error.messages) == ("no_pages", ["This PDF has no pages."])
 
 
 def test_validate_pdf_upload_encrypted_pdf_refused():
-    from pypdf import PdfWriter
-
-    writer = PdfWriter()
-    writer.add_blank_page(width=612, height=792)
-    writer.encrypt("secret")
-    out = io.BytesIO()
-    writer.write(out)
-
-    error = _refusal(out.getvalue())
+    error = _refusal(encrypted_pdf("secret"))
 
     assert error.code == "encrypted"
     assert error.messages == ["This PDF is password-protected; upload a copy without a password."]
 
 
 def test_validate_pdf_upload_encrypted_with_empty_user_password_still_refused():
-    from pypdf import PdfWriter
-
-    writer = PdfWriter()
-    writer.add_blank_page(width=612, height=792)
-    writer.encrypt(user_password="", owner_password="owner-only")
-    out = io.BytesIO()
-    writer.write(out)
-
-    assert _refusal(out.getvalue()).code == "encrypted"
+    assert _refusal(encrypted_pdf("")).code == "encrypted"
 
 
 def test_validate_pdf_upload_aes256_encrypted_pdf_refused():
@@ -224,7 +178,7 @@ def test_validate_pdf_upload_aes256_encrypted_pdf_refused():
         b" /OE <" + b"33" * 32 + b"> /UE <" + b"44" * 32 + b"> /Perms <" + b"55" * 16 + b"> >>"
     )
     file_id = b"<" + b"ab" * 16 + b">"
-    data = _raw_pdf([*ONE_PAGE, encrypt], b"/Encrypt 4 0 R /ID [%s %s]" % (file_id, file_id))
+    data = raw_pdf([*ONE_PAGE, encrypt], b"/Encrypt 4 0 R /ID [%s %s]" % (file_id, file_id))
 
     error = _refusal(data)
 

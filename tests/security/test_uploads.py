@@ -4,10 +4,8 @@ limit without being read whole; a hostile file name is kept sanitised, never use
 
 The hostile PDFs are built here with pypdf (or by hand where pypdf cannot write them)."""
 
-import io
 import re
 import tracemalloc
-import zlib
 from pathlib import Path
 
 import pytest
@@ -29,6 +27,19 @@ from grants.validators import display_file_name, validate_pdf_upload
 from reporting.importers import parse_publications
 from tests.api.support import API, api_as
 from tests.factories import make_proposal, pdf_bytes
+from tests.support.pdfs import (
+    encrypted_pdf,
+    one_page_writer,
+    pdf_with_document_javascript,
+    pdf_with_embedded_file,
+    pdf_with_escaped_names,
+    pdf_with_launch_action,
+    pdf_with_link_annotation_js,
+    pdf_with_open_action_js,
+    pdf_with_script_in_object_stream,
+    pdf_with_unreachable_script,
+    written,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -48,163 +59,6 @@ EMBEDDED = (
     "This PDF carries other files inside it (embedded files), which we do not accept. "
     "Print it to a new PDF (File › Print › Save as PDF) and upload that."
 )
-
-
-# ---- Building hostile files ------------------------------------------------------------------
-
-
-def _written(writer) -> bytes:
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
-
-
-def _one_page_writer():
-    from pypdf import PdfWriter
-
-    writer = PdfWriter()
-    writer.add_blank_page(width=612, height=792)
-    return writer
-
-
-def _with_open_action(action: dict) -> bytes:
-    from pypdf.generic import DictionaryObject, NameObject, TextStringObject
-
-    writer = _one_page_writer()
-    writer._root_object[NameObject("/OpenAction")] = DictionaryObject(
-        {
-            NameObject(key): NameObject(value) if value.startswith("/") else TextStringObject(value)
-            for key, value in action.items()
-        }
-    )
-    return _written(writer)
-
-
-def pdf_with_document_javascript() -> bytes:
-    from pypdf.actions import JavaScript
-
-    writer = _one_page_writer()
-    writer.add_open_action(JavaScript("app.alert(1);"))
-    return _written(writer)
-
-
-def pdf_with_open_action_js() -> bytes:
-    return _with_open_action({"/S": "/JavaScript", "/JS": "app.launchURL('https://evil.test')"})
-
-
-def pdf_with_link_annotation_js() -> bytes:
-    from pypdf.generic import (
-        ArrayObject,
-        DictionaryObject,
-        FloatObject,
-        NameObject,
-        TextStringObject,
-    )
-
-    writer = _one_page_writer()
-    annotation = DictionaryObject(
-        {
-            NameObject("/Type"): NameObject("/Annot"),
-            NameObject("/Subtype"): NameObject("/Link"),
-            NameObject("/Rect"): ArrayObject([FloatObject(0)] * 2 + [FloatObject(100)] * 2),
-            NameObject("/A"): DictionaryObject(
-                {
-                    NameObject("/S"): NameObject("/JavaScript"),
-                    NameObject("/JS"): TextStringObject("app.alert(1)"),
-                }
-            ),
-        }
-    )
-    writer.pages[0][NameObject("/Annots")] = ArrayObject([writer._add_object(annotation)])
-    return _written(writer)
-
-
-def pdf_with_launch_action() -> bytes:
-    return _with_open_action({"/S": "/Launch", "/F": "C:\\Windows\\System32\\calc.exe"})
-
-
-def pdf_with_embedded_file() -> bytes:
-    writer = _one_page_writer()
-    writer.add_attachment("invoice.exe", b"MZ\x90\x00 not really a program")
-    return _written(writer)
-
-
-def raw_pdf(objects: list[bytes], trailer_extra: bytes = b"") -> bytes:
-    """A hand-written PDF with a correct cross-reference table."""
-    out = io.BytesIO()
-    out.write(b"%PDF-1.7\n")
-    offsets = []
-    for number, body in enumerate(objects, 1):
-        offsets.append(out.tell())
-        out.write(b"%d 0 obj\n%s\nendobj\n" % (number, body))
-    xref = out.tell()
-    out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1))
-    for offset in offsets:
-        out.write(b"%010d 00000 n \n" % offset)
-    out.write(
-        b"trailer\n<< /Size %d /Root 1 0 R %s >>\nstartxref\n%d\n%%%%EOF\n"
-        % (len(objects) + 1, trailer_extra, xref)
-    )
-    return out.getvalue()
-
-
-CATALOG_PAGES_PAGE = [
-    b"<< /Type /Catalog /Pages 2 0 R /OpenAction 4 0 R >>",
-    b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-    b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] >>",
-]
-
-
-def pdf_with_escaped_names() -> bytes:
-    """``/J#61vaScript`` is ``/JavaScript`` to a PDF reader: the check must decode names."""
-    return raw_pdf([*CATALOG_PAGES_PAGE, b"<< /S /J#61vaScript /J#53 (app.alert(1)) >>"])
-
-
-def pdf_with_unreachable_script() -> bytes:
-    """A script object no reference leads to (a viewer repairing the file may still find it)."""
-    objects = [*CATALOG_PAGES_PAGE, b"<< /Type /Action >>", b"<< /S /JavaScript /JS (x) >>"]
-    return raw_pdf(objects)
-
-
-def pdf_with_script_in_object_stream() -> bytes:
-    """The action hidden in a compressed object stream, with a cross-reference stream: no
-    ``/JS`` appears in the file's bytes, so only reading the objects finds it."""
-    action = b"<< /S /JavaScript /JS (app.alert(1)) >>"
-    header = b"4 0 "
-    objstm_data = zlib.compress(header + action)
-    out = io.BytesIO()
-    out.write(b"%PDF-1.7\n")
-    offsets = {}
-    for number, body in enumerate(CATALOG_PAGES_PAGE, 1):
-        offsets[number] = out.tell()
-        out.write(b"%d 0 obj\n%s\nendobj\n" % (number, body))
-    offsets[5] = out.tell()
-    out.write(
-        b"5 0 obj\n<< /Type /ObjStm /N 1 /First %d /Filter /FlateDecode /Length %d >>\nstream\n"
-        % (len(header), len(objstm_data))
-    )
-    out.write(objstm_data + b"\nendstream\nendobj\n")
-    offsets[6] = out.tell()
-    rows = [b"\x00" + (0).to_bytes(4, "big") + b"\xff\xff"]
-    for number in range(1, 7):
-        if number == 4:
-            rows.append(b"\x02" + (5).to_bytes(4, "big") + (0).to_bytes(2, "big"))
-        else:
-            rows.append(b"\x01" + offsets[number].to_bytes(4, "big") + b"\x00\x00")
-    table = b"".join(rows)
-    out.write(
-        b"6 0 obj\n<< /Type /XRef /Size 7 /W [1 4 2] /Root 1 0 R /Length %d >>\nstream\n"
-        % len(table)
-    )
-    out.write(table + b"\nendstream\nendobj\n")
-    out.write(b"startxref\n%d\n%%%%EOF\n" % offsets[6])
-    return out.getvalue()
-
-
-def encrypted_pdf(user_password: str) -> bytes:
-    writer = _one_page_writer()
-    writer.encrypt(user_password=user_password, owner_password="owner")
-    return _written(writer)
 
 
 WINDOWS_PROGRAM = b"MZ\x90\x00\x03" + b"\x00" * 59 + b"This program cannot be run in DOS mode."
@@ -303,12 +157,12 @@ def test_hostile_file_refused_by_the_api_under_file(case, data, messages):
 def test_pdf_with_script_and_embedded_file_lists_both_reasons():
     from pypdf.actions import JavaScript
 
-    writer = _one_page_writer()
+    writer = one_page_writer()
     writer.add_open_action(JavaScript("app.alert(1);"))
     writer.add_attachment("payload.bin", b"\x00\x01")
 
     with pytest.raises(ValidationError) as exc:
-        validate_pdf_upload(as_upload(_written(writer)))
+        validate_pdf_upload(as_upload(written(writer)))
 
     assert exc.value.messages == [JAVASCRIPT, EMBEDDED]
 
@@ -322,7 +176,7 @@ def test_pdf_with_a_web_link_is_accepted_even_when_the_address_spells_a_pdf_name
         TextStringObject,
     )
 
-    writer = _one_page_writer()
+    writer = one_page_writer()
     link = DictionaryObject(
         {
             NameObject("/Type"): NameObject("/Annot"),
@@ -338,7 +192,7 @@ def test_pdf_with_a_web_link_is_accepted_even_when_the_address_spells_a_pdf_name
     )
     writer.pages[0][NameObject("/Annots")] = ArrayObject([writer._add_object(link)])
 
-    assert validate_pdf_upload(as_upload(_written(writer))).pages == 1
+    assert validate_pdf_upload(as_upload(written(writer))).pages == 1
 
 
 def test_plain_pdf_still_accepted_and_stored_under_a_generated_name():
