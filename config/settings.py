@@ -80,6 +80,8 @@ INSTALLED_APPS = [
     "grants",
     "reviews",
     "reporting",
+    # The home pages summarise every app above, so they come last.
+    "home",
 ]
 
 MIDDLEWARE = [

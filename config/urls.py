@@ -6,10 +6,9 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from accounts.views import SignInView
-from config.views import dashboard
 
 urlpatterns = [
-    path("", dashboard, name="dashboard"),
+    path("", include("home.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("accounts/", include("accounts.urls")),
     # The audit trail lives with the accounts pages; /audit/ is the short address for it.

@@ -1,11 +1,5 @@
-"""The home page: what needs each person's attention, gathered from every app.
+"""What needs each person's attention, gathered from every app's selectors."""
 
-It lives in config/ because it reads from all apps (grants, reviews, reporting), which must
-not import each other upwards.
-"""
-
-from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
 from django.utils import timezone
 
 from accounts.choices import Role
@@ -14,12 +8,15 @@ from grants.choices import ProposalStatus
 from grants.models import Decision, FundingCall
 from reporting import selectors as reporting_selectors
 from reviews import selectors as review_selectors
+from reviews.choices import ReviewStatus
 from reviews.models import CallReview
 
 
-@login_required
-def dashboard(request):
-    user = request.user
+def dashboard_for(user) -> dict:
+    """The home page's content for ``user``: their proposals and drafts, open calls,
+    endorsements and progress reports waiting on them; for reviewers and chairs the reviews
+    still to write and the calls they chair; for administrators the latest calls and what
+    awaits them (proposals to check, decisions not yet released)."""
     my_proposals = list(grant_selectors.proposals_of_applicant(user))
     context = {
         "now": timezone.now(),
@@ -36,7 +33,9 @@ def dashboard(request):
     if user.has_role(Role.REVIEWER) or user.has_role(Role.CHAIR):
         queue = list(review_selectors.reviewer_queue(user))
         context["reviews_to_do"] = [
-            a for a in queue if not (a.review_or_none and a.review_or_none.status == "submitted")
+            a
+            for a in queue
+            if not (a.review_or_none and a.review_or_none.status == ReviewStatus.SUBMITTED)
         ]
         context["chaired"] = CallReview.objects.filter(committee__chair=user).select_related("call")
     if user.has_role(Role.ADMINISTRATOR):
@@ -45,4 +44,4 @@ def dashboard(request):
         )[:10]
         context["awaiting_check"] = grant_selectors.proposals_awaiting_check().count()
         context["unreleased_decisions"] = Decision.objects.filter(released_at__isnull=True).count()
-    return render(request, "dashboard.html", context)
+    return context
