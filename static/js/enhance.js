@@ -1,6 +1,9 @@
 /* Small progressive enhancements; every page works without them.
    - form[data-confirm]: ask before an irreversible action.
-   - a[data-download]: fetch the file with a visible "Preparing…" status, then save it. */
+   - a[data-download]: fetch the file with a visible "Preparing…" status, then save it.
+   - tables with one header row: each cell learns its column's name (data-label), so that on a
+     narrow screen the CSS can show each row as a short list of "name: value" lines instead of
+     a table wider than the phone (northstar.css, .table--stacked). */
 (function () {
   "use strict";
 
@@ -43,5 +46,21 @@
         window.location.href = link.href;
       }).then(function () { link.removeAttribute("aria-busy"); });
     });
+  });
+
+  Array.prototype.forEach.call(document.querySelectorAll("main table"), function (table) {
+    var headRows = table.tHead ? table.tHead.rows : [];
+    if (headRows.length !== 1 || table.closest(".report-table")) { return; }
+    var names = Array.prototype.map.call(headRows[0].cells, function (cell) {
+      return cell.textContent.trim();
+    });
+    Array.prototype.forEach.call(table.tBodies, function (body) {
+      Array.prototype.forEach.call(body.rows, function (row) {
+        Array.prototype.forEach.call(row.cells, function (cell, index) {
+          if (cell.colSpan === 1 && names[index]) { cell.setAttribute("data-label", names[index]); }
+        });
+      });
+    });
+    table.classList.add("table--stacked");
   });
 })();
