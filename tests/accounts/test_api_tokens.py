@@ -22,6 +22,7 @@ from accounts.models import AuditEntry, User
 from accounts.selectors import ApiTokenSummary
 from tests.factories import PASSWORD, make_user
 from tests.security.subprocess_support import settings_in_subprocess
+from tests.support.clients import signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -54,12 +55,6 @@ def issue(username: str, password: str = PASSWORD) -> str:
 def with_token(key: str) -> APIClient:
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
-    return client
-
-
-def signed_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
     return client
 
 

@@ -1,20 +1,14 @@
 """A person's own profile and demographics pages."""
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
 from accounts.choices import Role
 from accounts.models import Demographics
 from tests.factories import make_admin, make_user
+from tests.support.clients import signed_in
 
 pytestmark = pytest.mark.django_db
-
-
-def signed_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def test_profile_rejects_orcid_with_bad_check_digit_and_keeps_input():

@@ -23,16 +23,11 @@ from tests.factories import (
     make_user,
     pdf_bytes,
 )
+from tests.support.clients import signed_in
 
 pytestmark = pytest.mark.django_db
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 200
-
-
-def signed_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def test_sign_in_page_renders_for_anonymous(client):

@@ -14,7 +14,6 @@ from decimal import Decimal
 import pytest
 from django.contrib.messages import get_messages
 from django.core import mail
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -42,17 +41,12 @@ from tests.factories import (
     submit_review,
 )
 from tests.reviews.support import assignments_of
+from tests.support.clients import signed_in
 
 pytestmark = pytest.mark.django_db
 
 
 # ---- Helpers ---------------------------------------------------------------------------------
-
-
-def signed_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def flashed(response) -> list[str]:

@@ -17,6 +17,7 @@ from reviews.choices import ReviewPhase
 from reviews.models import Assignment
 from tests.factories import make_proposal, make_review_setup, move_review_to, submit_review
 from tests.reporting.support import simple_award
+from tests.support.clients import signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -33,12 +34,6 @@ def _fresh_throttles():
     cache.clear()
     yield
     cache.clear()
-
-
-def signed_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def with_token(user) -> Client:

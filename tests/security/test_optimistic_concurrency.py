@@ -9,7 +9,6 @@ and answer 409 with the user's text intact, and the API takes ``version`` or ``I
 import pytest
 from django.core.cache import cache
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
-from django.test import Client
 from django.urls import reverse
 
 from grants import services as grant_services
@@ -21,6 +20,7 @@ from reviews.choices import ReviewPhase
 from reviews.models import Assignment, Review
 from tests.api.support import API, api_as
 from tests.factories import make_proposal, make_review_setup, make_user, move_review_to
+from tests.support.clients import signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -30,12 +30,6 @@ def _fresh_throttles():
     cache.clear()
     yield
     cache.clear()
-
-
-def signed_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def saved_elsewhere(proposal: Proposal, **data) -> Proposal:

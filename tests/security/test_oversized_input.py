@@ -6,7 +6,6 @@ reviews.validators, reporting.validators (and each CharField's max_length)."""
 from datetime import date
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
 from grants.models import BudgetLine, Proposal, TeamMember
@@ -22,6 +21,7 @@ from tests.api.support import API, api_as
 from tests.factories import make_call, make_proposal, make_review_setup, move_review_to
 from tests.reporting.support import simple_award
 from tests.reviews.support import assignments_of
+from tests.support.clients import signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -41,12 +41,6 @@ def api_error(limit: int) -> list[str]:
 
 def service_error(limit: int) -> list[str]:
     return [f"Keep this to {limit:,} characters or fewer (it has {len(HUGE):,})."]
-
-
-def signed_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 # ---- Proposal sections -----------------------------------------------------------------------

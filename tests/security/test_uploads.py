@@ -34,6 +34,7 @@ from tests.support.pdfs import (
     pdf_with_embedded_file,
     pdf_with_escaped_names,
     pdf_with_launch_action,
+    pdf_with_link,
     pdf_with_link_annotation_js,
     pdf_with_open_action_js,
     pdf_with_script_in_object_stream,
@@ -168,31 +169,9 @@ def test_pdf_with_script_and_embedded_file_lists_both_reasons():
 
 
 def test_pdf_with_a_web_link_is_accepted_even_when_the_address_spells_a_pdf_name():
-    from pypdf.generic import (
-        ArrayObject,
-        DictionaryObject,
-        FloatObject,
-        NameObject,
-        TextStringObject,
-    )
+    data = pdf_with_link({"/S": "/URI", "/URI": "https://example.org/JS /Launch"})
 
-    writer = one_page_writer()
-    link = DictionaryObject(
-        {
-            NameObject("/Type"): NameObject("/Annot"),
-            NameObject("/Subtype"): NameObject("/Link"),
-            NameObject("/Rect"): ArrayObject([FloatObject(0)] * 2 + [FloatObject(100)] * 2),
-            NameObject("/A"): DictionaryObject(
-                {
-                    NameObject("/S"): NameObject("/URI"),
-                    NameObject("/URI"): TextStringObject("https://example.org/JS /Launch"),
-                }
-            ),
-        }
-    )
-    writer.pages[0][NameObject("/Annots")] = ArrayObject([writer._add_object(link)])
-
-    assert validate_pdf_upload(as_upload(written(writer))).pages == 1
+    assert validate_pdf_upload(as_upload(data)).pages == 1
 
 
 def test_plain_pdf_still_accepted_and_stored_under_a_generated_name():

@@ -45,7 +45,9 @@ def pdf_with_open_action_js() -> bytes:
     return with_open_action({"/S": "/JavaScript", "/JS": "app.launchURL('https://evil.test')"})
 
 
-def pdf_with_link_annotation_js() -> bytes:
+def pdf_with_link(action: dict[str, str]) -> bytes:
+    """One page with a link annotation running ``action`` ({"/S": "/URI", "/URI": "..."});
+    values starting with "/" are PDF names, others text."""
     from pypdf.generic import (
         ArrayObject,
         DictionaryObject,
@@ -62,14 +64,20 @@ def pdf_with_link_annotation_js() -> bytes:
             NameObject("/Rect"): ArrayObject([FloatObject(0)] * 2 + [FloatObject(100)] * 2),
             NameObject("/A"): DictionaryObject(
                 {
-                    NameObject("/S"): NameObject("/JavaScript"),
-                    NameObject("/JS"): TextStringObject("app.alert(1)"),
+                    NameObject(key): NameObject(value)
+                    if value.startswith("/")
+                    else TextStringObject(value)
+                    for key, value in action.items()
                 }
             ),
         }
     )
     writer.pages[0][NameObject("/Annots")] = ArrayObject([writer._add_object(annotation)])
     return written(writer)
+
+
+def pdf_with_link_annotation_js() -> bytes:
+    return pdf_with_link({"/S": "/JavaScript", "/JS": "app.alert(1)"})
 
 
 def pdf_with_launch_action() -> bytes:

@@ -31,14 +31,9 @@ from tests.factories import (
     reviewed_by,
     submit_review,
 )
+from tests.support.clients import signed_in
 
 pytestmark = pytest.mark.django_db
-
-
-def signed_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def chair_also_reviewing():
