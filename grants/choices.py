@@ -67,6 +67,8 @@ SUBMITTED_STATES = frozenset(
         ProposalStatus.WAITLISTED,
     }
 )
+# A funding decision may be recorded (or changed, until released) on a proposal in these.
+DECIDABLE_STATES = frozenset({ProposalStatus.IN_REVIEW, ProposalStatus.WAITLISTED})
 WITHDRAWABLE_STATES = frozenset(
     {
         ProposalStatus.DRAFT,

@@ -22,7 +22,10 @@ def subject_line(text: str) -> str:
     return " ".join(text.split())
 
 
-def _send(*, template: str, to: list[str], context: dict) -> None:
+def send_templated(*, template: str, to: list[str], context: dict) -> None:
+    """Render ``email/<template>.txt`` and its ``_subject.txt`` with ``context`` (plus the site
+    URL and programme name) and queue it to ``to`` (blank addresses dropped). The one sender
+    for grants' and reviews' mail."""
     recipients = [address for address in to if address]
     if not recipients:
         return
@@ -39,7 +42,7 @@ def _send(*, template: str, to: list[str], context: dict) -> None:
 
 
 def send_submission_receipt(proposal) -> None:
-    _send(
+    send_templated(
         template="submission_receipt",
         to=[proposal.pi.email],
         context={
@@ -50,7 +53,7 @@ def send_submission_receipt(proposal) -> None:
 
 
 def send_return_notice(proposal, reason: str) -> None:
-    _send(
+    send_templated(
         template="proposal_returned",
         to=[proposal.pi.email],
         context={
@@ -62,7 +65,7 @@ def send_return_notice(proposal, reason: str) -> None:
 
 
 def send_endorsement_request(endorsement) -> None:
-    _send(
+    send_templated(
         template="endorsement_request",
         to=[endorsement.mentor.email],
         context={
@@ -75,7 +78,7 @@ def send_endorsement_request(endorsement) -> None:
 
 
 def send_endorsement_result(endorsement) -> None:
-    _send(
+    send_templated(
         template="endorsement_result",
         to=[endorsement.proposal.pi.email],
         context={
@@ -88,7 +91,7 @@ def send_endorsement_result(endorsement) -> None:
 
 
 def send_team_invitation(member) -> None:
-    _send(
+    send_templated(
         template="team_invitation",
         to=[member.user.email if member.user_id else member.email],
         context={
@@ -100,7 +103,7 @@ def send_team_invitation(member) -> None:
 
 
 def send_decision(proposal, decision) -> None:
-    _send(
+    send_templated(
         template="decision_released",
         to=[proposal.pi.email],
         context={

@@ -8,7 +8,13 @@ import rules
 
 from accounts.permissions import is_administrator
 
-from .choices import EDITABLE_STATES, WITHDRAWABLE_STATES, ProposalStatus, TeamRole
+from .choices import (
+    DECIDABLE_STATES,
+    EDITABLE_STATES,
+    WITHDRAWABLE_STATES,
+    ProposalStatus,
+    TeamRole,
+)
 
 
 @rules.predicate
@@ -59,10 +65,7 @@ rules.add_perm("grants.endorse_proposal", is_mentor_of & is_editable)
 
 @rules.predicate
 def is_decidable(user, proposal) -> bool:
-    return proposal is not None and proposal.status in {
-        ProposalStatus.IN_REVIEW,
-        ProposalStatus.WAITLISTED,
-    }
+    return proposal is not None and proposal.status in DECIDABLE_STATES
 
 
 rules.add_perm("grants.manage_calls", is_administrator)

@@ -24,6 +24,7 @@ from . import emails, lifecycle
 from .choices import (
     AWARD_TRANSITIONS,
     CALL_TRANSITIONS,
+    DECIDABLE_STATES,
     PROPOSAL_TRANSITIONS,
     AttachmentKind,
     AwardStatus,
@@ -686,8 +687,6 @@ def endorsement_respond(
 
 
 # ---- Funding decisions and awards ------------------------------------------------------------
-
-DECIDABLE_STATES = frozenset({ProposalStatus.IN_REVIEW, ProposalStatus.WAITLISTED})
 
 
 def award_dates(*, call: FundingCall, decided_on: date) -> tuple[date, date]:

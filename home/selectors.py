@@ -8,7 +8,6 @@ from grants.choices import ProposalStatus
 from grants.models import Decision, FundingCall
 from reporting import selectors as reporting_selectors
 from reviews import selectors as review_selectors
-from reviews.choices import ReviewStatus
 from reviews.models import CallReview
 
 
@@ -33,9 +32,7 @@ def dashboard_for(user) -> dict:
     if user.has_role(Role.REVIEWER) or user.has_role(Role.CHAIR):
         queue = list(review_selectors.reviewer_queue(user))
         context["reviews_to_do"] = [
-            a
-            for a in queue
-            if not (a.review_or_none and a.review_or_none.status == ReviewStatus.SUBMITTED)
+            a for a in queue if not (a.review_or_none and a.review_or_none.is_submitted)
         ]
         context["chaired"] = CallReview.objects.filter(committee__chair=user).select_related("call")
     if user.has_role(Role.ADMINISTRATOR):

@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from accounts.choices import Role
 from accounts.models import User
-from grants.emails import _send
+from grants.emails import send_templated
 
 
 def send_late_conflict_notice(conflict) -> None:
@@ -14,7 +14,7 @@ def send_late_conflict_notice(conflict) -> None:
     administrators = User.objects.filter(
         groups__name=Role.ADMINISTRATOR, is_active=True
     ).values_list("email", flat=True)
-    _send(
+    send_templated(
         template="late_conflict",
         to=sorted(set(administrators)),
         context={

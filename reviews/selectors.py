@@ -23,8 +23,9 @@ from django.db.models.functions import Coalesce
 
 from accounts.models import User
 from accounts.permissions import can
+from grants import lifecycle as grant_lifecycle
 from grants import selectors as grant_selectors
-from grants.choices import ProposalStatus
+from grants.choices import DECIDABLE_STATES, ProposalStatus
 from grants.models import Decision, FundingCall, Proposal, TeamMember
 
 from . import conflicts, scoring
@@ -551,6 +552,9 @@ class RankingRow:
     running_total: Decimal
     within_budget: bool
     pay_line_before: bool
+    # The reader may record (or change) its decision now: grants' decidable states, and the
+    # call's stage allows decisions (Ranking.decisions_problem is empty).
+    may_decide: bool = False
 
     @property
     def disposition(self) -> str:
@@ -584,6 +588,8 @@ class Ranking:
     pay_line_rank: int | None  # the first rank past the budget; None if everything fits
     # Proposals left out because the reader may not see their results (results_hidden_ids).
     hidden_count: int = 0
+    # Why decisions cannot be recorded now (grants.lifecycle.decisions_problem), or "".
+    decisions_problem: str = ""
 
     @property
     def remaining(self) -> Decimal | None:
@@ -630,6 +636,7 @@ def ranking_for(
     a rank, a gap nor a running total gives their place away; ``hidden_count`` says how many.
     """
     deciding = can(user, "grants.manage_calls")
+    decisions_problem = grant_lifecycle.decisions_problem(call) if deciding else ""
     funding_order = _funding_order(call)
     hidden = results_hidden_ids(user, [pk for pk, _ in funding_order], call=call)
     if hidden:
@@ -677,6 +684,9 @@ def ranking_for(
                 running_total=running_totals[rank - 1],
                 within_budget=running_totals[rank - 1] <= call.total_budget,
                 pay_line_before=rank == pay_line_rank,
+                may_decide=deciding
+                and not decisions_problem
+                and proposal.status in DECIDABLE_STATES,
             )
         )
     return Ranking(
@@ -690,6 +700,7 @@ def ranking_for(
         page=shown,
         pay_line_rank=pay_line_rank,
         hidden_count=len(hidden),
+        decisions_problem=decisions_problem,
     )
 
 

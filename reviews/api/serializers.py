@@ -711,6 +711,10 @@ class RankingSerializer(serializers.Serializer):
         **MONEY, allow_null=True, help_text="Funded so far (administrators only; else null)."
     )
     remaining = serializers.DecimalField(**MONEY, allow_null=True)
+    decisions_problem = serializers.CharField(
+        help_text="Why funding decisions cannot be recorded or released now (for instance, the "
+        "committee is still reviewing the call); empty when they can. Administrators only."
+    )
     hidden_count = serializers.IntegerField(
         help_text="Proposals left out of your ranking: those you are conflicted on, or are "
         "assigned to without your own review submitted."

@@ -1195,6 +1195,7 @@ class RankingView(CallView):
             "committed": ranking.committed,
             "remaining": ranking.remaining,
             "hidden_count": ranking.hidden_count,
+            "decisions_problem": ranking.decisions_problem,
             "results": ranking.rows,
         }
         return Response(RankingSerializer(data).data)

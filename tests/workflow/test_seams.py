@@ -209,6 +209,8 @@ def test_decisions_are_refused_while_the_committee_is_in_independent_review():
         "after the chair closes the review."
     )
     assert (decided.status_code, decided.json()) == (409, {"detail": message})
+    ranking = admin.get(f"{API}/calls/{setup.call.pk}/ranking/").json()
+    assert ranking["decisions_problem"] == message
     assert (released.status_code, released.json()) == (409, {"detail": message})
     assert page.status_code == 302
     assert not Decision.objects.exists()
