@@ -541,12 +541,11 @@ def ranking(call: FundingCall) -> list[Proposal]:
 
 @dataclass(frozen=True)
 class RankingRow:
-    """One proposal in the funding order; scores and decision are hidden from a conflicted
-    reader (``conflicted``)."""
+    """One proposal in the funding order (one the reader may see: ranking_for leaves out the
+    rest)."""
 
     rank: int
     proposal: Proposal
-    conflicted: bool
     entry: PanelEntry | None
     decision: Decision | None
     running_total: Decimal
@@ -678,7 +677,6 @@ def ranking_for(
             RankingRow(
                 rank=rank,
                 proposal=proposal,
-                conflicted=False,
                 entry=getattr(proposal, "panel_entry", None),
                 decision=decisions.get(pk),
                 running_total=running_totals[rank - 1],

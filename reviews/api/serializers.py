@@ -682,8 +682,9 @@ class RankingRowSerializer(serializers.Serializer):
     rank = serializers.IntegerField(help_text="Position in the funding order (1 is first).")
     proposal = ProposalWithPiSerializer()
     conflicted = serializers.BooleanField(
+        default=False,
         help_text="Always false: proposals you are conflicted on (or assigned to without your "
-        "own review submitted) are left out of your ranking, ranks and running totals alike."
+        "own review submitted) are left out of your ranking, ranks and running totals alike.",
     )
     disposition = serializers.ChoiceField(
         [("", "Not triaged"), *PanelDisposition.choices], allow_blank=True
