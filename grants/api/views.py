@@ -7,6 +7,8 @@ as the web pages (accounts.permissions.can) and then carried out by grants.servi
 check again. Service errors become API errors in config.api.exception_handler.
 """
 
+from functools import partial
+
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.http import Http404
@@ -25,7 +27,6 @@ from rest_framework.generics import get_object_or_404
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
-from rest_framework.viewsets import GenericViewSet
 
 from accounts.permissions import can
 from config.api import (
@@ -37,6 +38,8 @@ from config.api import (
     etag,
     expected_version,
 )
+from config.api_views import ScopedViewSet, renamed_errors
+from config.api_views import require as require_rule
 from config.uploads import stored_file_response
 from grants import selectors, services
 from grants.models import (
@@ -72,34 +75,10 @@ from .serializers import (
     TeamMemberSerializer,
 )
 
-
-def require(user, perm: str, obj=None) -> None:
-    """403 unless the shared rule allows it (services check again; this only makes the refusal
-    come before input validation)."""
-    if not can(user, perm, obj):
-        raise PermissionDenied("You may not do this to this proposal in its current state.")
-
-
-def renamed_errors(exc: DjangoValidationError, rename: dict[str, str]) -> DjangoValidationError:
-    """A service's field errors under the names the API's request uses."""
-    if not hasattr(exc, "error_dict"):
-        return exc
-    return DjangoValidationError(
-        {rename.get(field, field): errors for field, errors in exc.error_dict.items()}
-    )
-
-
-class ScopedViewSet(GenericViewSet):
-    """Numeric ids, looked up in the caller's scope only (filters apply to lists, not to one
-    object: ``/proposals/5/?status=x`` is proposal 5)."""
-
-    lookup_value_regex = "[0-9]+"
-
-    def get_object(self):
-        obj = get_object_or_404(self.get_queryset(), pk=self.kwargs["pk"])
-        self.check_object_permissions(self.request, obj)
-        return obj
-
+# Every refusal here is about a proposal (or one of its parts) in its current state.
+require = partial(
+    require_rule, message="You may not do this to this proposal in its current state."
+)
 
 PROPOSAL_PK = OpenApiParameter(
     "proposal_pk", OpenApiTypes.INT, OpenApiParameter.PATH, description="The proposal's id."

@@ -25,18 +25,22 @@ from drf_spectacular.utils import (
 )
 from rest_framework import mixins, status
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.permissions import can
-from config.api import READ_ERRORS, WRITE_ERRORS, Conflict, error_responses
+from config.api import (
+    READ_ERRORS,
+    WRITE_ERRORS,
+    Conflict,
+    error_responses,
+)
+from config.api_views import ScopedViewSet, require
 from grants import selectors as grant_selectors
 from grants.api.serializers import AwardSerializer
-from grants.api.views import ScopedViewSet
 from grants.models import Award
 from reporting import selectors, services
 from reporting.hrsa import build_report, exporter_for
@@ -83,12 +87,6 @@ from .serializers import (
 )
 
 LIST_ERRORS = (400, 401, 403, 404)
-
-
-def require(user, perm: str, obj=None, message: str = "You may not do this.") -> None:
-    """403 unless the shared rule allows it (the services check again)."""
-    if not can(user, perm, obj):
-        raise PermissionDenied(message)
 
 
 def visible_award_ids(user) -> QuerySet:

@@ -27,7 +27,6 @@ from rest_framework.exceptions import ValidationError as ApiValidationError
 from rest_framework.generics import GenericAPIView, get_object_or_404
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
-from rest_framework.viewsets import GenericViewSet
 
 from accounts.models import User
 from accounts.permissions import can
@@ -41,6 +40,7 @@ from config.api import (
     etag,
     expected_version,
 )
+from config.api_views import ScopedViewSet, require
 from config.uploads import stored_file_response
 from grants import selectors as grant_selectors
 from grants.models import FundingCall, Proposal, TeamMember
@@ -214,29 +214,11 @@ def reviews_loaded() -> QuerySet[Review]:
 # ---- Helpers ---------------------------------------------------------------------------------
 
 
-def require(user, perm: str, obj=None, message: str = "You may not do this.") -> None:
-    """403 unless the shared rule allows it (the service checks again)."""
-    if not can(user, perm, obj):
-        raise PermissionDenied(message)
-
-
 def active_user(pk: int, field: str) -> User:
     user = User.objects.filter(pk=pk, is_active=True).first()
     if user is None:
         raise ApiValidationError({field: ["No active user has this id."]})
     return user
-
-
-class ScopedViewSet(GenericViewSet):
-    """Numeric ids, looked up in the caller's scope only (filters narrow lists, not one
-    object)."""
-
-    lookup_value_regex = "[0-9]+"
-
-    def get_object(self):
-        obj = get_object_or_404(self.get_queryset(), pk=self.kwargs["pk"])
-        self.check_object_permissions(self.request, obj)
-        return obj
 
 
 CALL_ID = OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH, description="Call id.")

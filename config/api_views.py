@@ -1,0 +1,41 @@
+"""What every app's API views share: scoped object lookup, the early permission refusal, and
+service errors renamed to the request's fields.
+
+Apart from config/api.py because DRF loads that module (pagination, exception handler) while
+its own generic views are still importing; these helpers need those views.
+"""
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.generics import get_object_or_404
+from rest_framework.viewsets import GenericViewSet
+
+from accounts.permissions import can
+
+
+def require(user, perm: str, obj=None, message: str = "You may not do this.") -> None:
+    """403 unless the shared rule (accounts.permissions.can) allows it. The services check
+    again; this only makes a refusal come before input validation, as on the web pages."""
+    if not can(user, perm, obj):
+        raise PermissionDenied(message)
+
+
+def renamed_errors(exc: DjangoValidationError, rename: dict[str, str]) -> DjangoValidationError:
+    """A service's field errors under the names the API's request uses."""
+    if not hasattr(exc, "error_dict"):
+        return exc
+    return DjangoValidationError(
+        {rename.get(field, field): errors for field, errors in exc.error_dict.items()}
+    )
+
+
+class ScopedViewSet(GenericViewSet):
+    """Numeric ids, looked up in the caller's scope only, so an object outside it is a 404
+    (filters narrow lists, not one object: ``/proposals/5/?status=x`` is proposal 5)."""
+
+    lookup_value_regex = "[0-9]+"
+
+    def get_object(self):
+        obj = get_object_or_404(self.get_queryset(), pk=self.kwargs["pk"])
+        self.check_object_permissions(self.request, obj)
+        return obj
