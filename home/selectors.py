@@ -41,4 +41,5 @@ def dashboard_for(user) -> dict:
         )[:10]
         context["awaiting_check"] = grant_selectors.proposals_awaiting_check().count()
         context["unreleased_decisions"] = Decision.objects.filter(released_at__isnull=True).count()
+        context["overdue_reports"] = reporting_selectors.overdue_progress_reports().count()
     return context

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.utils import timezone
 
 from accounts.choices import RaceEthnicity, Sex
 from grants.models import Award
@@ -75,6 +76,14 @@ class ProgressReport(models.Model):
 
     def is_overdue(self, today: date) -> bool:
         return self.status == ProgressReportStatus.DUE and self.due_date < today
+
+    @property
+    def standing(self) -> str:
+        """What a person reading a page should see: "Overdue" once an unsubmitted report's
+        due date has passed (the stored status stays "due"; only submitting changes it)."""
+        if self.is_overdue(timezone.localdate()):
+            return "Overdue"
+        return self.get_status_display()
 
 
 class ReminderSent(models.Model):
