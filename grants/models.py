@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import FieldDoesNotExist
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils import timezone
@@ -81,6 +82,24 @@ class StateChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.from_state or '—'} → {self.to_state} at {self.at:%Y-%m-%d %H:%M}"
+
+    def _label(self, state: str) -> str:
+        """A stored state as people read it ("No-cost extension", not "no_cost_extension"),
+        from the subject model's own ``status`` choices."""
+        model = ContentType.objects.get_for_id(self.content_type_id).model_class()
+        try:
+            choices = dict(model._meta.get_field("status").flatchoices)
+        except (AttributeError, FieldDoesNotExist):
+            return state
+        return str(choices.get(state, state))
+
+    @property
+    def from_label(self) -> str:
+        return self._label(self.from_state) if self.from_state else ""
+
+    @property
+    def to_label(self) -> str:
+        return self._label(self.to_state)
 
 
 class FundingCall(models.Model):

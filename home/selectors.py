@@ -4,8 +4,8 @@ from django.utils import timezone
 
 from accounts.choices import Role
 from grants import selectors as grant_selectors
-from grants.choices import ProposalStatus
-from grants.models import Decision, FundingCall
+from grants.choices import ProposalStatus, TeamRole
+from grants.models import Decision, FundingCall, TeamMember
 from reporting import selectors as reporting_selectors
 from reviews import selectors as review_selectors
 from reviews.models import CallReview
@@ -17,6 +17,7 @@ def dashboard_for(user) -> dict:
     still to write and the calls they chair; for administrators the latest calls and what
     awaits them (proposals to check, decisions not yet released)."""
     my_proposals = list(grant_selectors.proposals_of_applicant(user))
+    _label_roles(my_proposals, user)
     context = {
         "now": timezone.now(),
         "open_calls": grant_selectors.calls_open(),
@@ -43,3 +44,19 @@ def dashboard_for(user) -> dict:
         context["unreleased_decisions"] = Decision.objects.filter(released_at__isnull=True).count()
         context["overdue_reports"] = reporting_selectors.overdue_progress_reports().count()
     return context
+
+
+def _label_roles(proposals, user) -> None:
+    """Sets ``your_role`` on each proposal: "Principal investigator", or the person's role on
+    its team ("Mentor", "Co-investigator", ...) — a mentor is not just a "team member"."""
+    team_roles = dict(
+        TeamMember.objects.filter(user=user, proposal__in=[p.pk for p in proposals]).values_list(
+            "proposal_id", "role"
+        )
+    )
+    for proposal in proposals:
+        if proposal.pi_id == user.pk:
+            proposal.your_role = "Principal investigator"
+        else:
+            role = team_roles.get(proposal.pk)
+            proposal.your_role = TeamRole(role).label if role else "Team member"

@@ -66,3 +66,14 @@ def test_administrator_sees_unreleased_decisions():
 
     assert response.context["unreleased_decisions"] == 1
     assert "1 funding decision recorded but not yet released" in response.content.decode()
+
+
+def test_a_mentor_sees_their_role_on_the_proposal_not_just_team_member():
+    proposal, _, mentor = make_trainee_proposal(endorsed=False)
+
+    mentor_page = page_for(mentor)
+    pi_page = page_for(proposal.pi)
+
+    assert [p.your_role for p in mentor_page.context["my_proposals"]] == ["Mentor"]
+    assert "<td>Mentor</td>" in mentor_page.content.decode()
+    assert [p.your_role for p in pi_page.context["my_proposals"]] == ["Principal investigator"]
