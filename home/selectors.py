@@ -49,10 +49,15 @@ def dashboard_for(user) -> dict:
 def _label_roles(proposals, user) -> None:
     """Sets ``your_role`` on each proposal: "Principal investigator", or the person's role on
     its team ("Mentor", "Co-investigator", ...) — a mentor is not just a "team member"."""
-    team_roles = dict(
-        TeamMember.objects.filter(user=user, proposal__in=[p.pk for p in proposals]).values_list(
-            "proposal_id", "role"
+    on_team = [p.pk for p in proposals if p.pi_id != user.pk]
+    team_roles = (
+        dict(
+            TeamMember.objects.filter(user=user, proposal__in=on_team).values_list(
+                "proposal_id", "role"
+            )
         )
+        if on_team
+        else {}
     )
     for proposal in proposals:
         if proposal.pi_id == user.pk:

@@ -258,7 +258,8 @@ class TraineeOutcome(Outcome):
         indexes = [models.Index(fields=["trainee", "recorded_on"])]
 
     def __str__(self) -> str:
-        return f"Outcome of {self.trainee} on {self.recorded_on:%Y-%m-%d}"
+        day = self.recorded_on
+        return f"Outcome of {self.trainee} on {day:%b} {day.day}, {day.year}"
 
     @property
     def reporting_date(self) -> date | None:
