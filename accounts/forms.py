@@ -15,6 +15,12 @@ class UserNameForm(forms.ModelForm):
     class Meta:
         model = User
         fields = ["first_name", "last_name", "email"]
+        # The input's purpose (WCAG 1.3.5), so browsers and assistive tools can fill it in.
+        widgets = {
+            "first_name": forms.TextInput(attrs={"autocomplete": "given-name"}),
+            "last_name": forms.TextInput(attrs={"autocomplete": "family-name"}),
+            "email": forms.EmailInput(attrs={"autocomplete": "email"}),
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -87,6 +93,7 @@ class DemographicsForm(forms.ModelForm):
             ),
         }
         widgets = {
+            "birth_year": forms.NumberInput(attrs={"autocomplete": "bday-year"}),
             "sex": forms.RadioSelect,
             "disadvantaged": forms.RadioSelect,
             "disadvantaged_basis": forms.RadioSelect,

@@ -137,3 +137,15 @@ def test_profile_requires_name_and_email_and_keeps_the_rest():
     assert set(response.context["name_form"].errors) == {"first_name", "last_name", "email"}
     assert response.context["profile_form"]["department"].value() == "Pediatrics"
     assert user.first_name == "Nameless" and user.email == "nameless@example.edu"
+
+
+def test_fields_of_a_persons_own_data_say_their_purpose_for_autofill():
+    """WCAG 1.3.5: name, e-mail and birth year carry an ``autocomplete`` purpose."""
+    client = signed_in(make_user())
+
+    profile = client.get(reverse("accounts:profile")).content.decode()
+    demographics = client.get(reverse("accounts:demographics")).content.decode()
+
+    for purpose in ("given-name", "family-name", "email"):
+        assert f'autocomplete="{purpose}"' in profile
+    assert 'autocomplete="bday-year"' in demographics
