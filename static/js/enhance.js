@@ -3,7 +3,10 @@
    - a[data-download]: fetch the file with a visible "Preparing…" status, then save it.
    - tables with one header row: each cell learns its column's name (data-label), so that on a
      narrow screen the CSS can show each row as a short list of "name: value" lines instead of
-     a table wider than the phone (northstar.css, .table--stacked). */
+     a table wider than the phone (northstar.css, .table--stacked).
+   - [data-error-summary]: the first error summary on the page takes focus, so the list of
+     what to fix is what a keyboard or screen-reader user meets first; its links move focus
+     to their field. */
 (function () {
   "use strict";
 
@@ -63,4 +66,18 @@
     });
     table.classList.add("table--stacked");
   });
+
+  var summary = document.querySelector("[data-error-summary]");
+  if (summary) {
+    summary.focus();
+    summary.addEventListener("click", function (event) {
+      var link = event.target.closest && event.target.closest("a[href^='#']");
+      var field = link && document.getElementById(link.getAttribute("href").slice(1));
+      if (!field) { return; }
+      event.preventDefault();
+      var box = field.closest(".field") || field;
+      box.scrollIntoView({ block: "start" });
+      field.focus();
+    });
+  }
 })();
