@@ -11,4 +11,5 @@ urlpatterns = [
     path("two-factor/verify/", views.two_factor_verify, name="two_factor_verify"),
     path("audit/", views.audit_log, name="audit_log"),
     path("audit/csv/", views.audit_log_csv, name="audit_log_csv"),
+    path("session/keep-alive/", views.session_keep_alive, name="session_keep_alive"),
 ]

@@ -13,13 +13,14 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import LoginView
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import Http404, StreamingHttpResponse
+from django.http import Http404, JsonResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_POST
 
 from . import two_factor
 from .audit import audit_record
@@ -342,3 +343,17 @@ def _two_factor_manage(request):
             "required": two_factor.must_enrol(request.user),
         },
     )
+
+
+@require_POST
+@never_cache
+def session_keep_alive(request):
+    """ "Stay signed in" on the idle warning: any request restarts the session's idle clock
+    (SESSION_SAVE_EVERY_REQUEST), so this only answers how long it now has. A session that has
+    already ended answers 401, and the page then says so. Without the script the button is a
+    plain form, and the person goes back to the page they were on."""
+    if not request.user.is_authenticated:
+        return JsonResponse({"detail": "You have been signed out."}, status=401)
+    if request.headers.get("Accept", "").startswith("application/json"):
+        return JsonResponse({"expires_in": request.session.get_expiry_age()})
+    return redirect(_next_url(request))

@@ -54,6 +54,9 @@
       credentials: "same-origin",
       headers: { "X-Autosave": "1" }
     }).then(function (response) {
+      // Any answer from the server restarted the session's idle clock (session-timeout.js).
+      try { window.localStorage.setItem("northstar-session-activity", String(Date.now())); }
+      catch (e) { /* storage disabled: the warning only comes earlier than needed */ }
       return response.json().then(function (json) {
         if (response.status === 409 || json.conflict) {
           stop(Object.values(json.errors || {}).join(" "));
