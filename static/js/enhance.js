@@ -6,7 +6,9 @@
      a table wider than the phone (northstar.css, .table--stacked).
    - [data-error-summary]: the first error summary on the page takes focus, so the list of
      what to fix is what a keyboard or screen-reader user meets first; its links move focus
-     to their field. */
+     to their field.
+   - the header: on a narrow screen the menu folds behind its "Menu" button; the "Program
+     office" group closes on Escape or a click elsewhere. */
 (function () {
   "use strict";
 
@@ -80,4 +82,36 @@
       field.focus();
     });
   }
+
+  var header = document.querySelector(".site-header");
+  var toggle = header && header.querySelector(".menu-toggle");
+  if (toggle && window.matchMedia) {
+    var narrow = window.matchMedia("(max-width: 40rem)");
+    var setOpen = function (open) {
+      toggle.setAttribute("aria-expanded", open ? "true" : "false");
+      header.setAttribute("data-menu", open ? "open" : "closed");
+    };
+    var fit = function () {
+      toggle.hidden = !narrow.matches;
+      setOpen(!narrow.matches);
+    };
+    toggle.addEventListener("click", function () {
+      setOpen(toggle.getAttribute("aria-expanded") !== "true");
+    });
+    if (narrow.addEventListener) { narrow.addEventListener("change", fit); }
+    fit();
+  }
+
+  var groups = document.querySelectorAll("details[data-nav-group]");
+  document.addEventListener("click", function (event) {
+    Array.prototype.forEach.call(groups, function (group) {
+      if (group.open && !group.contains(event.target)) { group.open = false; }
+    });
+  });
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape") { return; }
+    Array.prototype.forEach.call(groups, function (group) {
+      if (group.open) { group.open = false; group.querySelector("summary").focus(); }
+    });
+  });
 })();

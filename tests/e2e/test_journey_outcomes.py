@@ -61,6 +61,7 @@ def test_outcomes_and_hrsa_report(page):
     # The administrator previews the report: the undated publication does not pass.
     page.get_by_role("button", name="Sign out").click()
     sign_in(page, admin.username, PASSWORD)
+    page.get_by_text("Program office", exact=True).click()
     page.get_by_role("link", name="HRSA report").click()
     page.get_by_label("Reporting period (academic year)").select_option("2025-2026")
     page.get_by_role("button", name="Show").click()
