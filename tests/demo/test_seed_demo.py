@@ -15,6 +15,12 @@ from django.utils import timezone
 
 from accounts.choices import FACULTY_TYPES, TRAINEE_TYPES, ApplicantType, Role
 from accounts.models import Demographics, User
+from demo.management.commands.seed_demo import (
+    OPEN_CALL_TITLE,
+    PASSWORD,
+    PROGRAM_NAME,
+    REVIEW_CALL_TITLE,
+)
 from grants import services
 from grants.choices import (
     AwardStatus,
@@ -39,12 +45,6 @@ from grants.selectors import proposal_blockers
 from reporting.choices import CheckStatus, ProgressReportStatus
 from reporting.hrsa import XlsxExporter, build_report, current_period
 from reporting.hrsa.people import awards_active_in
-from reporting.management.commands.seed_demo import (
-    OPEN_CALL_TITLE,
-    PASSWORD,
-    PROGRAM_NAME,
-    REVIEW_CALL_TITLE,
-)
 from reporting.models import (
     FollowOnFunding,
     Partnership,
