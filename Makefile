@@ -36,7 +36,7 @@ install: $(STAMP) node_modules/.installed ## Create .venv and install Northstar 
 migrate: install ## Apply database migrations
 	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py migrate --noinput
 
-demo: migrate ## Load the demo data (idempotent; needs DEBUG=1)
+demo: migrate ## Load the demo data of demo/data/demo.toml (idempotent; needs DEBUG=1)
 	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py seed_demo
 
 run: demo ## Set up everything and serve the app with demo data at http://127.0.0.1:8000
@@ -59,7 +59,7 @@ loadtest: install ## Load test: reviewers saving and submitting while the admini
 
 # Page latency against the framework's floor and the HRSA report at scale, against gunicorn on
 # loopback and a fresh PostgreSQL database (BENCH_DATABASE_URL, default northstar_bench on the
-# local server) seeded by seed_scale; figures appended to docs/performance.md. The default size
+# local server) seeded by seed_scale (demo/scale/); figures appended to docs/performance.md. The default size
 # finishes in a few minutes; e.g. make bench PROPOSALS=100000, then BENCH_ARGS=--reuse to measure
 # again without seeding.
 PROPOSALS ?= 5000

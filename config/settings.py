@@ -80,6 +80,8 @@ INSTALLED_APPS = [
     "grants",
     "reviews",
     "reporting",
+    # The demo and benchmark data (seed_demo, seed_scale): development tools over every app.
+    "demo",
     # The home pages summarise every app above, so they come last.
     "home",
 ]

@@ -246,51 +246,34 @@ def make_review_setup(
 
 def move_review_to(setup: ReviewSetup, phase: str) -> None:
     """Step the call's review forward, through every phase in between, as the chair."""
-    from reviews import services as review_services
-    from reviews.choices import ReviewPhase
+    from demo import journeys
 
-    order = list(ReviewPhase.values)
-    setup.call_review.refresh_from_db()
-    while order.index(setup.call_review.phase) < order.index(phase):
-        following = order[order.index(setup.call_review.phase) + 1]
-        setup.call_review = review_services.review_phase_transition(
-            call=setup.call, to=following, actor=setup.chair
-        )
+    setup.call_review = journeys.review_phase_advance(call=setup.call, to=phase, actor=setup.chair)
 
 
 def reviewed_by(setup: ReviewSetup, proposal, reviewers, *, impact: int = 2) -> None:
     """``reviewers`` are assigned to ``proposal`` by the administrator, the review moves to
     independent review, and each submits a complete review with overall impact ``impact``."""
-    from reviews import services as review_services
-    from reviews.choices import ReviewPhase
-    from reviews.models import Assignment
+    from demo import journeys
 
-    for reviewer in reviewers:
-        review_services.assignment_create(proposal=proposal, reviewer=reviewer, actor=setup.admin)
-    move_review_to(setup, ReviewPhase.INDEPENDENT_REVIEW)
-    for assignment in Assignment.objects.filter(proposal=proposal, reviewer__in=reviewers):
-        submit_review(assignment, impact=impact)
+    journeys.reviews_by(
+        proposal=proposal,
+        reviewers=reviewers,
+        actor=setup.admin,
+        chair=setup.chair,
+        review_data=lambda assignment: complete_review_data(setup.call, impact=impact),
+    )
+    setup.call_review.refresh_from_db()
 
 
 def close_review(setup: ReviewSetup) -> None:
     """Close the call's review as the chair would when the committee has nothing more to say:
     step to the panel, mark every proposal not yet finalized "not discussed", and close. The
     call's funding decisions may then be recorded (grants.lifecycle.decisions_problem)."""
-    from reviews import services as review_services
-    from reviews.choices import PanelDisposition, ReviewPhase
-    from reviews.models import PanelEntry
+    from demo import journeys
 
-    move_review_to(setup, ReviewPhase.PANEL)
-    for entry in PanelEntry.objects.filter(
-        proposal__call=setup.call, finalized_at__isnull=True
-    ).select_related("proposal"):
-        review_services.panel_set_disposition(
-            proposal=entry.proposal,
-            disposition=PanelDisposition.NOT_DISCUSSED,
-            actor=setup.admin,
-        )
-    move_review_to(setup, ReviewPhase.CLOSED)
-    setup.call.refresh_from_db()
+    journeys.panel_close(call=setup.call, actor=setup.admin, chair=setup.chair)
+    setup.call_review.refresh_from_db()
 
 
 def complete_review_data(call, *, impact: int = 3, score: int = 2, sufficient: bool = True):
@@ -318,13 +301,7 @@ def complete_review_data(call, *, impact: int = 3, score: int = 2, sufficient: b
 
 def submit_review(assignment, *, impact: int = 3, score: int = 2):
     """The assigned reviewer certifies no conflict, writes a complete review and submits it."""
-    from reviews import services as review_services
+    from demo import journeys
 
-    reviewer = assignment.reviewer
-    review_services.conflict_certify_none(assignment=assignment, actor=reviewer)
-    review_services.review_save_draft(
-        assignment=assignment,
-        actor=reviewer,
-        data=complete_review_data(assignment.proposal.call, impact=impact, score=score),
-    )
-    return review_services.review_submit(assignment=assignment, actor=reviewer)
+    data = complete_review_data(assignment.proposal.call, impact=impact, score=score)
+    return journeys.review_complete(assignment=assignment, data=data)

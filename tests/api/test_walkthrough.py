@@ -28,9 +28,9 @@ import pytest
 from django.core.management import call_command
 from openpyxl import load_workbook
 
+from demo.management.commands.seed_demo import OPEN_CALL_TITLE
 from grants.choices import CallStatus, DecisionOutcome, ProposalStatus
 from grants.models import Award, FundingCall, Proposal
-from reporting.management.commands.seed_demo import OPEN_CALL_TITLE
 from reporting.models import Publication
 from reviews.choices import ReviewPhase, ReviewStatus
 from reviews.models import Review

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 from accounts.choices import ApplicantType
 from accounts.models import Demographics
+from demo import journeys
 from grants import services as grant_services
 from grants.choices import AwardStatus, CallStatus, DecisionOutcome, ProposalStatus, TeamRole
 from grants.models import Award, Decision, FundingCall, Proposal
@@ -66,18 +67,23 @@ def fund_call(specs: list[Spec], *, admin, **call_fields) -> tuple[FundingCall, 
         proposals.append(grant_services.proposal_submit(proposal=proposal, actor=spec.pi))
     grant_services.call_transition(call=call, to=CallStatus.CLOSED, actor=admin)
     grant_services.call_transition(call=call, to=CallStatus.IN_REVIEW, actor=admin)
-    for proposal, spec in zip(proposals, specs, strict=True):
+    for proposal in proposals:
         grant_services.proposal_transition(
             proposal=proposal, to=ProposalStatus.IN_REVIEW, actor=admin
         )
-        grant_services.decision_record(
-            proposal=proposal,
-            actor=admin,
-            outcome=spec.outcome,
-            amount=spec.amount,
-            reason="Reduced to fit the budget." if spec.amount else "",
-        )
-    grant_services.decisions_release(call=call, actor=admin)
+    journeys.decisions_record(
+        decisions=[
+            journeys.PlannedDecision(
+                proposal=proposal,
+                outcome=spec.outcome,
+                amount=spec.amount,
+                reason="Reduced to fit the budget." if spec.amount else "",
+            )
+            for proposal, spec in zip(proposals, specs, strict=True)
+        ],
+        actor=admin,
+    )
+    journeys.decisions_release(call=call, actor=admin)
     return call, proposals
 
 

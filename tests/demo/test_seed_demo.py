@@ -8,13 +8,17 @@ from io import BytesIO, StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import transaction
-from django.test.utils import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts.choices import FACULTY_TYPES, TRAINEE_TYPES, ApplicantType, Role
 from accounts.models import Demographics, User
+from demo.management.commands.seed_demo import (
+    OPEN_CALL_TITLE,
+    PASSWORD,
+    PROGRAM_NAME,
+    REVIEW_CALL_TITLE,
+)
 from grants import services
 from grants.choices import (
     AwardStatus,
@@ -39,12 +43,6 @@ from grants.selectors import proposal_blockers
 from reporting.choices import CheckStatus, ProgressReportStatus
 from reporting.hrsa import XlsxExporter, build_report, current_period
 from reporting.hrsa.people import awards_active_in
-from reporting.management.commands.seed_demo import (
-    OPEN_CALL_TITLE,
-    PASSWORD,
-    PROGRAM_NAME,
-    REVIEW_CALL_TITLE,
-)
 from reporting.models import (
     FollowOnFunding,
     Partnership,
@@ -56,6 +54,7 @@ from reporting.models import (
 )
 from reviews import services as review_services
 from reviews.choices import ReviewPhase
+from tests.demo.conftest import seed
 from tests.factories import PASSWORD as FACTORY_PASSWORD
 from tests.factories import make_proposal
 
@@ -82,12 +81,6 @@ DEMO_LOGINS = [
     "fellow1",
     "coordinator1",
 ]
-
-
-def seed(**options) -> str:
-    out = StringIO()
-    call_command("seed_demo", stdout=out, **options)
-    return out.getvalue()
 
 
 def counts() -> dict[str, int]:
@@ -136,23 +129,6 @@ def sheet_values(sheet) -> list[list]:
 @pytest.fixture
 def debug(settings):
     settings.DEBUG = True
-
-
-@pytest.fixture(scope="class")
-def demo(django_db_setup, django_db_blocker, tmp_path_factory):
-    """Seed once for a class of tests (seeding takes seconds). Each test still runs in its own
-    savepoint, and the seed itself is rolled back when the class is done."""
-    with (
-        django_db_blocker.unblock(),
-        override_settings(
-            DEBUG=True,
-            MEDIA_ROOT=tmp_path_factory.mktemp("demo-media"),
-            PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
-        ),
-        transaction.atomic(),
-    ):
-        yield seed()
-        transaction.set_rollback(True)
 
 
 @pytest.mark.django_db

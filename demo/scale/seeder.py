@@ -18,10 +18,10 @@ from accounts.models import User
 from accounts.services import ensure_role_groups
 from grants.choices import CallStatus
 from grants.models import Award, FundingCall, Program, Proposal, StateChange
+from reporting.hrsa.periods import current_period
+from reporting.models import ProgressReport
 from reviews.models import CallReview
 
-from ..hrsa.periods import current_period
-from ..models import ProgressReport
 from .awards import AwardsMixin
 from .outcomes import OutcomesMixin
 from .people import PeopleMixin

@@ -20,6 +20,7 @@ from django.urls import reverse
 
 from accounts.choices import FACULTY_TYPES, TRAINEE_TYPES, Role
 from accounts.models import Demographics, Profile, User
+from demo.scale import COUNTED_MODELS
 from grants.choices import (
     SUBMITTED_STATES,
     AwardStatus,
@@ -50,7 +51,6 @@ from reporting.models import (
     Publication,
     TraineeOutcome,
 )
-from reporting.scale import COUNTED_MODELS
 from reporting.validators import outcome_date_problem
 from reviews import scoring
 from reviews.choices import (

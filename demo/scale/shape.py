@@ -16,6 +16,15 @@ from grants.models import (
     StateChange,
     TeamMember,
 )
+from reporting.models import (
+    FollowOnFunding,
+    Partnership,
+    Presentation,
+    ProgressReport,
+    Publication,
+    ReportingPeriodNarrative,
+    TraineeOutcome,
+)
 from reviews.models import (
     Assignment,
     CallReview,
@@ -27,16 +36,6 @@ from reviews.models import (
     FinalScore,
     PanelEntry,
     Review,
-)
-
-from ..models import (
-    FollowOnFunding,
-    Partnership,
-    Presentation,
-    ProgressReport,
-    Publication,
-    ReportingPeriodNarrative,
-    TraineeOutcome,
 )
 
 PER_CALL = 2000  # proposals per call on average

@@ -1,8 +1,7 @@
 """The words the invented data is made of: names, places, topics, venues, sponsors, review text."""
 
 from accounts.choices import ApplicantType
-
-from ..choices import PartnerType, PresentationLevel, ProgressReportKind, SponsorType
+from reporting.choices import PartnerType, PresentationLevel, ProgressReportKind, SponsorType
 
 FIRST_NAMES = (
     "Maria", "José", "Aaliyah", "Wei", "Priya", "Kwame", "Fatima", "Hannah", "Luis", "Mei",

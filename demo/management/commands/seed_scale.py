@@ -1,5 +1,5 @@
 """``manage.py seed_scale --proposals N``: the large data set the benchmarks run on
-(reporting.scale does the work; this command only parses, guards and reports)."""
+(demo.scale does the work; this command only parses, guards and reports)."""
 
 import json
 from datetime import date
@@ -8,7 +8,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from reporting.scale import ACCOUNTS, DEFAULT_PASSWORD, MIN_PROPOSALS, SeedRefused, seed_scale
+from demo.scale import ACCOUNTS, DEFAULT_PASSWORD, MIN_PROPOSALS, SeedRefused, seed_scale
 
 
 def _day(value: str) -> date:

@@ -5,10 +5,9 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from accounts.choices import TRAINEE_TYPES
-
-from ..choices import FundingStatus, PartnershipPurpose, PresentationKind, YesNoUnknown
-from ..hrsa.periods import Period, period_of
-from ..models import (
+from reporting.choices import FundingStatus, PartnershipPurpose, PresentationKind, YesNoUnknown
+from reporting.hrsa.periods import Period, period_of
+from reporting.models import (
     FollowOnFunding,
     Partnership,
     Presentation,
@@ -16,6 +15,7 @@ from ..models import (
     ReportingPeriodNarrative,
     TraineeOutcome,
 )
+
 from .awards import _effective_end
 from .shape import OUTCOME_MODELS, OUTCOME_WINDOW, CallPlan, _Prop
 from .vocabulary import (

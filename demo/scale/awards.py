@@ -7,9 +7,9 @@ from decimal import ROUND_DOWN, Decimal
 from grants.choices import AwardStatus, DecisionOutcome, ProposalStatus
 from grants.models import Award, Decision, FundingCall, StateChange
 from grants.services import award_dates
+from reporting.choices import ProgressReportKind, ProgressReportStatus
+from reporting.models import ProgressReport
 
-from ..choices import ProgressReportKind, ProgressReportStatus
-from ..models import ProgressReport
 from .shape import FINAL_REPORT_AFTER, CallPlan, _add_months, _Prop
 from .vocabulary import (
     BARRIERS,

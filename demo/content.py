@@ -1,0 +1,212 @@
+"""The demo's content, read from ``demo/data/demo.toml`` into plain, typed records.
+
+Nothing here touches the database: ``load_demo()`` only parses and checks the file, so the
+loader, the ``seed_demo`` command's report and the tests read the same names.
+"""
+
+import tomllib
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from functools import cache
+from pathlib import Path
+
+DATA_FILE = Path(__file__).resolve().parent / "data" / "demo.toml"
+
+# Demographics an account leaves out are answered "no" (and an unknown birth year "prefer
+# not to say"), as on the demographics page.
+DEMOGRAPHICS_DEFAULTS = {
+    "race_ethnicity": [],
+    "sex": "",
+    "sex_self_described": "",
+    "birth_year": None,
+    "disadvantaged": "no",
+    "disadvantaged_basis": "",
+    "rural_background": "no",
+    "first_generation": "no",
+}
+
+
+@dataclass(frozen=True)
+class Person:
+    username: str
+    first_name: str
+    last_name: str
+    applicant_type: str
+    department: str
+    about: str
+    roles: tuple = ()
+    keywords: str = ""
+    degrees: str = ""
+    orcid: str = ""
+    era_commons_id: str = ""
+    demographics: dict | None = None
+
+
+@dataclass(frozen=True)
+class Topic:
+    title: str
+    populations: tuple
+    domains: tuple
+    community: str
+    partner: str
+    contact: tuple  # (name, title) of the community partner on the team
+    problem: str
+    objective: str  # completes "this pilot will ..."
+    aims: tuple  # three, each starting with a verb
+    hypothesis: str
+    design: str
+    sample: str
+    outcome: str
+    staff: str
+    irb: str
+    letter: bool = False
+
+
+@dataclass(frozen=True)
+class AwardPlan:
+    """What becomes of an award of the decided call (dates as written for 2025-2026)."""
+
+    end: date  # the award's last day as funded
+    change: str = ""  # closed | no_cost_extension | terminated (grants.AwardStatus)
+    change_on: date | None = None  # ended_on (closed, terminated) or the extension's new end
+    changed_at: date | None = None  # when the administrator recorded the change
+    reason: str = ""
+    interim: date | None = None  # when the PI submitted the interim report (None: not yet)
+    final: date | None = None  # ... and the final one
+
+
+@dataclass(frozen=True)
+class Plan:
+    """One proposal of the demo: who leads it, what it is about and the state it ends in."""
+
+    pi: str
+    topic: str
+    state: str
+    mentor: str = ""
+    co_investigators: tuple = ()
+    reason: str = ""
+    collaborators: tuple = ()
+    decision: str = ""  # the decided call only: funded | reduced | waitlisted | not_funded
+    award: AwardPlan | None = None
+
+
+@dataclass(frozen=True)
+class Call:
+    """A call's fields as the model has them, its times (``{"days", "hour"}`` from today or
+    ``{"on", "hour"}`` in the decided call's story) and its proposals."""
+
+    fields: dict
+    times: dict
+    proposals: tuple
+    waitlist_closed: dict = field(default_factory=dict)
+
+    @property
+    def title(self) -> str:
+        return self.fields["title"]
+
+
+@dataclass(frozen=True)
+class Demo:
+    password: str
+    seed: int
+    program: dict
+    committee: dict
+    people: tuple
+    calls: dict  # open, review, past
+    topics: dict
+    publications: tuple
+    presentations: tuple
+    follow_on_funding: tuple
+    trainee_outcomes: tuple
+    partnerships: tuple
+    narratives: dict
+    text: dict
+
+    @property
+    def people_by_username(self) -> dict[str, Person]:
+        return {person.username: person for person in self.people}
+
+    def plans(self):
+        """Every proposal of the demo, the decided call's first (the order of the documents)."""
+        return [plan for name in ("past", "open", "review") for plan in self.calls[name].proposals]
+
+
+def _person(entry: dict) -> Person:
+    entry = dict(entry)
+    demographics = entry.pop("demographics", None)
+    if demographics is not None:
+        demographics = {**DEMOGRAPHICS_DEFAULTS, **demographics}
+        demographics["birth_year_prefer_not"] = demographics["birth_year"] is None
+    roles = tuple(entry.pop("roles", ()))
+    return Person(**entry, roles=roles, demographics=demographics)
+
+
+def _topic(entry: dict) -> Topic:
+    contact = entry["contact"]
+    return Topic(
+        **{
+            **entry,
+            "populations": tuple(entry["populations"]),
+            "domains": tuple(entry["domains"]),
+            "aims": tuple(entry["aims"]),
+            "contact": (contact["name"], contact["title"]),
+        }
+    )
+
+
+def _plan(entry: dict) -> Plan:
+    award = entry.get("award")
+    return Plan(
+        **{
+            **entry,
+            "co_investigators": tuple(entry.get("co_investigators", ())),
+            "collaborators": tuple(entry.get("collaborators", ())),
+            "award": AwardPlan(**award) if award else None,
+        }
+    )
+
+
+TIME_KEYS = {"opens", "closes", "review_begins", "decided", "released", "letters_dated"}
+MONEY_KEYS = {"total_budget", "max_award", "amount"}
+
+
+def _money(entry: dict) -> dict:
+    return {k: Decimal(v) if k in MONEY_KEYS else v for k, v in entry.items()}
+
+
+def _call(entry: dict) -> Call:
+    fields = {
+        k: v for k, v in entry.items() if k not in TIME_KEYS | {"proposals", "waitlist_closed"}
+    }
+    return Call(
+        fields=_money(fields),
+        times={k: v for k, v in entry.items() if k in TIME_KEYS},
+        proposals=tuple(_plan(plan) for plan in entry.get("proposals", ())),
+        waitlist_closed=entry.get("waitlist_closed", {}),
+    )
+
+
+def parse_demo(data: dict) -> Demo:
+    return Demo(
+        password=data["demo"]["password"],
+        seed=data["demo"]["seed"],
+        program=data["program"],
+        committee=data["committee"],
+        people=tuple(_person(entry) for entry in data["people"]),
+        calls={name: _call(entry) for name, entry in data["calls"].items()},
+        topics={key: _topic(entry) for key, entry in data["topics"].items()},
+        publications=tuple(data.get("publications", ())),
+        presentations=tuple(data.get("presentations", ())),
+        follow_on_funding=tuple(_money(entry) for entry in data.get("follow_on_funding", ())),
+        trainee_outcomes=tuple(data.get("trainee_outcomes", ())),
+        partnerships=tuple(data.get("partnerships", ())),
+        narratives=data["narratives"],
+        text=data["text"],
+    )
+
+
+@cache
+def load_demo(path: Path = DATA_FILE) -> Demo:
+    with open(path, "rb") as handle:
+        return parse_demo(tomllib.load(handle))

@@ -1,0 +1,161 @@
+"""The decided call's year: each award's dates, progress reports and change of status, the
+outcomes its projects produced and the administrator's narratives, written through the grants
+and reporting services and dated when they happened (demo/clock.py)."""
+
+from datetime import date, timedelta
+
+from grants import services
+from grants.choices import AwardStatus
+from grants.models import Award, TeamMember
+from reporting import services as reporting_services
+from reporting.choices import ProgressReportKind
+from reporting.models import ProgressReport, ReportingPeriodNarrative
+
+from .content import Plan, Topic
+
+
+def award_life(loader, plan: Plan, award: Award) -> Award:
+    """The award's dates, its progress reports and its change of status, in the order they
+    happened: schedule, interim report, extension / close / termination (which moves the
+    schedule), final report."""
+    clock, spec = loader.clock, plan.award
+    pi = loader.users[plan.pi]
+    topic = loader.demo.topics[plan.topic]
+    released_on = loader.demo.calls["past"].times["released"]["on"]
+    start, _ = services.award_dates(call=award.call, decided_on=clock.day(released_on))
+    Award.objects.filter(pk=award.pk).update(start_date=start, end_date=clock.day(spec.end))
+    award.refresh_from_db()
+    reporting_services.progress_reports_schedule(award=award)
+    ProgressReport.objects.filter(award=award).update(created_at=clock.at(start, 8))
+    if spec.interim:
+        submit_report(loader, award, ProgressReportKind.INTERIM, spec.interim, pi, topic, spec)
+    if spec.change:
+        if spec.change == AwardStatus.NO_COST_EXTENSION:
+            dates = {"new_end_date": clock.day(spec.change_on)}
+        else:
+            dates = {"ended_on": clock.day(spec.change_on)}
+        with clock.dated(clock.moment(spec.changed_at, 11)):
+            award = services.award_transition(
+                award=award, to=spec.change, actor=loader.admin, reason=spec.reason, **dates
+            )
+        reporting_services.progress_reports_schedule(award=award)
+    if spec.final:
+        submit_report(loader, award, ProgressReportKind.FINAL, spec.final, pi, topic, spec)
+    return award
+
+
+def submit_report(loader, award, kind, on: date, pi, topic: Topic, spec) -> None:
+    clock, rng = loader.clock, loader.rng
+    report = ProgressReport.objects.get(award=award, kind=kind)
+    moment = clock.moment(on, rng.randint(9, 17), rng.randint(0, 59))
+    objectives, barriers = loader.prose.report(topic, kind, spec)
+    with clock.dated(moment):
+        reporting_services.progress_report_submit(
+            report=report,
+            actor=pi,
+            objectives_accomplishments=objectives,
+            barriers_resolutions=barriers,
+        )
+    ProgressReport.objects.filter(pk=report.pk).update(submitted_at=moment)
+
+
+def recorder(loader, awards: list[Award]):
+    """Who records an outcome: the PI of its award, or someone on the team of every award it
+    is linked to (else the administrator)."""
+    if len(awards) == 1:
+        return awards[0].proposal.pi
+    teams = [
+        {
+            award.proposal.pi_id,
+            *TeamMember.objects.filter(
+                proposal_id=award.proposal_id, user__isnull=False
+            ).values_list("user_id", flat=True),
+        }
+        for award in awards
+    ]
+    common = set.intersection(*teams)
+    return next((u for u in loader.users.values() if u.pk in common), loader.admin)
+
+
+def outcomes(loader, awards: dict[str, Award]) -> None:
+    """Publications, presentations, follow-on funding, trainee outcomes and partnerships, each
+    recorded by an awardee through the reporting services, then stamped with the time it was
+    recorded (a few days after it happened)."""
+    clock, demo = loader.clock, loader.demo
+
+    def story(fields: dict) -> dict:
+        return {k: clock.happened(v) if isinstance(v, date) else v for k, v in fields.items()}
+
+    def stamp(item, on: date | None) -> None:
+        if on is not None:
+            moment = clock.at(on + timedelta(days=loader.rng.randint(1, 12)), 16)
+            type(item).objects.filter(pk=item.pk).update(created_at=moment, updated_at=moment)
+        loader.created["outcomes"] += 1
+
+    def linked_to(entry: dict) -> tuple[list[Award], dict]:
+        fields = {k: v for k, v in entry.items() if k != "awards"}
+        return [awards[pi] for pi in entry["awards"]], fields
+
+    for entry in demo.publications:
+        linked, fields = linked_to(entry)
+        data = story(fields)
+        if "year" in data:
+            data["year"] += clock.shift
+        item = reporting_services.publication_create(
+            actor=recorder(loader, linked), awards=linked, data=data
+        )
+        stamp(item, item.published_on)
+    for entry in demo.presentations:
+        linked, fields = linked_to(entry)
+        item = reporting_services.presentation_create(
+            actor=recorder(loader, linked), awards=linked, data=story(fields)
+        )
+        stamp(item, item.presented_on)
+    for entry in demo.follow_on_funding:
+        linked, fields = linked_to(entry)
+        item = reporting_services.follow_on_funding_create(
+            actor=recorder(loader, linked), awards=linked, data=story(fields)
+        )
+        stamp(item, item.reporting_date)
+    for entry in demo.trainee_outcomes:
+        trainee = loader.users[entry["trainee"]]
+        fields = {k: v for k, v in entry.items() if k not in {"award", "trainee"}}
+        item = reporting_services.trainee_outcome_create(
+            actor=trainee, award=awards[entry["award"]], data={"trainee": trainee, **story(fields)}
+        )
+        stamp(item, item.recorded_on)
+    topics = {plan.pi: demo.topics[plan.topic] for plan in demo.calls["past"].proposals}
+    for entry in demo.partnerships:
+        award = awards[entry["award"]]
+        item = reporting_services.partnership_create(
+            actor=award.proposal.pi,
+            award=award,
+            data={
+                "organisation": entry["organisation"],
+                "partner_type": entry["partner_type"],
+                "purpose": entry["purpose"],
+                "description": f"Partner on “{topics[entry['award']].title}”.",
+            },
+        )
+        stamp(item, award.start_date)
+
+
+def narratives(loader, call) -> None:
+    """The administrator's narrative for the previous and the current academic year (a
+    narrative already written is left alone)."""
+    titles = {
+        "decided_call": call.title,
+        "review_call": loader.demo.calls["review"].title,
+        "open_call": loader.demo.calls["open"].title,
+    }
+    periods = {"previous": loader.clock.previous.label, "current": loader.clock.current.label}
+    for which, texts in loader.demo.narratives.items():
+        period = periods[which]
+        if ReportingPeriodNarrative.objects.filter(period=period).exists():
+            continue
+        reporting_services.narrative_save(
+            period=period,
+            actor=loader.admin,
+            objectives_accomplishments=texts["objectives_accomplishments"].format(**titles),
+            barriers_resolutions=texts["barriers_resolutions"].format(**titles),
+        )
