@@ -1,5 +1,6 @@
 """Forms for awards, outcomes, progress reports and the report options. Shape only: the rules
-(DOI/PMID form, dates within the award's life, duplicates) live in services and validators."""
+(DOI/PMID form, dates within the award's life, duplicates) live in services and validators,
+and an outcome form's fields are those its service lets it set."""
 
 from django import forms
 
@@ -8,6 +9,13 @@ from grants.choices import AwardStatus
 from grants.forms import limit_text_fields
 
 from .models import FollowOnFunding, Partnership, Presentation, Publication, TraineeOutcome
+from .services.outcomes import (
+    FOLLOW_ON_FIELDS,
+    PARTNERSHIP_FIELDS,
+    PRESENTATION_FIELDS,
+    PUBLICATION_FIELDS,
+    TRAINEE_OUTCOME_FIELDS,
+)
 from .validators import NARRATIVE_MAX, OUTCOME_TEXT_LIMITS
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -23,17 +31,7 @@ class PublicationForm(forms.ModelForm):
 
     class Meta:
         model = Publication
-        fields = [
-            "title",
-            "doi",
-            "pmid",
-            "journal",
-            "year",
-            "published_on",
-            "authors",
-            "peer_reviewed",
-            "disparities_focused",
-        ]
+        fields = PUBLICATION_FIELDS
         widgets = {"authors": forms.Textarea(attrs={"rows": 4})}
         help_texts = {"doi": "e.g. 10.1001/jama.2024.1234", "pmid": "Digits only, e.g. 38123456"}
 
@@ -45,41 +43,21 @@ class PublicationForm(forms.ModelForm):
 class PresentationForm(forms.ModelForm):
     class Meta:
         model = Presentation
-        fields = ["title", "venue", "presented_on", "kind", "level"]
+        fields = PRESENTATION_FIELDS
         widgets = {"presented_on": DATE}
 
 
 class FollowOnFundingForm(forms.ModelForm):
     class Meta:
         model = FollowOnFunding
-        fields = [
-            "sponsor",
-            "sponsor_type",
-            "mechanism",
-            "title",
-            "amount",
-            "status",
-            "applied_on",
-            "decided_on",
-        ]
+        fields = FOLLOW_ON_FIELDS
         widgets = {"applied_on": DATE, "decided_on": DATE}
 
 
 class TraineeOutcomeForm(forms.ModelForm):
     class Meta:
         model = TraineeOutcome
-        fields = [
-            "trainee",
-            "recorded_on",
-            "degree_completed",
-            "completion_date",
-            "position",
-            "in_further_training",
-            "employed",
-            "practicing_underserved",
-            "practicing_rural",
-            "practicing_primary_care",
-        ]
+        fields = TRAINEE_OUTCOME_FIELDS
         widgets = {"recorded_on": DATE, "completion_date": DATE}
 
     def __init__(self, *args, trainees=None, **kwargs):
@@ -91,7 +69,7 @@ class TraineeOutcomeForm(forms.ModelForm):
 class PartnershipForm(forms.ModelForm):
     class Meta:
         model = Partnership
-        fields = ["organisation", "partner_type", "purpose", "description"]
+        fields = PARTNERSHIP_FIELDS
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, **kwargs):

@@ -34,6 +34,13 @@ from reporting.models import (
     Publication,
     TraineeOutcome,
 )
+from reporting.services.outcomes import (
+    FOLLOW_ON_FIELDS,
+    PARTNERSHIP_FIELDS,
+    PRESENTATION_FIELDS,
+    PUBLICATION_FIELDS,
+    TRAINEE_OUTCOME_FIELDS,
+)
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
 OUTCOME_META = ["recorded_by", "created_at", "updated_at"]
@@ -158,27 +165,14 @@ class _LinkedOutcomeSerializer(_OutcomeSerializer):
 class PublicationSerializer(_LinkedOutcomeSerializer):
     class Meta:
         model = Publication
-        fields = [
-            "id",
-            "awards",
-            "title",
-            "doi",
-            "pmid",
-            "journal",
-            "year",
-            "published_on",
-            "authors",
-            "peer_reviewed",
-            "disparities_focused",
-            *OUTCOME_META,
-        ]
+        fields = ["id", "awards", *PUBLICATION_FIELDS, *OUTCOME_META]
         read_only_fields = fields
 
 
 class PresentationSerializer(_LinkedOutcomeSerializer):
     class Meta:
         model = Presentation
-        fields = ["id", "awards", "title", "venue", "presented_on", "kind", "level", *OUTCOME_META]
+        fields = ["id", "awards", *PRESENTATION_FIELDS, *OUTCOME_META]
         read_only_fields = fields
 
 
@@ -187,19 +181,7 @@ class FollowOnFundingSerializer(_LinkedOutcomeSerializer):
 
     class Meta:
         model = FollowOnFunding
-        fields = [
-            "id",
-            "awards",
-            "sponsor",
-            "sponsor_type",
-            "mechanism",
-            "title",
-            "amount",
-            "status",
-            "applied_on",
-            "decided_on",
-            *OUTCOME_META,
-        ]
+        fields = ["id", "awards", *FOLLOW_ON_FIELDS, *OUTCOME_META]
         read_only_fields = fields
 
 
@@ -208,36 +190,14 @@ class TraineeOutcomeSerializer(_OutcomeSerializer):
 
     class Meta:
         model = TraineeOutcome
-        fields = [
-            "id",
-            "award",
-            "trainee",
-            "recorded_on",
-            "degree_completed",
-            "completion_date",
-            "position",
-            "in_further_training",
-            "employed",
-            "practicing_underserved",
-            "practicing_rural",
-            "practicing_primary_care",
-            *OUTCOME_META,
-        ]
+        fields = ["id", "award", *TRAINEE_OUTCOME_FIELDS, *OUTCOME_META]
         read_only_fields = fields
 
 
 class PartnershipSerializer(_OutcomeSerializer):
     class Meta:
         model = Partnership
-        fields = [
-            "id",
-            "award",
-            "organisation",
-            "partner_type",
-            "purpose",
-            "description",
-            *OUTCOME_META,
-        ]
+        fields = ["id", "award", *PARTNERSHIP_FIELDS, *OUTCOME_META]
         read_only_fields = fields
 
 

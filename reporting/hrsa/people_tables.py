@@ -24,6 +24,12 @@ from .tables import COUNT, Column, Row, Table, Total
 
 CURRENT, COMPLETERS = "current", "completers"
 STATUS_GROUPS = [(CURRENT, "Current participants"), (COMPLETERS, "Completers")]
+# The count columns of the tables with one row per group (LR-1, DV-2).
+STATUS_COLUMNS = (
+    Column(CURRENT, "Current participants", COUNT, width=20),
+    Column(COMPLETERS, "Completers", COUNT, width=14),
+    Column("total", "Total", COUNT, width=10),
+)
 
 
 def _slug(label: str) -> str:
@@ -83,12 +89,7 @@ class PeopleTables:
             key="lr1",
             code="LR-1",
             title="LR-1 Participants",
-            columns=[
-                Column("level", "Role / level", width=34),
-                Column(CURRENT, "Current participants", COUNT, width=20),
-                Column(COMPLETERS, "Completers", COUNT, width=14),
-                Column("total", "Total", COUNT, width=10),
-            ],
+            columns=[Column("level", "Role / level", width=34), *STATUS_COLUMNS],
             rows=rows,
             notes=[
                 "People on awards active in the period (PI and team members with an account), "
@@ -245,12 +246,7 @@ class PeopleTables:
             key="dv2",
             code="DV-2",
             title="DV-2 Background",
-            columns=[
-                Column("measure", "Background", width=44),
-                Column(CURRENT, "Current participants", COUNT, width=20),
-                Column(COMPLETERS, "Completers", COUNT, width=14),
-                Column("total", "Total", COUNT, width=10),
-            ],
+            columns=[Column("measure", "Background", width=44), *STATUS_COLUMNS],
             rows=rows,
             notes=[
                 "Self-reported. Unknown answers (none given, or prefer not to answer) count as "

@@ -1,9 +1,18 @@
 """Recording outcomes against awards: publications, presentations, follow-on funding, trainee
 outcomes and partnerships. The awardee (PI or team member with an account) or an administrator
-records; dates must fall in the award's life plus the reporting window."""
+records; dates must fall in the award's life plus the reporting window.
+
+One service per write (``outcome_create``, ``outcome_update``, ``outcome_delete``) for every
+kind; an ``OutcomeKind`` says what differs: the model, the fields a form or the API may set, the
+kind's own checks, and whether it hangs on several awards or on one. The per-kind names
+(``publication_create`` …) are those three bound to one kind, as seed data and tests call them.
+"""
 
 import re
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
+from functools import wraps
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
@@ -24,7 +33,7 @@ from ..validators import (
 )
 from ._common import FieldErrors, require
 
-# ---- Outcomes: shared machinery --------------------------------------------------------------
+# ---- What a form or the API may set, per kind (the forms and serializers use these too) ------
 
 PUBLICATION_FIELDS = (
     "title",
@@ -122,10 +131,21 @@ def _check_links(actor: User, outcome, awards: list[Award] | None) -> None:
         require(actor, "reporting.record_outcome", current.get(pk) or wanted[pk])
 
 
-# ---- Publications ----------------------------------------------------------------------------
+def validate_date(errors: FieldErrors, on, awards: list[Award], field_name: str) -> None:
+    try:
+        validate_outcome_date(on, awards=awards, field=field_name)
+    except ValidationError as exc:
+        errors.merge(exc)
+
+
+# ---- Each kind's own checks ------------------------------------------------------------------
+# A hook gets the outcome with the submitted values assigned, the awards it is (to be) on — empty
+# for the one-award kinds, whose rules do not date them by the award — and the errors so far.
 
 
 def _clean_publication(pub: Publication, awards: list[Award], errors: FieldErrors) -> None:
+    """DOI and PubMed ID in their canonical form and not recorded already; a month-precision
+    date (YYYY-MM is fine) agreeing with the year; both within an award's life and window."""
     pub.doi = normalize_doi(pub.doi)
     pub.pmid = normalize_pmid(pub.pmid)
     if isinstance(pub.published_on, str):
@@ -159,90 +179,15 @@ def _clean_publication(pub: Publication, awards: list[Award], errors: FieldError
         errors.add("pmid", "A publication with this PubMed ID is already recorded.")
 
 
-def validate_date(errors: FieldErrors, on, awards: list[Award], field_name: str) -> None:
-    try:
-        validate_outcome_date(on, awards=awards, field=field_name)
-    except ValidationError as exc:
-        errors.merge(exc)
-
-
-@transaction.atomic
-def publication_create(*, actor: User, awards: list[Award], data: dict) -> Publication:
-    """Record a publication against one or more awards (the awardee's, or any for an
-    administrator). DOI and PubMed ID are checked for form and must not be recorded already."""
-    awards = _awards_for_outcome(actor, awards)
-    pub = Publication()
-    _assign(pub, data, PUBLICATION_FIELDS)
-    errors = FieldErrors()
-    _clean_publication(pub, awards, errors)
-    errors.raise_if_any()
-    return _save(pub, actor=actor, awards=awards)
-
-
-@transaction.atomic
-def publication_update(
-    *, actor: User, publication: Publication, data: dict, awards: list[Award] | None = None
-) -> Publication:
-    require(actor, "reporting.change_outcome", publication)
-    _check_links(actor, publication, awards)
-    linked = awards if awards is not None else list(publication.awards.all())
-    _assign(publication, data, PUBLICATION_FIELDS)
-    errors = FieldErrors()
-    _clean_publication(publication, linked, errors)
-    errors.raise_if_any()
-    return _save(publication, actor=actor, awards=awards)
-
-
-@transaction.atomic
-def publication_delete(*, actor: User, publication: Publication) -> None:
-    require(actor, "reporting.delete_outcome", publication)
-    publication.delete()
-
-
-# ---- Presentations ---------------------------------------------------------------------------
-
-
 def _clean_presentation(item: Presentation, awards: list[Award], errors: FieldErrors) -> None:
     _full_clean(item, errors)
     if isinstance(item.presented_on, date):
         validate_date(errors, item.presented_on, awards, "presented_on")
 
 
-@transaction.atomic
-def presentation_create(*, actor: User, awards: list[Award], data: dict) -> Presentation:
-    awards = _awards_for_outcome(actor, awards)
-    item = Presentation()
-    _assign(item, data, PRESENTATION_FIELDS)
-    errors = FieldErrors()
-    _clean_presentation(item, awards, errors)
-    errors.raise_if_any()
-    return _save(item, actor=actor, awards=awards)
-
-
-@transaction.atomic
-def presentation_update(
-    *, actor: User, presentation: Presentation, data: dict, awards: list[Award] | None = None
-) -> Presentation:
-    require(actor, "reporting.change_outcome", presentation)
-    _check_links(actor, presentation, awards)
-    linked = awards if awards is not None else list(presentation.awards.all())
-    _assign(presentation, data, PRESENTATION_FIELDS)
-    errors = FieldErrors()
-    _clean_presentation(presentation, linked, errors)
-    errors.raise_if_any()
-    return _save(presentation, actor=actor, awards=awards)
-
-
-@transaction.atomic
-def presentation_delete(*, actor: User, presentation: Presentation) -> None:
-    require(actor, "reporting.delete_outcome", presentation)
-    presentation.delete()
-
-
-# ---- Follow-on funding -----------------------------------------------------------------------
-
-
 def _clean_follow_on(item: FollowOnFunding, awards: list[Award], errors: FieldErrors) -> None:
+    """Amount >= 0; a pending application needs its application date, a decided one its
+    decision date (not before the application)."""
     if item.amount in (None, ""):
         errors.add("amount", "Enter the amount (0 if not known).")
     else:
@@ -271,47 +216,8 @@ def _clean_follow_on(item: FollowOnFunding, awards: list[Award], errors: FieldEr
             validate_date(errors, value, awards, name)
 
 
-@transaction.atomic
-def follow_on_funding_create(*, actor: User, awards: list[Award], data: dict) -> FollowOnFunding:
-    """Record a grant applied for or won on the strength of the award. Amount >= 0; a pending
-    application needs its application date, a decided one its decision date."""
-    awards = _awards_for_outcome(actor, awards)
-    item = FollowOnFunding()
-    _assign(item, data, FOLLOW_ON_FIELDS)
-    errors = FieldErrors()
-    _clean_follow_on(item, awards, errors)
-    errors.raise_if_any()
-    return _save(item, actor=actor, awards=awards)
-
-
-@transaction.atomic
-def follow_on_funding_update(
-    *,
-    actor: User,
-    follow_on_funding: FollowOnFunding,
-    data: dict,
-    awards: list[Award] | None = None,
-) -> FollowOnFunding:
-    require(actor, "reporting.change_outcome", follow_on_funding)
-    _check_links(actor, follow_on_funding, awards)
-    linked = awards if awards is not None else list(follow_on_funding.awards.all())
-    _assign(follow_on_funding, data, FOLLOW_ON_FIELDS)
-    errors = FieldErrors()
-    _clean_follow_on(follow_on_funding, linked, errors)
-    errors.raise_if_any()
-    return _save(follow_on_funding, actor=actor, awards=awards)
-
-
-@transaction.atomic
-def follow_on_funding_delete(*, actor: User, follow_on_funding: FollowOnFunding) -> None:
-    require(actor, "reporting.delete_outcome", follow_on_funding)
-    follow_on_funding.delete()
-
-
-# ---- Trainee outcomes ------------------------------------------------------------------------
-
-
-def _clean_trainee_outcome(item: TraineeOutcome, errors: FieldErrors) -> None:
+def _clean_trainee_outcome(item: TraineeOutcome, awards: list[Award], errors: FieldErrors) -> None:
+    """The trainee is the award's PI or a team member with an account."""
     for name in ("completion_date",):
         if getattr(item, name) == "":
             setattr(item, name, None)
@@ -330,68 +236,129 @@ def _clean_trainee_outcome(item: TraineeOutcome, errors: FieldErrors) -> None:
         errors.add("completion_date", "The completion date cannot be after the record's date.")
 
 
-@transaction.atomic
-def trainee_outcome_create(*, actor: User, award: Award, data: dict) -> TraineeOutcome:
-    """Where a trainee of the award is now (degree, position, practice), as of a date."""
-    require(actor, "reporting.record_outcome", award)
-    item = TraineeOutcome(award=award)
-    _assign(item, data, TRAINEE_OUTCOME_FIELDS)
-    errors = FieldErrors()
-    _clean_trainee_outcome(item, errors)
-    errors.raise_if_any()
-    return _save(item, actor=actor, awards=None)
-
-
-@transaction.atomic
-def trainee_outcome_update(
-    *, actor: User, trainee_outcome: TraineeOutcome, data: dict
-) -> TraineeOutcome:
-    require(actor, "reporting.change_outcome", trainee_outcome)
-    _assign(trainee_outcome, data, TRAINEE_OUTCOME_FIELDS)
-    errors = FieldErrors()
-    _clean_trainee_outcome(trainee_outcome, errors)
-    errors.raise_if_any()
-    return _save(trainee_outcome, actor=actor, awards=None)
-
-
-@transaction.atomic
-def trainee_outcome_delete(*, actor: User, trainee_outcome: TraineeOutcome) -> None:
-    require(actor, "reporting.delete_outcome", trainee_outcome)
-    trainee_outcome.delete()
-
-
-# ---- Partnerships ----------------------------------------------------------------------------
-
-
-def _clean_partnership(item: Partnership, errors: FieldErrors) -> None:
+def _clean_partnership(item: Partnership, awards: list[Award], errors: FieldErrors) -> None:
     _full_clean(item, errors, skip=("award",))
 
 
-@transaction.atomic
-def partnership_create(*, actor: User, award: Award, data: dict) -> Partnership:
-    require(actor, "reporting.record_outcome", award)
-    item = Partnership(award=award)
-    _assign(item, data, PARTNERSHIP_FIELDS)
+# ---- The kinds -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OutcomeKind:
+    """What the outcome services need to know about one kind of outcome."""
+
+    name: str  # the keyword its per-kind services take the outcome under (``publication=``)
+    model: type[models.Model]
+    fields: tuple[str, ...]  # what a form or the API may set
+    clean: Callable[[models.Model, list[Award], FieldErrors], None]
+    linked: bool = True  # on one or more awards (``awards``), rather than on one ``award``
+
+
+PUBLICATION = OutcomeKind("publication", Publication, PUBLICATION_FIELDS, _clean_publication)
+PRESENTATION = OutcomeKind("presentation", Presentation, PRESENTATION_FIELDS, _clean_presentation)
+FOLLOW_ON_FUNDING = OutcomeKind(
+    "follow_on_funding", FollowOnFunding, FOLLOW_ON_FIELDS, _clean_follow_on
+)
+TRAINEE_OUTCOME = OutcomeKind(
+    "trainee_outcome",
+    TraineeOutcome,
+    TRAINEE_OUTCOME_FIELDS,
+    _clean_trainee_outcome,
+    linked=False,
+)
+PARTNERSHIP = OutcomeKind(
+    "partnership", Partnership, PARTNERSHIP_FIELDS, _clean_partnership, linked=False
+)
+
+
+# ---- The services ----------------------------------------------------------------------------
+
+
+def _checked(kind: OutcomeKind, outcome, data: dict, awards: list[Award]) -> None:
+    _assign(outcome, data, kind.fields)
     errors = FieldErrors()
-    _clean_partnership(item, errors)
+    kind.clean(outcome, awards, errors)
     errors.raise_if_any()
-    return _save(item, actor=actor, awards=None)
 
 
 @transaction.atomic
-def partnership_update(*, actor: User, partnership: Partnership, data: dict) -> Partnership:
-    require(actor, "reporting.change_outcome", partnership)
-    _assign(partnership, data, PARTNERSHIP_FIELDS)
-    errors = FieldErrors()
-    _clean_partnership(partnership, errors)
-    errors.raise_if_any()
-    return _save(partnership, actor=actor, awards=None)
+def outcome_create(
+    kind: OutcomeKind,
+    *,
+    actor: User,
+    data: dict,
+    awards: list[Award] | None = None,
+    award: Award | None = None,
+) -> models.Model:
+    """Record an outcome of ``kind`` against ``awards`` (a linked kind) or ``award`` (a one-award
+    kind): the actor needs the right to record on each. ``data`` is checked field by field and
+    by the kind's own rules; every problem is raised at once as a ValidationError by field."""
+    if kind.linked:
+        awards = _awards_for_outcome(actor, awards)
+        outcome = kind.model()
+    else:
+        require(actor, "reporting.record_outcome", award)
+        outcome, awards = kind.model(award=award), []
+    _checked(kind, outcome, data, awards)
+    return _save(outcome, actor=actor, awards=awards if kind.linked else None)
 
 
 @transaction.atomic
-def partnership_delete(*, actor: User, partnership: Partnership) -> None:
-    require(actor, "reporting.delete_outcome", partnership)
-    partnership.delete()
+def outcome_update(
+    kind: OutcomeKind,
+    *,
+    actor: User,
+    outcome: models.Model,
+    data: dict,
+    awards: list[Award] | None = None,
+) -> models.Model:
+    """Change the fields given in ``data`` under the same rules as recording it; ``awards``
+    (linked kinds only) replaces its links, which needs the right to record on every award
+    added or removed."""
+    require(actor, "reporting.change_outcome", outcome)
+    if kind.linked:
+        _check_links(actor, outcome, awards)
+        linked = awards if awards is not None else list(outcome.awards.all())
+    else:
+        linked = []
+    _checked(kind, outcome, data, linked)
+    return _save(outcome, actor=actor, awards=awards if kind.linked else None)
+
+
+@transaction.atomic
+def outcome_delete(kind: OutcomeKind, *, actor: User, outcome: models.Model) -> None:
+    require(actor, "reporting.delete_outcome", outcome)
+    outcome.delete()
+
+
+def _for_kind(service: Callable, kind: OutcomeKind) -> Callable:
+    """``service`` for one kind, taking the outcome under the kind's own keyword
+    (``publication_update(publication=…)``), as its callers always have."""
+
+    @wraps(service)
+    def bound(**kwargs):
+        if kind.name in kwargs:
+            kwargs["outcome"] = kwargs.pop(kind.name)
+        return service(kind, **kwargs)
+
+    return bound
+
+
+publication_create = _for_kind(outcome_create, PUBLICATION)
+publication_update = _for_kind(outcome_update, PUBLICATION)
+publication_delete = _for_kind(outcome_delete, PUBLICATION)
+presentation_create = _for_kind(outcome_create, PRESENTATION)
+presentation_update = _for_kind(outcome_update, PRESENTATION)
+presentation_delete = _for_kind(outcome_delete, PRESENTATION)
+follow_on_funding_create = _for_kind(outcome_create, FOLLOW_ON_FUNDING)
+follow_on_funding_update = _for_kind(outcome_update, FOLLOW_ON_FUNDING)
+follow_on_funding_delete = _for_kind(outcome_delete, FOLLOW_ON_FUNDING)
+trainee_outcome_create = _for_kind(outcome_create, TRAINEE_OUTCOME)
+trainee_outcome_update = _for_kind(outcome_update, TRAINEE_OUTCOME)
+trainee_outcome_delete = _for_kind(outcome_delete, TRAINEE_OUTCOME)
+partnership_create = _for_kind(outcome_create, PARTNERSHIP)
+partnership_update = _for_kind(outcome_update, PARTNERSHIP)
+partnership_delete = _for_kind(outcome_delete, PARTNERSHIP)
 
 
 def outcome_date_hint(awards: list[Award]) -> str:

@@ -211,7 +211,7 @@ def test_report_preview_shows_checks_first_and_the_workbook_opens():
 
 
 def test_report_page_lists_a_long_table_up_to_its_limit_like_the_pdf(world, monkeypatch):
-    monkeypatch.setattr("reporting.views.REPORT_PAGE_MAX_ROWS", 2)
+    monkeypatch.setattr("reporting.views.reports.REPORT_PAGE_MAX_ROWS", 2)
 
     page = client_for(world.admin).get(reverse("reporting:report"), {"period": "2025-2026"})
 

@@ -1,0 +1,29 @@
+"""Pages for awards, outcomes, progress reports, the HRSA report and the dashboard.
+
+Thin: lookups through selectors (404 for what a user may not know exists), writes through
+services, and exports through the one report builder and its exporters.
+"""
+
+from .awards import award_detail, award_list, progress_report
+from .exports import export_job, export_job_create, export_job_download, export_job_status
+from .outcomes import OUTCOME_KINDS, outcome_delete, outcome_edit, publication_import
+from .reports import dashboard, narrative, reminders, report, report_export
+
+__all__ = [
+    "OUTCOME_KINDS",
+    "award_detail",
+    "award_list",
+    "dashboard",
+    "export_job",
+    "export_job_create",
+    "export_job_download",
+    "export_job_status",
+    "narrative",
+    "outcome_delete",
+    "outcome_edit",
+    "progress_report",
+    "publication_import",
+    "reminders",
+    "report",
+    "report_export",
+]

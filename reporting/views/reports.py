@@ -1,0 +1,167 @@
+"""The HRSA report page and its direct export, the period's narrative, reminders and the
+dashboard (administrators)."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from .. import selectors, services
+from ..forms import NarrativeForm, ReportOptionsForm
+from ..hrsa.builder import build_report
+from ..hrsa.exporters import exporter_for, tables_for_display
+from ..hrsa.periods import available_periods, current_period, parse_period
+from ..models import ReportingPeriodNarrative
+from ._common import require_exports, require_reports
+
+REPORT_PAGE_MAX_ROWS = 200
+
+
+def _report_options(request):
+    periods = available_periods()
+    form = ReportOptionsForm(
+        request.GET or None,
+        periods=periods,
+        initial={"period": current_period().label, "threshold": 10},
+    )
+    if form.is_valid():
+        period = parse_period(form.cleaned_data["period"])
+        suppress = form.cleaned_data["suppress"]
+        threshold = form.cleaned_data["threshold"] or 10
+    else:
+        period, suppress, threshold = current_period(), False, 10
+    return form, period, suppress, threshold
+
+
+@never_cache
+@login_required
+def report(request):
+    require_reports(request)
+    form, period, suppress, threshold = _report_options(request)
+    built = build_report(
+        period, suppress=suppress, threshold=threshold, generated_by=request.user.display_name
+    )
+    query = request.GET.urlencode()
+    # A national program's Projects list runs to thousands of rows: the page, like the PDF,
+    # shows the first ones and the totals; the workbook has every row.
+    tables = tables_for_display(built, REPORT_PAGE_MAX_ROWS)
+    checks = next((t for t in tables if t["table"].key == "checks"), None)
+    return render(
+        request,
+        "reporting/report.html",
+        {
+            "form": form,
+            "report": built,
+            "checks": checks,
+            "tables": [t for t in tables if t is not checks],
+            "period": period,
+            "query": query,
+            "missing_demographics": selectors.participants_missing_demographics(period),
+        },
+    )
+
+
+@never_cache
+@login_required
+def report_export(request, fmt: str):
+    require_exports(request)
+    if fmt not in ("xlsx", "pdf", "json"):
+        raise Http404("No such format.")
+    _, period, suppress, threshold = _report_options(request)
+    built = build_report(
+        period, suppress=suppress, threshold=threshold, generated_by=request.user.display_name
+    )
+    exporter = exporter_for(fmt, built)
+    response = HttpResponse(exporter.render(), content_type=exporter.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{exporter.filename}"'
+    services.report_export_record(report=built, fmt=fmt, actor=request.user, request=request)
+    return response
+
+
+@never_cache
+@login_required
+def narrative(request, period: str):
+    require_reports(request)
+    try:
+        parsed = parse_period(period)
+    except ValidationError as exc:
+        raise Http404("No such period.") from exc
+    current = ReportingPeriodNarrative.objects.filter(period=parsed.label).first()
+    form = NarrativeForm(
+        request.POST if request.method == "POST" else None,
+        initial={
+            "objectives_accomplishments": current.objectives_accomplishments if current else "",
+            "barriers_resolutions": current.barriers_resolutions if current else "",
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        services.narrative_save(period=parsed.label, actor=request.user, **form.cleaned_data)
+        messages.success(request, "Narrative saved.")
+        return redirect(reverse("reporting:report") + f"?period={parsed.label}")
+    return render(request, "reporting/narrative.html", {"form": form, "period": parsed})
+
+
+@login_required
+@require_POST
+def reminders(request):
+    require_reports(request)
+    run = services.reminders_send()
+    messages.success(request, f"{run.sent} reminder{'s' if run.sent != 1 else ''} sent.")
+    return redirect("reporting:award_list")
+
+
+@never_cache
+@login_required
+def dashboard(request):
+    require_reports(request)
+    board = selectors.dashboard_aggregates()
+    return render(
+        request,
+        "reporting/dashboard.html",
+        {
+            "board": board,
+            "charts": [
+                _chart(
+                    "Funding by population with health disparities",
+                    "Awards",
+                    [(label, n, dollars) for label, n, dollars in board.funding_by_population],
+                ),
+                _chart(
+                    "Funding by applicant position",
+                    "Awards",
+                    [(label, n, dollars) for label, n, dollars in board.funding_by_applicant_type],
+                ),
+                _chart(
+                    "Publications by year",
+                    "Publications",
+                    [(str(year), pubs, dollars) for year, pubs, dollars in board.outcomes_per_year],
+                ),
+            ],
+        },
+    )
+
+
+def _chart(title: str, unit: str, rows: list[tuple[str, int, object]]) -> dict:
+    """A horizontal bar chart drawn as inline SVG from the same rows as its data table."""
+    top = max((n for _, n, _ in rows), default=0) or 1
+    return {
+        "title": title,
+        "unit": unit,
+        "rows": [
+            {
+                "label": label,
+                "count": n,
+                "dollars": dollars,
+                "width": round(280 * n / top),
+                "y": 28 * index + 4,
+                "text_y": 28 * index + 17,
+                "value_x": 206 + round(280 * n / top),
+            }
+            for index, (label, n, dollars) in enumerate(rows)
+        ],
+        "height": 28 * len(rows) + 10,
+    }
