@@ -75,6 +75,15 @@ class ProposalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVi
             headers={"ETag": etag("proposal", fresh.pk, fresh.version)},
         )
 
+    def with_reason(self, request, perm: str, serializer_class, service) -> Response:
+        """Withdraw and return alike: the rule first, then the body's ``reason`` to the service."""
+        proposal = self.get_object()
+        require(request.user, perm, proposal)
+        serializer = serializer_class(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        service(proposal=proposal, actor=request.user, reason=serializer.validated_data["reason"])
+        return self.detail_response(proposal)
+
     def retrieve(self, request, pk=None):
         proposal = self.get_object()
         return Response(
@@ -170,14 +179,12 @@ class ProposalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVi
     )
     @action(detail=True, methods=["post"])
     def withdraw(self, request, pk=None):
-        proposal = self.get_object()
-        require(request.user, "grants.withdraw_proposal", proposal)
-        serializer = OptionalReasonSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        services.proposal_withdraw(
-            proposal=proposal, actor=request.user, reason=serializer.validated_data["reason"]
+        return self.with_reason(
+            request,
+            "grants.withdraw_proposal",
+            OptionalReasonSerializer,
+            services.proposal_withdraw,
         )
-        return self.detail_response(proposal)
 
     @extend_schema(
         summary="Return to the applicant",
@@ -189,14 +196,9 @@ class ProposalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVi
     )
     @action(detail=True, methods=["post"], url_path="return", url_name="return")
     def return_(self, request, pk=None):
-        proposal = self.get_object()
-        require(request.user, "grants.return_proposal", proposal)
-        serializer = ReasonSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        services.proposal_return(
-            proposal=proposal, actor=request.user, reason=serializer.validated_data["reason"]
+        return self.with_reason(
+            request, "grants.return_proposal", ReasonSerializer, services.proposal_return
         )
-        return self.detail_response(proposal)
 
     @extend_schema(
         summary="Record the funding decision",
