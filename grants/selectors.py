@@ -33,6 +33,7 @@ from .choices import (
     TeamRole,
 )
 from .models import (
+    Attachment,
     Award,
     BudgetLine,
     Decision,
@@ -207,6 +208,25 @@ def endorsements_pending_for(user) -> QuerySet[Endorsement]:
     return Endorsement.objects.filter(
         mentor=user, status=EndorsementStatus.REQUESTED
     ).select_related("proposal", "proposal__pi", "proposal__call")
+
+
+def endorsements_asked_of(user) -> QuerySet[Endorsement]:
+    """Every endorsement request addressed to ``user`` as a mentor, answered or not."""
+    return Endorsement.objects.filter(mentor=user).select_related(
+        "mentor", "proposal", "proposal__pi", "proposal__call"
+    )
+
+
+def team_of(proposal: Proposal) -> QuerySet[TeamMember]:
+    return TeamMember.objects.filter(proposal=proposal).select_related("user")
+
+
+def budget_lines_of(proposal: Proposal) -> QuerySet[BudgetLine]:
+    return BudgetLine.objects.filter(proposal=proposal)
+
+
+def attachments_of(proposal: Proposal) -> QuerySet[Attachment]:
+    return Attachment.objects.filter(proposal=proposal)
 
 
 def state_history(obj, *, include_internal: bool = False) -> QuerySet[StateChange]:

@@ -19,6 +19,11 @@ from accounts.models import User
 from grants import services as grant_services
 from grants.choices import AwardStatus, CallStatus, DecisionOutcome, ProposalStatus, TeamRole
 from grants.models import Award, Proposal, TeamMember
+from grants.services import awards as award_services
+from grants.services import calls as call_services
+from grants.services import decisions as decision_services
+from grants.services import history as history_services
+from grants.services import proposals as proposal_services
 from reporting import services as reporting_services
 from reporting.choices import ProgressReportKind
 from reporting.models import ProgressReport
@@ -184,7 +189,7 @@ def test_proposal_create_leaves_nothing_when_its_history_row_fails(
     monkeypatch, nothing_left_behind
 ):
     call, applicant = make_call(), make_user()
-    seen = fail(monkeypatch, grant_services, "record_state_change")
+    seen = fail(monkeypatch, proposal_services, "record_state_change")
 
     nothing_left_behind(lambda: grant_services.proposal_create(call=call, actor=applicant), seen)
 
@@ -193,7 +198,7 @@ def test_proposal_submit_leaves_a_draft_and_mails_nothing_when_its_history_row_f
     monkeypatch, nothing_left_behind
 ):
     proposal = make_proposal()
-    seen = fail(monkeypatch, grant_services, "record_state_change")
+    seen = fail(monkeypatch, proposal_services, "record_state_change")
 
     nothing_left_behind(
         lambda: grant_services.proposal_submit(proposal=proposal, actor=proposal.pi), seen
@@ -205,7 +210,7 @@ def test_proposal_return_leaves_it_submitted_when_its_history_row_fails(
     monkeypatch, nothing_left_behind
 ):
     proposal, admin = make_submitted_proposal(), make_admin()
-    seen = fail(monkeypatch, grant_services, "record_state_change")
+    seen = fail(monkeypatch, proposal_services, "record_state_change")
 
     nothing_left_behind(
         lambda: grant_services.proposal_return(proposal=proposal, actor=admin, reason="Fix it."),
@@ -219,7 +224,7 @@ def test_call_begin_review_moves_no_proposal_when_the_last_one_fails(
     call, admin = make_call(), make_admin()
     for _ in range(3):
         make_submitted_proposal(call=call)
-    seen = fail(monkeypatch, grant_services, "proposal_transition", on_call=3)
+    seen = fail(monkeypatch, call_services, "proposal_transition", on_call=3)
 
     nothing_left_behind(lambda: grant_services.call_begin_review(call=call, actor=admin), seen)
     call.refresh_from_db()
@@ -231,7 +236,7 @@ def test_decision_record_creates_no_decision_or_award_when_its_history_row_fails
     monkeypatch, nothing_left_behind
 ):
     call, proposals, admin = call_in_review(1)
-    seen = fail(monkeypatch, grant_services, "record_state_change")
+    seen = fail(monkeypatch, history_services, "record_state_change")
 
     nothing_left_behind(
         lambda: grant_services.decision_record(
@@ -249,7 +254,7 @@ def test_decisions_release_releases_nothing_when_the_call_cannot_move_on(
         proposals, [DecisionOutcome.FUNDED, DecisionOutcome.NOT_FUNDED], strict=True
     ):
         grant_services.decision_record(proposal=proposal, actor=admin, outcome=outcome)
-    seen = fail(monkeypatch, grant_services, "call_transition")
+    seen = fail(monkeypatch, decision_services, "call_transition")
 
     nothing_left_behind(lambda: grant_services.decisions_release(call=call, actor=admin), seen)
     assert set(call.proposals.values_list("status", flat=True)) == {ProposalStatus.IN_REVIEW}
@@ -260,7 +265,7 @@ def test_award_transition_keeps_the_old_end_date_when_its_history_row_fails(
 ):
     _, awards, admin = released_awards
     award = awards[0]
-    seen = fail(monkeypatch, grant_services, "record_state_change")
+    seen = fail(monkeypatch, award_services, "record_state_change")
 
     nothing_left_behind(
         lambda: grant_services.award_transition(
@@ -278,7 +283,7 @@ def test_endorsement_respond_records_no_answer_when_its_history_row_fails(
 ):
     proposal, student, mentor = make_trainee_proposal(endorsed=False)
     endorsement = grant_services.endorsement_request(proposal=proposal, actor=student)
-    seen = fail(monkeypatch, grant_services, "record_state_change")
+    seen = fail(monkeypatch, history_services, "record_state_change")
 
     nothing_left_behind(
         lambda: grant_services.endorsement_respond(

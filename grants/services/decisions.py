@@ -1,0 +1,165 @@
+"""Funding decisions: recorded (with their award) until released, then released per call."""
+
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.audit import audit_record
+from accounts.choices import AuditAction
+from accounts.models import User
+
+from .. import emails, lifecycle
+from ..choices import DECIDABLE_STATES, CallStatus, DecisionOutcome, ProposalStatus
+from ..models import Award, Decision, FundingCall, Proposal
+from ..selectors import call_committed_amount, proposal_requested_total
+from ._common import InvalidTransition, audit_amount, require
+from .awards import award_dates
+from .calls import call_transition
+from .history import record_proposal_note
+from .proposals import proposal_transition
+
+
+@transaction.atomic
+def decision_record(
+    *,
+    proposal: Proposal,
+    actor: User,
+    outcome: str,
+    amount: Decimal | None = None,
+    reason: str = "",
+) -> Decision:
+    """Record (or change, until released) the funding decision on a proposal.
+
+    Locks the call row first, so that two administrators deciding at once are serialised and
+    the committed total can never pass the call's budget. A funded decision creates or updates
+    the Award; changing it away from funded removes the unreleased award. A waitlisted
+    proposal whose decision was already released is decided and released at once.
+    """
+    require(actor, "grants.decide_proposal", proposal)
+    call = FundingCall.objects.select_for_update().get(pk=proposal.call_id)
+    proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
+    problem = lifecycle.decisions_problem(call)
+    if problem:
+        raise InvalidTransition(problem)
+    if proposal.status not in DECIDABLE_STATES:
+        raise InvalidTransition(
+            f"A proposal that is {proposal.get_status_display().lower()} cannot be decided."
+        )
+    if outcome not in DecisionOutcome.values:
+        raise ValidationError({"outcome": ["Choose funded, not funded or waitlisted."]})
+    existing = Decision.objects.filter(proposal=proposal).first()
+    released_waitlist = existing is not None and existing.is_released
+    if released_waitlist and outcome == DecisionOutcome.WAITLISTED:
+        raise InvalidTransition("This proposal is already on the released waitlist.")
+    reason = (reason or "").strip()
+    if outcome == DecisionOutcome.FUNDED:
+        requested = proposal_requested_total(proposal)
+        amount = requested if amount in (None, "") else Decimal(amount)
+        errors: dict[str, list[str]] = {}
+        if amount <= 0:
+            errors["amount"] = ["Enter an amount above zero."]
+        elif amount > requested:
+            errors["amount"] = [f"The amount cannot exceed the ${requested:,.2f} requested."]
+        elif amount < requested and not reason:
+            errors["reason"] = ["Give the reason for funding less than was requested."]
+        if errors:
+            raise ValidationError(errors)
+        committed = call_committed_amount(call, exclude_proposal_pk=proposal.pk)
+        if committed + amount > call.total_budget:
+            remaining = call.total_budget - committed
+            raise ValidationError(
+                {
+                    "amount": [
+                        f"Funding ${amount:,.2f} would exceed the call's budget of "
+                        f"${call.total_budget:,.2f}: ${committed:,.2f} is committed and only "
+                        f"${remaining:,.2f} remains."
+                    ]
+                }
+            )
+    else:
+        amount = None
+    decision, _ = Decision.objects.update_or_create(
+        proposal=proposal,
+        defaults={
+            "call": call,
+            "outcome": outcome,
+            "amount": amount,
+            "reason": reason,
+            "decided_by": actor,
+            "decided_at": timezone.now(),
+        },
+    )
+    if outcome == DecisionOutcome.FUNDED:
+        start, end = award_dates(call=call, decided_on=timezone.localdate())
+        Award.objects.update_or_create(
+            proposal=proposal,
+            defaults={"call": call, "amount": amount, "start_date": start, "end_date": end},
+        )
+    else:
+        Award.objects.filter(proposal=proposal).delete()
+    summary = DecisionOutcome(outcome).label
+    if amount is not None:
+        summary += f" at ${amount:,.2f}"
+    record_proposal_note(
+        proposal=proposal,
+        actor=actor,
+        reason=f"Decision recorded: {summary}." + (f" {reason}" if reason else ""),
+        internal=True,
+        audit_action=AuditAction.DECISION_RECORDED,
+        before={
+            "outcome": existing.outcome if existing else None,
+            "amount": audit_amount(existing.amount) if existing else None,
+        },
+        after={"outcome": outcome, "amount": audit_amount(amount)},
+    )
+    if released_waitlist:
+        proposal_transition(proposal=proposal, to=outcome, actor=actor, reason="Decision released.")
+        transaction.on_commit(lambda: emails.send_decision(proposal, decision))
+    return decision
+
+
+@transaction.atomic
+def decisions_release(*, call: FundingCall, actor: User) -> list[Decision]:
+    """Release every unreleased decision of the call: the proposals take their outcome and each
+    PI is e-mailed after commit. The call becomes decided once nothing is left undecided."""
+    require(actor, "grants.manage_calls")
+    call = FundingCall.objects.select_for_update().get(pk=call.pk)
+    problem = lifecycle.decisions_problem(call)
+    if problem:
+        raise InvalidTransition(problem)
+    now = timezone.now()
+    released = []
+    pending = (
+        Decision.objects.filter(call=call, released_at__isnull=True)
+        .select_related("proposal", "proposal__pi", "proposal__call")
+        .order_by("pk")
+    )
+    for decision in pending:
+        proposal = decision.proposal
+        if proposal.status == ProposalStatus.IN_REVIEW:
+            proposal_transition(
+                proposal=proposal, to=decision.outcome, actor=actor, reason="Decision released."
+            )
+        decision.released_at = now
+        decision.save(update_fields=["released_at"])
+        released.append(decision)
+    if not released:
+        raise ValidationError("There are no unreleased decisions in this call.")
+    audit_record(
+        action=AuditAction.DECISIONS_RELEASED,
+        actor=actor,
+        obj=call,
+        after={"decisions": {str(d.proposal_id): d.outcome for d in released}},
+    )
+    undecided = call.proposals.filter(status=ProposalStatus.IN_REVIEW).exists()
+    if not undecided and call.status == CallStatus.IN_REVIEW:
+        call_transition(call=call, to=CallStatus.DECIDED, actor=actor, reason="Decisions released.")
+
+    def notify():
+        for decision in released:
+            emails.send_decision(decision.proposal, decision)
+
+    transaction.on_commit(notify)
+    return released

@@ -1,0 +1,47 @@
+"""Web pages for calls and proposals. Thin: look up through selectors, act through services.
+
+The submodules hold them by subject; grants/urls.py names them through this package."""
+
+from .calls import CALL_PROPOSALS_PAGE_SIZE, call_detail, call_list, call_proposals, proposal_start
+from .proposal_parts import (
+    attachment_download,
+    attachment_remove,
+    budget_line_remove,
+    endorsement_request,
+    endorsement_respond,
+    proposal_attachments,
+    proposal_budget,
+    proposal_team,
+    team_member_remove,
+)
+from .proposals import (
+    proposal_detail,
+    proposal_edit,
+    proposal_pdf,
+    proposal_return,
+    proposal_submit,
+    proposal_withdraw,
+)
+
+__all__ = [
+    "CALL_PROPOSALS_PAGE_SIZE",
+    "attachment_download",
+    "attachment_remove",
+    "budget_line_remove",
+    "call_detail",
+    "call_list",
+    "call_proposals",
+    "endorsement_request",
+    "endorsement_respond",
+    "proposal_attachments",
+    "proposal_budget",
+    "proposal_detail",
+    "proposal_edit",
+    "proposal_pdf",
+    "proposal_return",
+    "proposal_start",
+    "proposal_submit",
+    "proposal_team",
+    "proposal_withdraw",
+    "team_member_remove",
+]
