@@ -77,6 +77,12 @@ def current_period(today: date | None = None) -> Period:
     return period_of(today or timezone.localdate())
 
 
+def last_completed_period(today: date | None = None) -> Period:
+    """The academic year that ended most recently: the one the annual performance report
+    (due July 31) is filed for, and what the report page opens on."""
+    return current_period(today).previous
+
+
 def available_periods(today: date | None = None) -> list[Period]:
     """Every period from the program's first award or call to the current one, newest first."""
     from django.db.models import Min

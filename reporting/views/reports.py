@@ -14,7 +14,12 @@ from .. import selectors, services
 from ..forms import NarrativeForm, ReportOptionsForm
 from ..hrsa.builder import build_report
 from ..hrsa.exporters import exporter_for, tables_for_display
-from ..hrsa.periods import available_periods, current_period, parse_period
+from ..hrsa.periods import (
+    available_periods,
+    current_period,
+    last_completed_period,
+    parse_period,
+)
 from ..models import ReportingPeriodNarrative
 from ._common import require_exports, require_reports
 
@@ -22,18 +27,23 @@ REPORT_PAGE_MAX_ROWS = 200
 
 
 def _report_options(request):
+    """The report's period and suppression from the query; the page opens on the last
+    completed academic year (the one a report is filed for), or the only one there is."""
     periods = available_periods()
+    default = last_completed_period()
+    if default not in periods:
+        default = periods[0]
     form = ReportOptionsForm(
         request.GET or None,
         periods=periods,
-        initial={"period": current_period().label, "threshold": 10},
+        initial={"period": default.label, "threshold": 10},
     )
     if form.is_valid():
         period = parse_period(form.cleaned_data["period"])
         suppress = form.cleaned_data["suppress"]
         threshold = form.cleaned_data["threshold"] or 10
     else:
-        period, suppress, threshold = current_period(), False, 10
+        period, suppress, threshold = default, False, 10
     return form, period, suppress, threshold
 
 
@@ -59,6 +69,7 @@ def report(request):
             "checks": checks,
             "tables": [t for t in tables if t is not checks],
             "period": period,
+            "in_progress": period == current_period(),
             "query": query,
             "missing_demographics": selectors.participants_missing_demographics(period),
         },
