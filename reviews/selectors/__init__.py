@@ -19,22 +19,8 @@ from .committees import (
     criteria_for,
     open_assignment_counts,
 )
-from .panel import (
-    BallotRow,
-    PanelRow,
-    VoteStatus,
-    ballot_for,
-    final_score_status,
-    panel_rows,
-)
-from .ranking import (
-    RANKING_ROW_FIELDS,
-    Ranking,
-    RankingRow,
-    ranking,
-    ranking_for,
-    ranking_order,
-)
+from .panel import BallotRow, PanelRow, VoteStatus, ballot_for, final_score_status, panel_rows
+from .ranking import RANKING_ROW_FIELDS, Ranking, RankingRow, ranking, ranking_for, ranking_order
 from .reviewing import (
     ReviewSheet,
     assignment_for,

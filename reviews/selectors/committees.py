@@ -1,14 +1,7 @@
 """Committees, a call's review set-up, its criteria and conflicts, and the chair's
 assignment board."""
 
-from django.db.models import (
-    Count,
-    IntegerField,
-    OuterRef,
-    Prefetch,
-    QuerySet,
-    Subquery,
-)
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from accounts.permissions import can
@@ -16,9 +9,7 @@ from grants.choices import ProposalStatus
 from grants.models import FundingCall, Proposal, TeamMember
 
 from .. import conflicts
-from ..choices import (
-    ReviewPhase,
-)
+from ..choices import ReviewPhase
 from ..models import (
     Assignment,
     CallReview,

@@ -3,33 +3,15 @@
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import (
-    Count,
-    IntegerField,
-    OuterRef,
-    Subquery,
-    Sum,
-)
+from django.db.models import Count, IntegerField, OuterRef, Subquery, Sum
 from django.db.models.functions import Coalesce
 
 from accounts.models import User
 from grants.models import FundingCall, Proposal
 
 from .. import conflicts, scoring
-from ..choices import (
-    REVIEW_STATES,
-    PanelDisposition,
-    ReviewPhase,
-    ReviewStatus,
-)
-from ..models import (
-    Assignment,
-    CallReview,
-    CommitteeMembership,
-    FinalScore,
-    PanelEntry,
-    Review,
-)
+from ..choices import REVIEW_STATES, PanelDisposition, ReviewPhase, ReviewStatus
+from ..models import Assignment, CallReview, CommitteeMembership, FinalScore, PanelEntry, Review
 from .committees import conflicted_reviewer_ids
 from .scopes import results_hidden_ids
 

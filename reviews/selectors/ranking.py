@@ -4,9 +4,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.paginator import Page, Paginator
-from django.db.models import (
-    F,
-)
+from django.db.models import F
 
 from accounts.permissions import can
 from grants import lifecycle as grant_lifecycle
@@ -14,12 +12,8 @@ from grants import selectors as grant_selectors
 from grants.choices import DECIDABLE_STATES
 from grants.models import Decision, FundingCall, Proposal
 
-from ..choices import (
-    REVIEW_STATES,
-)
-from ..models import (
-    PanelEntry,
-)
+from ..choices import REVIEW_STATES
+from ..models import PanelEntry
 from .scopes import results_hidden_ids
 
 

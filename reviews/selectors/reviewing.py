@@ -2,36 +2,15 @@
 
 from dataclasses import dataclass, field
 
-from django.db.models import (
-    Count,
-    F,
-    IntegerField,
-    OuterRef,
-    Prefetch,
-    Q,
-    QuerySet,
-    Subquery,
-)
+from django.db.models import Count, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from accounts.permissions import can
 from grants import selectors as grant_selectors
 from grants.models import Proposal
 
-from ..choices import (
-    REVIEW_STATES,
-    ROLE_ORDER,
-    SCORE_DESCRIPTORS,
-    ReviewPhase,
-    ReviewStatus,
-)
-from ..models import (
-    Assignment,
-    CallReview,
-    Criterion,
-    CriterionScore,
-    Review,
-)
+from ..choices import REVIEW_STATES, ROLE_ORDER, SCORE_DESCRIPTORS, ReviewPhase, ReviewStatus
+from ..models import Assignment, CallReview, Criterion, CriterionScore, Review
 from .committees import criteria_for
 
 # ---- The reviewer's side ---------------------------------------------------------------------

@@ -3,34 +3,18 @@ proposals a reviewer may open, and whose results a viewer may not see yet.
 
 The API's scopes express, as filters, the same rules as reviews.permissions (which decides one
 object at a time); the role x route matrix (tests/api/test_reviews_matrix.py) and a test
-comparing reviews/ with reviewing.reviews_readable_by check that they agree.
+comparing reviews/ with selectors.reviews_readable_by check that they agree.
 """
 
-from django.db.models import (
-    Prefetch,
-    Q,
-    QuerySet,
-)
+from django.db.models import Prefetch, Q, QuerySet
 
 from accounts.permissions import can
 from grants.models import FundingCall, Proposal, TeamMember
 
-from ..choices import (
-    PANEL_PHASES,
-    READ_PHASES,
-    REVIEW_STATES,
-    ReviewStatus,
-)
-from ..models import (
-    Assignment,
-    CallReview,
-    ConflictOfInterest,
-    Criterion,
-    CriterionScore,
-    Review,
-)
+from ..choices import PANEL_PHASES, READ_PHASES, REVIEW_STATES, ReviewStatus
+from ..models import Assignment, CallReview, ConflictOfInterest, Criterion, CriterionScore, Review
 
-# ---- Who may see a proposal's results ---------------------------------------------------------
+# ---- Whose results a viewer may not see; which proposals a reviewer may open ------------------
 
 
 def results_hidden_ids(user, proposal_ids, *, call: FundingCall) -> set[int]:
@@ -84,6 +68,9 @@ def proposals_visible_to_reviewer(user) -> QuerySet[Proposal]:
         .exclude(pk__in=ConflictOfInterest.objects.filter(reviewer=user).values("proposal_id"))
         .select_related("call", "call__program", "pi")
     )
+
+
+# ---- The API's lists: the rules of reviews.permissions as filters -------------------------------
 
 
 def _is_administrator(user) -> bool:

@@ -4,18 +4,8 @@ from dataclasses import dataclass
 
 from grants.models import Proposal
 
-from ..choices import (
-    SCORE_DESCRIPTORS,
-    CriterionKind,
-    PanelDisposition,
-    ReviewStatus,
-)
-from ..models import (
-    Criterion,
-    CriterionScore,
-    PanelEntry,
-    Review,
-)
+from ..choices import SCORE_DESCRIPTORS, CriterionKind, PanelDisposition, ReviewStatus
+from ..models import Criterion, CriterionScore, PanelEntry, Review
 from .committees import conflicted_reviewer_ids, criteria_for
 from .reviewing import _ordered_reviews
 

@@ -15,16 +15,8 @@ from .calls import (
     call_manage,
     call_phase,
 )
-from .committees import (
-    committee_detail,
-    committee_list,
-)
-from .panel import (
-    ballot,
-    panel,
-    panel_disposition,
-    panel_proposal,
-)
+from .committees import committee_detail, committee_list
+from .panel import ballot, panel, panel_disposition, panel_proposal
 from .results import (
     RANKING_PAGE_SIZE,
     decide,

@@ -14,16 +14,9 @@ from grants.models import FundingCall, Proposal
 
 from .. import conflicts, selectors, services
 from ..choices import PHASE_TRANSITIONS, ReviewPhase
-from ..forms import (
-    AssignForm,
-    AttachCommitteeForm,
-)
+from ..forms import AssignForm, AttachCommitteeForm
 from ..models import Assignment, CommitteeMembership
-from .common import (
-    flash_errors,
-    managed_call,
-    require_unconflicted,
-)
+from .common import flash_errors, managed_call, require_unconflicted
 
 
 @never_cache

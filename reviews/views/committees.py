@@ -10,15 +10,9 @@ from django.views.decorators.cache import never_cache
 from accounts.permissions import can
 
 from .. import selectors, services
-from ..forms import (
-    CommitteeForm,
-    MemberForm,
-)
+from ..forms import CommitteeForm, MemberForm
 from ..models import Committee, CommitteeMembership
-from .common import (
-    flash_errors,
-    form_errors,
-)
+from .common import flash_errors, form_errors
 
 
 def _require_admin(request) -> None:

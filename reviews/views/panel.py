@@ -13,15 +13,8 @@ from grants.models import FundingCall, Proposal
 
 from .. import selectors, services
 from ..choices import REVIEW_STATES, SCORE_DESCRIPTORS
-from ..forms import (
-    DispositionForm,
-    FinalScoreForm,
-    ResumeForm,
-)
-from .common import (
-    flash_errors,
-    managed_call,
-)
+from ..forms import DispositionForm, FinalScoreForm, ResumeForm
+from .common import flash_errors, managed_call
 
 
 @never_cache

@@ -15,14 +15,8 @@ from grants.models import Proposal
 
 from .. import selectors
 from ..exporters import SummaryStatementPdf
-from ..forms import (
-    DecisionForm,
-)
-from .common import (
-    deciding_call,
-    flash_errors,
-    reviewed_proposal,
-)
+from ..forms import DecisionForm
+from .common import deciding_call, flash_errors, reviewed_proposal
 
 # A national call ranks thousands of proposals; the page shows them fifty at a time, with
 # every running total still counted from the top and a link to the page of the pay line.

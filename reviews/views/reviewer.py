@@ -19,10 +19,7 @@ from grants.models import Attachment, FundingCall
 
 from .. import permissions, selectors, services
 from ..choices import SCORE_DESCRIPTORS, CriterionKind, ReviewPhase
-from ..forms import (
-    ConflictForm,
-    ReopenForm,
-)
+from ..forms import ConflictForm, ReopenForm
 from ..models import Review
 from .common import (
     flash_errors,

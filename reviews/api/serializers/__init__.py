@@ -31,10 +31,7 @@ from .committees import (
     PhaseRequestSerializer,
     ReviewSetupSerializer,
 )
-from .conflicts import (
-    ConflictDeclareSerializer,
-    ConflictSerializer,
-)
+from .conflicts import ConflictDeclareSerializer, ConflictSerializer
 from .fields import (
     MONEY,
     ProposalRefSerializer,

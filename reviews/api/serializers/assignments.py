@@ -11,20 +11,9 @@ from accounts.api.serializers import UserBriefSerializer
 from grants.choices import DisparityPopulation, NimhdDomain
 from grants.models import Attachment, BudgetLine, Proposal, TeamMember
 
-from ...choices import (
-    AssignmentRole,
-    ReviewPhase,
-)
-from ...models import (
-    Assignment,
-    Review,
-)
-from .fields import (
-    MONEY,
-    ProposalRefSerializer,
-    ProposalWithPiSerializer,
-    id_field,
-)
+from ...choices import AssignmentRole, ReviewPhase
+from ...models import Assignment, Review
+from .fields import MONEY, ProposalRefSerializer, ProposalWithPiSerializer, id_field
 
 
 class ReviewStateSerializer(serializers.ModelSerializer):

@@ -5,20 +5,9 @@ from rest_framework import serializers
 
 from accounts.api.serializers import UserBriefSerializer
 
-from ...choices import (
-    DEFAULT_LOAD_CAP,
-    PHASE_TRANSITIONS,
-    ReviewPhase,
-)
-from ...models import (
-    CallReview,
-    Committee,
-    CommitteeMembership,
-)
-from .fields import (
-    UsernameField,
-    id_field,
-)
+from ...choices import DEFAULT_LOAD_CAP, PHASE_TRANSITIONS, ReviewPhase
+from ...models import CallReview, Committee, CommitteeMembership
+from .fields import UsernameField, id_field
 
 
 class CommitteeSerializer(serializers.ModelSerializer):

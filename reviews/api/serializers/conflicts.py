@@ -4,12 +4,8 @@ from rest_framework import serializers
 
 from accounts.api.serializers import UserBriefSerializer
 
-from ...choices import (
-    ConflictReason,
-)
-from ...models import (
-    ConflictOfInterest,
-)
+from ...choices import ConflictReason
+from ...models import ConflictOfInterest
 from .fields import ProposalRefSerializer, id_field, text_field
 
 

@@ -4,12 +4,8 @@ from rest_framework import serializers
 
 from accounts.api.serializers import UserBriefSerializer
 
-from ...choices import (
-    PanelDisposition,
-)
-from ...models import (
-    FinalScore,
-)
+from ...choices import PanelDisposition
+from ...models import FinalScore
 from ...validators import RESUME_MAX
 from .fields import ProposalRefSerializer, ScoreField, id_field
 

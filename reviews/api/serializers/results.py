@@ -4,10 +4,7 @@ from rest_framework import serializers
 
 from grants.choices import DecisionOutcome
 
-from ...choices import (
-    CriterionKind,
-    PanelDisposition,
-)
+from ...choices import CriterionKind, PanelDisposition
 from .fields import MONEY, ProposalWithPiSerializer
 
 

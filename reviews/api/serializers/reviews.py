@@ -5,13 +5,8 @@ from rest_framework import serializers
 
 from accounts.api.serializers import UserBriefSerializer
 
-from ...choices import (
-    AssignmentRole,
-    CriterionKind,
-)
-from ...models import (
-    Review,
-)
+from ...choices import AssignmentRole, CriterionKind
+from ...models import Review
 from ...validators import REVIEW_TEXT_MAX
 from .fields import ProposalRefSerializer, ScoreField, SufficiencyField, id_field, text_field
 

@@ -1,11 +1,7 @@
 """Assignments, by hand and automatic, and the assigned proposal as its reviewer reads it."""
 
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import (
-    OpenApiResponse,
-    extend_schema,
-    extend_schema_view,
-)
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, PermissionDenied
@@ -14,23 +10,16 @@ from rest_framework.generics import get_object_or_404
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
-from config.api import (
-    READ_ERRORS,
-    WRITE_ERRORS,
-    PdfRenderer,
-    error_responses,
-)
+from config.api import READ_ERRORS, WRITE_ERRORS, PdfRenderer, error_responses
 from config.api_views import require
 from config.uploads import stored_file_response
 from grants import selectors as grant_selectors
 from grants.models import Proposal
 
 from ... import selectors, services
-from ...models import (
-    Assignment,
-)
+from ...models import Assignment
 from ..filters import AssignmentFilter
-from ..serializers import (
+from ..serializers.assignments import (
     AssignmentCreateSerializer,
     AssignmentSerializer,
     AutoAssignResultSerializer,

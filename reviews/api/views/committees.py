@@ -2,31 +2,20 @@
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import (
-    OpenApiParameter,
-    extend_schema,
-    extend_schema_view,
-)
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError as ApiValidationError
 from rest_framework.generics import get_object_or_404
 from rest_framework.response import Response
 
-from config.api import (
-    READ_ERRORS,
-    WRITE_ERRORS,
-    error_responses,
-)
+from config.api import READ_ERRORS, WRITE_ERRORS, error_responses
 from config.api_views import renamed_errors, require
 from grants import selectors as grant_selectors
 
 from ... import selectors, services
-from ...models import (
-    Committee,
-    CommitteeMembership,
-)
-from ..serializers import (
+from ...models import Committee, CommitteeMembership
+from ..serializers.committees import (
     AttachSerializer,
     CommitteeCreateSerializer,
     CommitteeDetailSerializer,

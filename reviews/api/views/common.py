@@ -5,9 +5,7 @@ from collections.abc import Callable
 
 from django.db.models import Model, QuerySet
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import (
-    OpenApiParameter,
-)
+from drf_spectacular.utils import OpenApiParameter
 from rest_framework import mixins, status
 from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.exceptions import ValidationError as ApiValidationError
@@ -21,9 +19,7 @@ from grants.models import FundingCall, Proposal
 
 from ... import permissions, selectors
 from ...choices import REVIEW_STATES
-from ...models import (
-    Assignment,
-)
+from ...models import Assignment
 
 
 def active_user(pk: int, field: str) -> User:

@@ -1,26 +1,15 @@
 """Declared conflicts of interest."""
 
-from drf_spectacular.utils import (
-    extend_schema,
-    extend_schema_view,
-)
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import status
 from rest_framework.exceptions import ValidationError as ApiValidationError
 
-from config.api import (
-    READ_ERRORS,
-    error_responses,
-)
+from config.api import READ_ERRORS, error_responses
 
 from ... import selectors, services
-from ...models import (
-    ConflictOfInterest,
-)
+from ...models import ConflictOfInterest
 from ..filters import ConflictFilter
-from ..serializers import (
-    ConflictDeclareSerializer,
-    ConflictSerializer,
-)
+from ..serializers.conflicts import ConflictDeclareSerializer, ConflictSerializer
 from .common import ScopedReadViewSet, active_user
 
 

@@ -1,23 +1,16 @@
 """The panel: its table, the members' ballots and final scores, dispositions and finalizing."""
 
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import (
-    OpenApiParameter,
-    extend_schema,
-)
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
 from accounts.permissions import can
-from config.api import (
-    READ_ERRORS,
-    WRITE_ERRORS,
-    error_responses,
-)
+from config.api import READ_ERRORS, WRITE_ERRORS, error_responses
 from grants.models import Proposal
 
 from ... import selectors, services
-from ..serializers import (
+from ..serializers.panel import (
     BallotRowSerializer,
     DispositionRequestSerializer,
     FinalizeRequestSerializer,

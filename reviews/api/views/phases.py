@@ -1,26 +1,15 @@
 """The review phases of a call."""
 
-from drf_spectacular.utils import (
-    extend_schema,
-)
+from drf_spectacular.utils import extend_schema
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
-from config.api import (
-    READ_ERRORS,
-    WRITE_ERRORS,
-    error_responses,
-)
+from config.api import READ_ERRORS, WRITE_ERRORS, error_responses
 from grants.models import FundingCall
 
 from ... import selectors, services
-from ...models import (
-    CallReview,
-)
-from ..serializers import (
-    PhaseRequestSerializer,
-    ReviewSetupSerializer,
-)
+from ...models import CallReview
+from ..serializers.committees import PhaseRequestSerializer, ReviewSetupSerializer
 from .common import CALL_ID, CallView
 
 

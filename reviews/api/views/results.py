@@ -3,26 +3,17 @@
 import dataclasses
 
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import (
-    OpenApiParameter,
-    extend_schema,
-)
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.exceptions import NotFound
 from rest_framework.generics import get_object_or_404
 from rest_framework.response import Response
 
 from accounts.permissions import can
-from config.api import (
-    READ_ERRORS,
-    error_responses,
-)
+from config.api import READ_ERRORS, error_responses
 from grants.models import Proposal
 
 from ... import selectors
-from ..serializers import (
-    RankingSerializer,
-    SummaryStatementSerializer,
-)
+from ..serializers.results import RankingSerializer, SummaryStatementSerializer
 from .common import CALL_ID, CallView, UnpaginatedView
 
 

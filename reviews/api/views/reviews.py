@@ -4,11 +4,7 @@ from contextlib import contextmanager
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import (
-    OpenApiParameter,
-    extend_schema,
-    extend_schema_view,
-)
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
@@ -28,12 +24,9 @@ from config.api import (
 
 from ... import selectors, services
 from ...choices import ReviewStatus
-from ...models import (
-    Assignment,
-    Review,
-)
+from ...models import Assignment, Review
 from ..filters import ReviewFilter
-from ..serializers import (
+from ..serializers.reviews import (
     ReopenRequestSerializer,
     ReviewCreateSerializer,
     ReviewDraftSerializer,
