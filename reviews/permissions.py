@@ -37,13 +37,7 @@ from .choices import (
     ReviewPhase,
     ReviewStatus,
 )
-from .models import (
-    Assignment,
-    CallReview,
-    CommitteeMembership,
-    PanelEntry,
-    Review,
-)
+from .models import Assignment, CallReview, CommitteeMembership, PanelEntry, Review
 
 
 def _call_id(obj) -> int | None:

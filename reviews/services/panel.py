@@ -21,12 +21,7 @@ from ..choices import (
     ReviewPhase,
     ReviewStatus,
 )
-from ..models import (
-    CallReview,
-    FinalScore,
-    PanelEntry,
-    Review,
-)
+from ..models import CallReview, FinalScore, PanelEntry, Review
 from ..validators import RESUME_MAX
 from ._common import FINALIZED, audit, call_review_of, require, require_phase
 

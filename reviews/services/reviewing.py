@@ -10,18 +10,8 @@ from grants.services import StaleVersion, saved_when
 from grants.validators import text_problem
 
 from .. import permissions, scoring
-from ..choices import (
-    WRITABLE_PHASES,
-    CriterionKind,
-    ReviewStatus,
-)
-from ..models import (
-    Assignment,
-    CallReview,
-    Criterion,
-    CriterionScore,
-    Review,
-)
+from ..choices import WRITABLE_PHASES, CriterionKind, ReviewStatus
+from ..models import Assignment, Criterion, CriterionScore, Review
 from ..validators import REVIEW_TEXT_MAX
 from ._common import audit, call_review_of, require, require_phase
 
@@ -68,7 +58,15 @@ def _text(value) -> str:
     return "" if value is None else str(value)
 
 
-def _check_review_writable(assignment: Assignment, actor: User) -> CallReview:
+def _locked_for_writing(assignment: Assignment, actor: User) -> tuple[Assignment, Review | None]:
+    """The assignment, locked until the transaction ends, once ``actor`` may write its review
+    now (its reviewer, in a writable phase, the review not submitted); with the review so far
+    (None before the first save)."""
+    assignment = (
+        Assignment.objects.select_for_update(of=("self",))
+        .select_related("proposal")
+        .get(pk=assignment.pk)
+    )
     review_setup = call_review_of(assignment.proposal.call_id)
     if actor.pk != assignment.reviewer_id:
         raise PermissionDenied("reviews.write_review")
@@ -76,7 +74,7 @@ def _check_review_writable(assignment: Assignment, actor: User) -> CallReview:
     if Review.objects.filter(assignment=assignment, status=ReviewStatus.SUBMITTED).exists():
         raise ValidationError("This review is submitted; ask the chair to reopen it.")
     require(actor, "reviews.write_review", assignment)
-    return review_setup
+    return assignment, Review.objects.filter(assignment=assignment).first()
 
 
 def _stale_review(review: Review | None) -> StaleVersion:
@@ -122,13 +120,7 @@ def review_save_draft(
     """
     errors: dict[str, list[str]] = {}
     with transaction.atomic():
-        assignment = (
-            Assignment.objects.select_for_update(of=("self",))
-            .select_related("proposal")
-            .get(pk=assignment.pk)
-        )
-        _check_review_writable(assignment, actor)
-        review = Review.objects.filter(assignment=assignment).first()
+        assignment, review = _locked_for_writing(assignment, actor)
         if expected_version is not None and expected_version != (review.version if review else 0):
             raise _stale_review(review)
         if review is None:
@@ -206,13 +198,7 @@ def review_submit(*, assignment: Assignment, actor: User) -> Review:
     impact score and paragraph are given. Writes the submission, with the scores, to the audit
     history.
     """
-    assignment = (
-        Assignment.objects.select_for_update(of=("self",))
-        .select_related("proposal")
-        .get(pk=assignment.pk)
-    )
-    _check_review_writable(assignment, actor)
-    review = Review.objects.filter(assignment=assignment).first()
+    assignment, review = _locked_for_writing(assignment, actor)
     if review is None:
         raise ValidationError("Write the review before submitting it.")
     errors: dict[str, list[str]] = {}

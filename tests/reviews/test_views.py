@@ -814,7 +814,7 @@ def test_ranking_shows_the_running_total_and_the_pay_line_where_the_budget_runs_
 
 
 def test_ranking_pages_count_every_running_total_from_the_top(monkeypatch):
-    monkeypatch.setattr("reviews.views.RANKING_PAGE_SIZE", 2)
+    monkeypatch.setattr("reviews.views.results.RANKING_PAGE_SIZE", 2)
     setup = staffed_by_hand(review_setup(proposals=3, members=3, total_budget=Decimal("40000")))
     third, first, second = setup.proposals
     review_all(setup)

@@ -1,0 +1,101 @@
+"""The funding ranking and the summary statement."""
+
+from rest_framework import serializers
+
+from grants.choices import DecisionOutcome
+
+from ...choices import CriterionKind, PanelDisposition
+from .fields import MONEY, ProposalWithPiSerializer
+
+
+class RankingDecisionSerializer(serializers.Serializer):
+    outcome = serializers.ChoiceField(DecisionOutcome.choices)
+    amount = serializers.DecimalField(**MONEY, allow_null=True)
+    released_at = serializers.DateTimeField(allow_null=True)
+
+
+class RankingRowSerializer(serializers.Serializer):
+    rank = serializers.IntegerField(help_text="Position in the funding order (1 is first).")
+    proposal = ProposalWithPiSerializer()
+    conflicted = serializers.BooleanField(
+        default=False,
+        help_text="Always false: proposals you are conflicted on (or assigned to without your "
+        "own review submitted) are left out of your ranking, ranks and running totals alike.",
+    )
+    disposition = serializers.ChoiceField(
+        [("", "Not triaged"), *PanelDisposition.choices], allow_blank=True
+    )
+    final_impact_score = serializers.IntegerField(allow_null=True)
+    percentile = serializers.IntegerField(allow_null=True)
+    submitted_at = serializers.DateTimeField(allow_null=True)
+    requested_amount = serializers.DecimalField(**MONEY, help_text="The budget total requested.")
+    running_total = serializers.DecimalField(**MONEY)
+    within_budget = serializers.BooleanField(
+        help_text="The running total is within the call's budget."
+    )
+    pay_line_before = serializers.BooleanField(
+        help_text="The pay line falls just above this row: the budget runs out here."
+    )
+    decision = RankingDecisionSerializer(
+        allow_null=True, help_text="The funding decision (administrators only; else null)."
+    )
+
+
+class RankingSerializer(serializers.Serializer):
+    call = serializers.IntegerField()
+    total_budget = serializers.DecimalField(**MONEY)
+    committed = serializers.DecimalField(
+        **MONEY, allow_null=True, help_text="Funded so far (administrators only; else null)."
+    )
+    remaining = serializers.DecimalField(**MONEY, allow_null=True)
+    decisions_problem = serializers.CharField(
+        help_text="Why funding decisions cannot be recorded or released now (for instance, the "
+        "committee is still reviewing the call); empty when they can. Administrators only."
+    )
+    hidden_count = serializers.IntegerField(
+        help_text="Proposals left out of your ranking: those you are conflicted on, or are "
+        "assigned to without your own review submitted."
+    )
+    results = RankingRowSerializer(many=True)
+
+
+class SummaryRatingSerializer(serializers.Serializer):
+    criterion = serializers.CharField()
+    kind = serializers.ChoiceField(CriterionKind.choices)
+    score = serializers.IntegerField(allow_null=True)
+    sufficient = serializers.BooleanField(allow_null=True)
+    rating = serializers.CharField(help_text='"2 (Outstanding)", "Sufficient", ... or "—".')
+    explanation = serializers.CharField()
+    strengths = serializers.CharField()
+    weaknesses = serializers.CharField()
+
+
+class CritiqueSerializer(serializers.Serializer):
+    label = serializers.CharField(help_text='"Reviewer 1", "Reviewer 2", ...: never a name.')
+    overall_impact = serializers.CharField(help_text="The reviewer's overall impact paragraph.")
+    comments_to_applicant = serializers.CharField()
+    ratings = SummaryRatingSerializer(many=True)
+
+
+class CriterionSummarySerializer(serializers.Serializer):
+    criterion = serializers.CharField()
+    kind = serializers.ChoiceField(CriterionKind.choices)
+    ratings = serializers.ListField(
+        child=serializers.CharField(), help_text="One per reviewer, in the critiques' order."
+    )
+
+
+class SummaryStatementSerializer(serializers.Serializer):
+    proposal_id = serializers.IntegerField()
+    proposal_title = serializers.CharField()
+    call_title = serializers.CharField()
+    pi_name = serializers.CharField()
+    disposition = serializers.ChoiceField(
+        [("", "Before the panel"), *PanelDisposition.choices], allow_blank=True
+    )
+    not_discussed = serializers.BooleanField()
+    final_impact_score = serializers.IntegerField(allow_null=True)
+    percentile = serializers.IntegerField(allow_null=True)
+    criteria = CriterionSummarySerializer(many=True)
+    critiques = CritiqueSerializer(many=True)
+    resume_of_discussion = serializers.CharField()

@@ -1,0 +1,231 @@
+"""The funding order, with running totals and the pay line, for the ranking page and API."""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.core.paginator import Page, Paginator
+from django.db.models import F
+
+from accounts.permissions import can
+from grants import lifecycle as grant_lifecycle
+from grants import selectors as grant_selectors
+from grants.choices import DECIDABLE_STATES
+from grants.models import Decision, FundingCall, Proposal
+
+from ..choices import REVIEW_STATES
+from ..models import PanelEntry
+from .scopes import results_hidden_ids
+
+
+def _score_key(row: tuple) -> tuple:
+    """Final impact score, then percentile, missing values last."""
+    _pk, _requested, final_impact_score, percentile = row
+    return (
+        final_impact_score is None,
+        final_impact_score or 0,
+        percentile is None,
+        percentile or 0,
+    )
+
+
+def _funding_order(call: FundingCall) -> list[tuple[int, Decimal]]:
+    """(id, amount requested) of the call's reviewed proposals in funding order: final impact
+    score, then percentile, then earlier submission; not-discussed (unscored) proposals last.
+
+    The proposals come in submission order (an index walk), then a stable sort by score keeps
+    that order among ties: O(N log N) in Python. As one query with ORDER BY over the join,
+    PostgreSQL read every panel entry of every call to rank one call's. The amount requested is
+    the budget total — submission requires them equal and the budget is locked from then on — so
+    no budget line is read.
+    """
+    proposals = (
+        Proposal.objects.filter(call=call, status__in=REVIEW_STATES)
+        .order_by(F("submitted_at").asc(nulls_last=True), "pk")
+        .values_list("pk", "requested_amount")
+    )
+    entries = {
+        pk: (final_impact_score, percentile)
+        for pk, final_impact_score, percentile in PanelEntry.objects.filter(proposal__call=call)
+        .order_by()
+        .values_list("proposal_id", "final_impact_score", "percentile")
+    }
+    rows = [(pk, requested, *entries.get(pk, (None, None))) for pk, requested in proposals]
+    rows.sort(key=_score_key)
+    return [(pk, requested or Decimal("0.00")) for pk, requested, _score, _pct in rows]
+
+
+def ranking_order(call: FundingCall) -> list[int]:
+    """Ids of the call's reviewed proposals in funding order (``_funding_order``)."""
+    return [pk for pk, _requested in _funding_order(call)]
+
+
+def ranking(call: FundingCall) -> list[Proposal]:
+    """The call's reviewed proposals in funding order (``ranking_order``), each with ``pi`` and
+    ``panel_entry`` (or none) loaded."""
+    order = ranking_order(call)
+    loaded = Proposal.objects.filter(pk__in=order).select_related("pi", "panel_entry").order_by()
+    by_pk = {proposal.pk: proposal for proposal in loaded}
+    return [by_pk[pk] for pk in order]
+
+
+@dataclass(frozen=True)
+class RankingRow:
+    """One proposal in the funding order (one the reader may see: ranking_for leaves out the
+    rest)."""
+
+    rank: int
+    proposal: Proposal
+    entry: PanelEntry | None
+    decision: Decision | None
+    running_total: Decimal
+    within_budget: bool
+    pay_line_before: bool
+    # The reader may record (or change) its decision now: grants' decidable states, and the
+    # call's stage allows decisions (Ranking.decisions_problem is empty).
+    may_decide: bool = False
+
+    @property
+    def disposition(self) -> str:
+        return self.entry.disposition if self.entry else ""
+
+    @property
+    def final_impact_score(self) -> int | None:
+        return self.entry.final_impact_score if self.entry else None
+
+    @property
+    def percentile(self) -> int | None:
+        return self.entry.percentile if self.entry else None
+
+    @property
+    def submitted_at(self):
+        return self.proposal.submitted_at
+
+    @property
+    def requested_amount(self) -> Decimal:
+        return self.proposal.budget_total
+
+
+@dataclass(frozen=True)
+class Ranking:
+    call: FundingCall
+    rows: list[RankingRow]
+    deciding: bool  # the reader decides funding: decisions and committed amounts are shown
+    committed: Decimal | None
+    unreleased: int
+    page: Page  # which part of the order ``rows`` are (all of it when not paginated)
+    pay_line_rank: int | None  # the first rank past the budget; None if everything fits
+    # Proposals left out because the reader may not see their results (results_hidden_ids).
+    hidden_count: int = 0
+    # Why decisions cannot be recorded now (grants.lifecycle.decisions_problem), or "".
+    decisions_problem: str = ""
+
+    @property
+    def remaining(self) -> Decimal | None:
+        return None if self.committed is None else self.call.total_budget - self.committed
+
+    @property
+    def pay_line_page(self) -> int | None:
+        if self.pay_line_rank is None:
+            return None
+        return (self.pay_line_rank - 1) // self.page.paginator.per_page + 1
+
+
+# What a ranking row shows (page and API): at thousands of rows, loading whole proposals and
+# users (every text section, every date) was most of the page's time.
+RANKING_ROW_FIELDS = (
+    "id",
+    "title",
+    "status",
+    "submitted_at",
+    "call_id",
+    "pi__id",
+    "pi__username",
+    "pi__first_name",
+    "pi__last_name",
+    "panel_entry__id",
+    "panel_entry__disposition",
+    "panel_entry__final_impact_score",
+    "panel_entry__percentile",
+)
+
+
+def ranking_for(
+    call: FundingCall, *, user, page: int | str | None = 1, per_page: int | None = None
+) -> Ranking:
+    """The funding order with the running total of requested budgets and where the pay line
+    falls, web page and API alike, in a fixed number of queries.
+
+    Every running total comes from the whole order, read narrowly (``_funding_order``); only
+    the rows of the page asked for (``per_page`` at a time, or all) are loaded in full, with
+    their decisions.
+
+    Proposals whose results the user may not see (conflicted, or assigned without their own
+    review submitted: ``results_hidden_ids``) are left out of the order altogether, so neither
+    a rank, a gap nor a running total gives their place away; ``hidden_count`` says how many.
+    """
+    deciding = can(user, "grants.manage_calls")
+    decisions_problem = grant_lifecycle.decisions_problem(call) if deciding else ""
+    funding_order = _funding_order(call)
+    hidden = results_hidden_ids(user, [pk for pk, _ in funding_order], call=call)
+    if hidden:
+        funding_order = [(pk, amount) for pk, amount in funding_order if pk not in hidden]
+    order = [pk for pk, _requested in funding_order]
+    totals = dict(funding_order)
+    running = Decimal("0.00")
+    running_totals: list[Decimal] = []
+    pay_line_rank = None
+    for rank, pk in enumerate(order, start=1):
+        running += totals.get(pk, Decimal("0.00"))
+        running_totals.append(running)
+        if pay_line_rank is None and running > call.total_budget:
+            pay_line_rank = rank
+    shown = Paginator(order, per_page or max(1, len(order))).get_page(page)
+    ids = list(shown.object_list)
+    proposals = (
+        Proposal.objects.filter(pk__in=ids)
+        .select_related("pi", "panel_entry")
+        .only(*RANKING_ROW_FIELDS)
+        .order_by()
+    )
+    loaded = {p.pk: p for p in proposals}
+    decisions = (
+        {
+            d.proposal_id: d
+            for d in Decision.objects.filter(call=call, proposal_id__in=ids)
+            .only("proposal_id", "outcome", "amount", "released_at")
+            .order_by()
+        }
+        if deciding
+        else {}
+    )
+    rows = []
+    for rank, pk in enumerate(ids, start=shown.start_index() or 1):
+        proposal = loaded[pk]
+        proposal.budget_total = totals.get(pk, Decimal("0.00"))
+        rows.append(
+            RankingRow(
+                rank=rank,
+                proposal=proposal,
+                entry=getattr(proposal, "panel_entry", None),
+                decision=decisions.get(pk),
+                running_total=running_totals[rank - 1],
+                within_budget=running_totals[rank - 1] <= call.total_budget,
+                pay_line_before=rank == pay_line_rank,
+                may_decide=deciding
+                and not decisions_problem
+                and proposal.status in DECIDABLE_STATES,
+            )
+        )
+    return Ranking(
+        call=call,
+        rows=rows,
+        deciding=deciding,
+        committed=grant_selectors.call_committed_amount(call) if deciding else None,
+        unreleased=(
+            Decision.objects.filter(call=call, released_at__isnull=True).count() if deciding else 0
+        ),
+        page=shown,
+        pay_line_rank=pay_line_rank,
+        hidden_count=len(hidden),
+        decisions_problem=decisions_problem,
+    )
