@@ -6,11 +6,14 @@ its own generic views are still importing; these helpers need those views.
 """
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from rest_framework.exceptions import PermissionDenied
+from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.generics import get_object_or_404
+from rest_framework.renderers import JSONRenderer
 from rest_framework.viewsets import GenericViewSet
 
 from accounts.permissions import can
+from config.api import PdfRenderer
+from config.uploads import stored_file_response
 
 
 def require(user, perm: str, obj=None, message: str = "You may not do this.") -> None:
@@ -39,3 +42,24 @@ class ScopedViewSet(GenericViewSet):
         obj = get_object_or_404(self.get_queryset(), pk=self.kwargs["pk"])
         self.check_object_permissions(self.request, obj)
         return obj
+
+
+# For viewsets with an action that answers a stored PDF (proposal documents, and the same
+# documents as a reviewer reads them): the file, and errors still as JSON when the client asked
+# for ``Accept: application/pdf``. (A comment, not a docstring: drf-spectacular would publish a
+# docstring as the description of every operation of the viewset.)
+class PdfDownloadMixin:
+    def pdf_response(self, attachment):
+        try:
+            return stored_file_response(
+                attachment.file, filename=attachment.original_name, content_type="application/pdf"
+            )
+        except FileNotFoundError as exc:
+            raise NotFound("The stored file is missing.") from exc
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        if isinstance(getattr(response, "accepted_renderer", None), PdfRenderer):
+            response.accepted_renderer = JSONRenderer()
+            response.accepted_media_type = JSONRenderer.media_type
+        return response

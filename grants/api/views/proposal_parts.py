@@ -1,6 +1,5 @@
 """A proposal's team, budget lines and documents: small collections under ``proposals/{id}/``."""
 
-from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins
@@ -10,7 +9,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
 from config.api import READ_ERRORS, WRITE_ERRORS, PdfRenderer, error_responses
-from config.uploads import stored_file_response
+from config.api_views import PdfDownloadMixin
 from grants import selectors, services
 
 from ..serializers import (
@@ -164,7 +163,9 @@ class BudgetLineViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Propos
         responses={204: None, **error_responses(*READ_ERRORS)},
     ),
 )
-class AttachmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ProposalChildViewSet):
+class AttachmentViewSet(
+    PdfDownloadMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, ProposalChildViewSet
+):
     serializer_class = AttachmentSerializer
     create_serializer_class = AttachmentUploadSerializer
     parser_classes = [MultiPartParser, FormParser]
@@ -183,14 +184,6 @@ class AttachmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Propos
     def remove(self, part):
         services.attachment_remove(attachment=part, actor=self.request.user)
 
-    def finalize_response(self, request, response, *args, **kwargs):
-        response = super().finalize_response(request, response, *args, **kwargs)
-        # An error answering "Accept: application/pdf" is still a JSON error body.
-        if isinstance(getattr(response, "accepted_renderer", None), PdfRenderer):
-            response.accepted_renderer = JSONRenderer()
-            response.accepted_media_type = JSONRenderer.media_type
-        return response
-
     @extend_schema(
         summary="Download a document",
         description="The PDF, as an attachment under its original name.",
@@ -206,9 +199,4 @@ class AttachmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Propos
     @action(detail=True, methods=["get"], renderer_classes=[JSONRenderer, PdfRenderer])
     def download(self, request, proposal_pk=None, pk=None):
         attachment = self.get_object()
-        try:
-            return stored_file_response(
-                attachment.file, filename=attachment.original_name, content_type="application/pdf"
-            )
-        except FileNotFoundError as exc:
-            raise Http404("The stored file is missing.") from exc
+        return self.pdf_response(attachment)

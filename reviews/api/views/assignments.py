@@ -4,15 +4,14 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import status
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound, PermissionDenied
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.exceptions import ValidationError as ApiValidationError
 from rest_framework.generics import get_object_or_404
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
 from config.api import READ_ERRORS, WRITE_ERRORS, PdfRenderer, error_responses
-from config.api_views import require
-from config.uploads import stored_file_response
+from config.api_views import PdfDownloadMixin, require
 from grants import selectors as grant_selectors
 from grants.models import Proposal
 
@@ -49,7 +48,7 @@ from .common import (
         responses={200: AssignmentSerializer, **error_responses(*READ_ERRORS)},
     ),
 )
-class AssignmentViewSet(ScopedReadViewSet):
+class AssignmentViewSet(PdfDownloadMixin, ScopedReadViewSet):
     model = Assignment
     scope = staticmethod(selectors.assignments_visible_to)
     serializer_class = AssignmentSerializer
@@ -181,20 +180,7 @@ class AssignmentViewSet(ScopedReadViewSet):
         assignment = self.get_object()
         proposal = self.reviewer_proposal(assignment)
         attachment = get_object_or_404(proposal.attachments.all(), pk=attachment_pk)
-        try:
-            return stored_file_response(
-                attachment.file, filename=attachment.original_name, content_type="application/pdf"
-            )
-        except FileNotFoundError as exc:
-            raise NotFound("The stored file is missing.") from exc
-
-    def finalize_response(self, request, response, *args, **kwargs):
-        response = super().finalize_response(request, response, *args, **kwargs)
-        # An error answering "Accept: application/pdf" is still a JSON error body.
-        if isinstance(getattr(response, "accepted_renderer", None), PdfRenderer):
-            response.accepted_renderer = JSONRenderer()
-            response.accepted_media_type = JSONRenderer.media_type
-        return response
+        return self.pdf_response(attachment)
 
     @extend_schema(
         summary="Certify no conflict",
