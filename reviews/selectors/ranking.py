@@ -9,7 +9,7 @@ from django.db.models import F
 from accounts.permissions import can
 from grants import lifecycle as grant_lifecycle
 from grants import selectors as grant_selectors
-from grants.choices import DECIDABLE_STATES
+from grants.choices import DECIDABLE_STATES, DecisionOutcome
 from grants.models import Decision, FundingCall, Proposal
 
 from ..choices import REVIEW_STATES
@@ -77,6 +77,9 @@ class RankingRow:
     proposal: Proposal
     entry: PanelEntry | None
     decision: Decision | None
+    # For a reader who decides funding: what this and every higher-ranked proposal take from the
+    # budget — a funded proposal its awarded amount, one decided otherwise nothing, an undecided
+    # one what it requests (as if funded). For others: the requested amounts added up.
     running_total: Decimal
     within_budget: bool
     pay_line_before: bool
@@ -104,6 +107,11 @@ class RankingRow:
     def requested_amount(self) -> Decimal:
         return self.proposal.budget_total
 
+    @property
+    def unscored(self) -> bool:
+        """No final impact score: not discussed, or the panel has not scored it."""
+        return self.final_impact_score is None
+
 
 @dataclass(frozen=True)
 class Ranking:
@@ -130,6 +138,18 @@ class Ranking:
         return (self.pay_line_rank - 1) // self.page.paginator.per_page + 1
 
 
+def _budget_taken(requested: Decimal, decision: Decision | None) -> Decimal:
+    """What a proposal takes from the call's budget in the running total: its awarded amount
+    once funded, nothing once decided otherwise (not funded, waitlisted), and until decided
+    what it requests, so the pay line shows where the money runs out if the rest is funded in
+    order."""
+    if decision is None:
+        return requested
+    if decision.outcome == DecisionOutcome.FUNDED:
+        return decision.amount if decision.amount is not None else requested
+    return Decimal("0.00")
+
+
 # What a ranking row shows (page and API): at thousands of rows, loading whole proposals and
 # users (every text section, every date) was most of the page's time.
 RANKING_ROW_FIELDS = (
@@ -152,8 +172,10 @@ RANKING_ROW_FIELDS = (
 def ranking_for(
     call: FundingCall, *, user, page: int | str | None = 1, per_page: int | None = None
 ) -> Ranking:
-    """The funding order with the running total of requested budgets and where the pay line
-    falls, web page and API alike, in a fixed number of queries.
+    """The funding order with its running total and where the pay line falls, web page and API
+    alike, in a fixed number of queries. For a reader who decides funding the running total
+    counts what is decided (``_budget_taken``), so the pay line moves with the decisions; for
+    others it adds up the requested amounts.
 
     Every running total comes from the whole order, read narrowly (``_funding_order``); only
     the rows of the page asked for (``per_page`` at a time, or all) are loaded in full, with
@@ -171,11 +193,22 @@ def ranking_for(
         funding_order = [(pk, amount) for pk, amount in funding_order if pk not in hidden]
     order = [pk for pk, _requested in funding_order]
     totals = dict(funding_order)
+    # Deciders: every decision of the call in one narrow read; the page's rows use it too.
+    decisions = (
+        {
+            d.proposal_id: d
+            for d in Decision.objects.filter(call=call)
+            .only("proposal_id", "outcome", "amount", "released_at")
+            .order_by()
+        }
+        if deciding
+        else {}
+    )
     running = Decimal("0.00")
     running_totals: list[Decimal] = []
     pay_line_rank = None
     for rank, pk in enumerate(order, start=1):
-        running += totals.get(pk, Decimal("0.00"))
+        running += _budget_taken(totals.get(pk, Decimal("0.00")), decisions.get(pk))
         running_totals.append(running)
         if pay_line_rank is None and running > call.total_budget:
             pay_line_rank = rank
@@ -188,16 +221,6 @@ def ranking_for(
         .order_by()
     )
     loaded = {p.pk: p for p in proposals}
-    decisions = (
-        {
-            d.proposal_id: d
-            for d in Decision.objects.filter(call=call, proposal_id__in=ids)
-            .only("proposal_id", "outcome", "amount", "released_at")
-            .order_by()
-        }
-        if deciding
-        else {}
-    )
     rows = []
     for rank, pk in enumerate(ids, start=shown.start_index() or 1):
         proposal = loaded[pk]

@@ -3,12 +3,14 @@ panel, the ranking and summary statements — happy paths, bad input, and who se
 
 import json
 from dataclasses import dataclass
+from decimal import Decimal
 
 import pytest
 
 from accounts.services import demographics_for
 from grants import services as grant_services
 from grants.choices import DecisionOutcome
+from grants.models import Decision
 from reviews import selectors
 from reviews import services as review_services
 from reviews.choices import ConflictReason, CriterionKind, ReviewPhase
@@ -1073,16 +1075,45 @@ def test_ranking_orders_by_final_score_with_running_total_and_pay_line():
         (1, 20, 25),
         (2, 50, 75),
     ]
+    # B was not funded: it takes nothing from the budget, so no pay line is crossed.
     assert [(r["requested_amount"], r["running_total"]) for r in rows] == [
         ("15000.00", "15000.00"),
-        ("15000.00", "30000.00"),
+        ("15000.00", "15000.00"),
     ]
+    assert [(r["within_budget"], r["pay_line_before"]) for r in rows] == [
+        (True, False),
+        (True, False),
+    ]
+    assert [r["decision"]["outcome"] for r in rows] == ["funded", "not_funded"]
+    assert (body["committed"], body["remaining"]) == ("15000.00", "5000.00")
+
+
+def test_before_decisions_the_pay_line_counts_what_each_proposal_requests():
+    world = released()
+    Decision.objects.filter(proposal=world.b).delete()
+    world.call.max_award, world.call.total_budget = 15000, 20000
+    world.call.save(update_fields=["max_award", "total_budget"])
+
+    rows = api_as(world.admin).get(f"{API}/calls/{world.call.pk}/ranking/").json()["results"]
+
+    assert [r["running_total"] for r in rows] == ["15000.00", "30000.00"]
     assert [(r["within_budget"], r["pay_line_before"]) for r in rows] == [
         (True, False),
         (False, True),
     ]
-    assert [r["decision"]["outcome"] for r in rows] == ["funded", "not_funded"]
-    assert (body["committed"], body["remaining"]) == ("15000.00", "5000.00")
+
+
+def test_a_reduced_award_counts_its_awarded_amount_in_the_running_total():
+    world = released()
+    Decision.objects.filter(proposal=world.a).update(amount=Decimal("9000.00"))
+    Decision.objects.filter(proposal=world.b).delete()
+    world.call.max_award, world.call.total_budget = 15000, 25000
+    world.call.save(update_fields=["max_award", "total_budget"])
+
+    rows = api_as(world.admin).get(f"{API}/calls/{world.call.pk}/ranking/").json()["results"]
+
+    assert [r["running_total"] for r in rows] == ["9000.00", "24000.00"]
+    assert [r["within_budget"] for r in rows] == [True, True]
 
 
 def test_the_chair_sees_the_ranking_without_decisions_and_members_get_404():

@@ -813,6 +813,56 @@ def test_ranking_shows_the_running_total_and_the_pay_line_where_the_budget_runs_
     assert content.count("<strong>Pay line:</strong>") == 1
 
 
+def test_the_pay_line_follows_the_decisions_not_every_request():
+    """A proposal decided 'not funded' takes nothing from the budget, so the money it requested
+    is still there for the next one (the pay line used to count every request)."""
+    setup = staffed_by_hand(review_setup(proposals=3, members=3, total_budget=Decimal("30000")))
+    third, first, second = setup.proposals
+    review_all(setup)
+    move_review_to(setup, ReviewPhase.PANEL)
+    finalize(setup, first, [2, 2])
+    finalize(setup, second, [3, 3])
+    finalize(setup, third, [4, 4])
+    move_review_to(setup, ReviewPhase.CLOSED)
+    grant_services.decision_record(
+        proposal=second, actor=setup.admin, outcome=DecisionOutcome.NOT_FUNDED
+    )
+
+    response = signed_in(setup.admin).get(reverse("reviews:ranking", args=[setup.call.pk]))
+
+    rows = response.context["ranking"].rows
+    assert [(r.proposal, r.running_total, r.within_budget) for r in rows] == [
+        (first, Decimal("15000"), True),
+        (second, Decimal("15000"), True),
+        (third, Decimal("30000"), True),
+    ]
+    assert response.context["ranking"].pay_line_rank is None
+    assert "Every ranked proposal fits within the budget." in response.content.decode()
+
+
+def test_deciding_a_proposal_without_a_final_score_is_flagged():
+    setup = staffed_by_hand(review_setup(proposals=2, members=3))
+    scored, unscored = setup.proposals
+    review_all(setup)
+    move_review_to(setup, ReviewPhase.PANEL)
+    finalize(setup, scored, [2, 2])
+    services.panel_set_disposition(
+        proposal=unscored,
+        actor=setup.chair,
+        disposition=PanelDisposition.NOT_DISCUSSED,
+        reason="Lower half",
+    )
+    move_review_to(setup, ReviewPhase.CLOSED)
+
+    response = signed_in(setup.admin).get(reverse("reviews:ranking", args=[setup.call.pk]))
+
+    rows = {r.proposal: r for r in response.context["ranking"].rows}
+    content = response.content.decode()
+    assert (rows[scored].unscored, rows[unscored].unscored) == (False, True)
+    assert content.count("<strong>No final score</strong>") == 1
+    assert "not discussed by the panel" in content
+
+
 def test_ranking_pages_count_every_running_total_from_the_top(monkeypatch):
     monkeypatch.setattr("reviews.views.results.RANKING_PAGE_SIZE", 2)
     setup = staffed_by_hand(review_setup(proposals=3, members=3, total_budget=Decimal("40000")))
