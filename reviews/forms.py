@@ -9,7 +9,11 @@ from .validators import RESUME_MAX
 
 
 class ConflictForm(forms.Form):
-    reason = forms.ChoiceField(label="Nature of the conflict", choices=ConflictReason.choices)
+    # No reason chosen in advance: declaring a conflict is a statement the reviewer makes.
+    reason = forms.ChoiceField(
+        label="Nature of the conflict",
+        choices=[("", "Choose the nature of the conflict…"), *ConflictReason.choices],
+    )
     explanation = forms.CharField(
         label="Explanation",
         widget=forms.Textarea(attrs={"rows": 3}),

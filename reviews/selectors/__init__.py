@@ -7,7 +7,9 @@ applicants' demographics — reviewers never see them, and no page here needs th
 """
 
 from .committees import (
+    MemberConflict,
     assignment_board,
+    board_conflicts_and_choices,
     call_review_for,
     committee_members,
     committees_list,
@@ -66,6 +68,8 @@ __all__ = [
     "ballot_for",
     "call_review_for",
     "committee_members",
+    "MemberConflict",
+    "board_conflicts_and_choices",
     "committees_list",
     "committees_visible_to",
     "conflicted_reviewer_ids",

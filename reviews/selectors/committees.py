@@ -1,15 +1,17 @@
 """Committees, a call's review set-up, its criteria and conflicts, and the chair's
 assignment board."""
 
+from dataclasses import dataclass
+
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from accounts.permissions import can
-from grants.choices import ProposalStatus
+from grants.choices import ProposalStatus, TeamRole
 from grants.models import FundingCall, Proposal, TeamMember
 
 from .. import conflicts
-from ..choices import ReviewPhase
+from ..choices import AutomaticConflict, ReviewPhase
 from ..models import (
     Assignment,
     CallReview,
@@ -116,6 +118,55 @@ def assignment_board(call: FundingCall) -> QuerySet[Proposal]:
         )
         .order_by("submitted_at", "pk")
     )
+
+
+@dataclass(frozen=True)
+class MemberConflict:
+    """A committee member who may not review a proposal, and why (automatic or declared)."""
+
+    user: object
+    reason: str
+
+
+def board_conflicts_and_choices(board: list[Proposal], memberships) -> int:
+    """Sets on each proposal of ``assignment_board``: ``member_conflicts``, the committee
+    members conflicted on it (its PI, its team — the mentor named — and declared conflicts,
+    with the reason), and ``assignable``, the members who may be added to it (not conflicted,
+    not already assigned). Returns how many proposals have no reviewer yet. Reads only what
+    the board prefetched: no query."""
+    members = [m.user for m in memberships]
+    unstaffed = 0
+    for proposal in board:
+        team_roles: dict[int, set[str]] = {}
+        for member in proposal.team.all():
+            team_roles.setdefault(member.user_id, set()).add(member.role)
+        declared = {c.reviewer_id: c.get_reason_display() for c in proposal.conflicts.all()}
+        assigned = {a.reviewer_id for a in proposal.review_assignments.all()}
+        unstaffed += not assigned
+        found = []
+        for user in members:
+            if user.pk == proposal.pi_id:
+                reason = AutomaticConflict.PI.label
+            elif TeamRole.MENTOR in team_roles.get(user.pk, ()):
+                reason = AutomaticConflict.MENTOR.label
+            elif user.pk in team_roles:
+                reason = AutomaticConflict.TEAM.label
+            else:
+                reason = declared.get(user.pk)
+            if reason:
+                found.append(MemberConflict(user=user, reason=str(reason)))
+        conflicted = {c.user.pk for c in found}
+        # Declared conflicts of people who are not (or no longer) members still show.
+        found += [
+            MemberConflict(user=c.reviewer, reason=c.get_reason_display())
+            for c in proposal.conflicts.all()
+            if c.reviewer_id not in conflicted
+        ]
+        proposal.member_conflicts = found
+        proposal.assignable = [
+            u for u in members if u.pk not in conflicted and u.pk not in assigned
+        ]
+    return unstaffed
 
 
 def conflicts_declared_after_review_closed(call: FundingCall, *, viewer) -> list:

@@ -56,6 +56,7 @@ def call_manage(request, pk: int):
         if setup
         else []
     )
+    unstaffed = selectors.board_conflicts_and_choices(board, members)
     return render(
         request,
         "reviews/call_manage.html",
@@ -70,6 +71,7 @@ def call_manage(request, pk: int):
             if setup
             else None,
             "next_phases": _next_phases(setup),
+            "unstaffed": unstaffed,
             "criteria": selectors.criteria_for(call) if setup else [],
             "can_begin_review": call.status in ("open", "closed")
             and can(request.user, "grants.manage_calls"),
