@@ -174,6 +174,9 @@ class CallProposalFilterForm(forms.Form):
         max_length=200,
         help_text="Title, abstract or PI's name; NS-123 for one proposal.",
     )
+    awaiting_check = forms.BooleanField(
+        label="Only those awaiting the program office's check", required=False
+    )
 
     def __init__(self, *args, statuses, **kwargs):
         super().__init__(*args, **kwargs)

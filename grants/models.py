@@ -200,6 +200,17 @@ class Proposal(models.Model):
         max_length=16, choices=ProposalStatus.choices, default=ProposalStatus.DRAFT
     )
     submitted_at = models.DateTimeField(null=True, blank=True)
+    # The program office's administrative check of a submitted proposal (complete, eligible,
+    # in scope): services.proposal_mark_checked. Cleared when it is returned or submitted again.
+    checked_at = models.DateTimeField(null=True, blank=True, editable=False)
+    checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
     # The PI's position (accounts.ApplicantType) when the proposal was started, refreshed at
     # submission and kept: the trainee rules follow it, so changing one's own position later
     # does not unlock them (docs/invariants.md, "Trainee rules hold").

@@ -150,10 +150,13 @@ def proposals_of_call_for_admin(
     applicant_type: str = "",
     disparity_population: str = "",
     search: str = "",
+    awaiting_check: bool = False,
 ) -> QuerySet[Proposal]:
     """The call's submitted (and returned) proposals in submission order, narrowed by the
     administrator's filters; blank filters are ignored."""
     qs = Proposal.objects.filter(call=call, status__in=ADMIN_LIST_STATES)
+    if awaiting_check:
+        qs = qs.filter(status=ProposalStatus.SUBMITTED, checked_at__isnull=True)
     if status:
         qs = qs.filter(status=status)
     if applicant_type:
@@ -195,8 +198,22 @@ def proposals_matching(qs: QuerySet[Proposal], text: str) -> QuerySet[Proposal]:
 
 
 def proposals_awaiting_check() -> QuerySet[Proposal]:
-    """Submitted proposals the program office has not yet moved to review or returned."""
-    return Proposal.objects.filter(status=ProposalStatus.SUBMITTED)
+    """Submitted proposals the program office has not yet checked, returned or moved to
+    review."""
+    return Proposal.objects.filter(status=ProposalStatus.SUBMITTED, checked_at__isnull=True)
+
+
+def calls_awaiting_check() -> list[tuple[FundingCall, int]]:
+    """(call, how many of its proposals await the program office's check), calls with any,
+    by deadline: the administrator's dashboard links each to its filtered proposal list."""
+    counts = dict(
+        proposals_awaiting_check()
+        .values("call_id")
+        .annotate(n=Count("pk"))
+        .values_list("call_id", "n")
+    )
+    calls = FundingCall.objects.filter(pk__in=counts).order_by("closes_at", "pk")
+    return [(call, counts[call.pk]) for call in calls]
 
 
 def call_proposal_counts(call: FundingCall) -> dict[str, int]:

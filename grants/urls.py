@@ -52,5 +52,10 @@ urlpatterns = [
     path("proposals/<int:pk>/submit/", views.proposal_submit, name="proposal_submit"),
     path("proposals/<int:pk>/withdraw/", views.proposal_withdraw, name="proposal_withdraw"),
     path("proposals/<int:pk>/return/", views.proposal_return, name="proposal_return"),
+    path(
+        "proposals/<int:pk>/mark-checked/",
+        views.proposal_mark_checked,
+        name="proposal_mark_checked",
+    ),
     path("proposals/<int:pk>/pdf/", views.proposal_pdf, name="proposal_pdf"),
 ]

@@ -40,7 +40,7 @@ def dashboard_for(user) -> dict:
         context["admin_calls"] = FundingCall.objects.select_related("program").order_by(
             "-closes_at"
         )[:10]
-        context["awaiting_check"] = grant_selectors.proposals_awaiting_check().count()
+        context["awaiting_check"] = grant_selectors.calls_awaiting_check()
         context["unreleased_decisions"] = Decision.objects.filter(released_at__isnull=True).count()
         context["overdue_reports"] = reporting_selectors.overdue_progress_reports().count()
     return context

@@ -129,6 +129,7 @@ class ProposalSerializer(serializers.ModelSerializer):
             "budget_total",
             "irb_status",
             "submitted_at",
+            "checked_at",
             "created_at",
             "updated_at",
             "version",

@@ -58,6 +58,10 @@ def proposal_transition(*, proposal: Proposal, to: str, actor, reason: str = "")
     previous = proposal.status
     proposal.status = to
     fields = ["status", "updated_at"]
+    if to in (ProposalStatus.SUBMITTED, ProposalStatus.RETURNED) and proposal.checked_at:
+        # A returned or resubmitted proposal is checked again: the check was of other content.
+        proposal.checked_at, proposal.checked_by = None, None
+        fields += ["checked_at", "checked_by"]
     if to == ProposalStatus.SUBMITTED:
         proposal.submitted_at = timezone.now()
         fields.append("submitted_at")
@@ -221,6 +225,31 @@ def proposal_return(*, proposal: Proposal, actor: User, reason: str) -> Proposal
         raise ValidationError({"reason": ["Give the applicant a reason for the return."]})
     proposal_transition(proposal=proposal, to=ProposalStatus.RETURNED, actor=actor, reason=reason)
     transaction.on_commit(lambda: emails.send_return_notice(proposal, reason))
+    return proposal
+
+
+@transaction.atomic
+def proposal_mark_checked(*, proposal: Proposal, actor: User) -> Proposal:
+    """The program office has checked a submitted proposal (complete, eligible, in scope) and
+    it waits for review; the other outcome of the check is proposal_return. Marking it again
+    changes nothing. Recorded in the proposal's history, which the applicant sees too."""
+    Proposal.objects.select_for_update().filter(pk=proposal.pk).values_list("pk").get()
+    proposal.refresh_from_db()
+    if proposal.status != ProposalStatus.SUBMITTED:
+        raise InvalidTransition(
+            f"Only a submitted proposal awaits the check; this one is "
+            f"{proposal.get_status_display().lower()}."
+        )
+    require(actor, "grants.return_proposal", proposal)
+    if proposal.checked_at:
+        return proposal
+    proposal.checked_at, proposal.checked_by = timezone.now(), actor
+    proposal.save(update_fields=["checked_at", "checked_by", "updated_at"])
+    record_proposal_note(
+        proposal=proposal,
+        actor=actor,
+        reason="Checked by the program office: ready for review.",
+    )
     return proposal
 
 

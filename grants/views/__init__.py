@@ -17,6 +17,7 @@ from .proposal_parts import (
 from .proposals import (
     proposal_detail,
     proposal_edit,
+    proposal_mark_checked,
     proposal_pdf,
     proposal_return,
     proposal_submit,
@@ -38,6 +39,7 @@ __all__ = [
     "proposal_detail",
     "proposal_edit",
     "proposal_pdf",
+    "proposal_mark_checked",
     "proposal_return",
     "proposal_start",
     "proposal_submit",

@@ -6,7 +6,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
 
 from accounts.permissions import can
 
@@ -171,6 +173,25 @@ def proposal_return(request, pk: int):
             )
             return redirect("grants:call_proposals", pk=proposal.call_id)
     return render(request, "grants/proposal_return.html", proposal_context(proposal, form=form))
+
+
+@login_required
+@require_POST
+def proposal_mark_checked(request, pk: int):
+    """The program office's check passed: the proposal waits for review (or is returned)."""
+    proposal = selectors.proposal_for_page(user=request.user, pk=pk)
+    if not can(request.user, "grants.manage_calls"):
+        raise PermissionDenied("Only an administrator checks a submitted proposal.")
+    try:
+        services.proposal_mark_checked(proposal=proposal, actor=request.user)
+    except services.InvalidTransition as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"NS-{proposal.pk} is marked as checked: ready for review.")
+    next_url = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+        return redirect(next_url)
+    return redirect("grants:proposal_detail", pk=proposal.pk)
 
 
 @never_cache

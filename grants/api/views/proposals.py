@@ -169,6 +169,22 @@ class ProposalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVi
         return self.detail_response(proposal)
 
     @extend_schema(
+        summary="Mark as checked",
+        description="An administrator records that the program office has checked a submitted "
+        "proposal (complete, eligible, in scope) and it waits for review "
+        "(`services.proposal_mark_checked`); the other outcome of the check is `return/`. "
+        "Repeating it changes nothing; returning or resubmitting clears it (`checked_at`). "
+        "403 for anyone else; 409 when the proposal is not submitted.",
+        request=None,
+        responses={200: ProposalDetailSerializer, **error_responses(*WRITE_ERRORS, 409)},
+    )
+    @action(detail=True, methods=["post"], url_path="mark-checked", url_name="mark-checked")
+    def mark_checked(self, request, pk=None):
+        proposal = self.get_object()
+        services.proposal_mark_checked(proposal=proposal, actor=request.user)
+        return self.detail_response(proposal)
+
+    @extend_schema(
         summary="Withdraw",
         description="The PI withdraws the proposal, with an optional reason "
         "(`services.proposal_withdraw`). A funding decision not yet released is voided (its "
