@@ -92,14 +92,17 @@ class ReopenForm(forms.Form):
 
 class DecisionForm(forms.Form):
     outcome = forms.ChoiceField(
+        label="Decision",
         choices=[("funded", "Fund"), ("waitlisted", "Waitlist"), ("not_funded", "Do not fund")],
         widget=forms.RadioSelect,
+        error_messages={"required": "Choose Fund, Waitlist or Do not fund."},
     )
     amount = forms.DecimalField(
         label="Amount (leave empty for the amount requested)",
         max_digits=12,
         decimal_places=2,
         required=False,
+        error_messages={"invalid": "Enter the amount in dollars, like 12500 or 12500.00."},
     )
     reason = forms.CharField(
         label="Reason (required when funding less than requested)",

@@ -48,9 +48,8 @@ def decide(request, pk: int, proposal_pk: int):
     proposal = get_object_or_404(Proposal, pk=proposal_pk, call=call)
     form = DecisionForm(request.POST)
     if not form.is_valid():
-        for field, errors in form.errors.items():
-            for error in errors:
-                messages.error(request, f"{proposal.title}: {field}: {error}")
+        problems = " ".join(error for errors in form.errors.values() for error in errors)
+        messages.error(request, f"Not saved — NS-{proposal.pk} {proposal.title}: {problems}")
         return redirect("reviews:ranking", pk=call.pk)
     try:
         grant_services.decision_record(

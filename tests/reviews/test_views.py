@@ -1130,3 +1130,24 @@ def test_the_team_sees_the_decision_but_only_the_pi_is_offered_the_summary_state
     assert summary_url in as_pi
     assert summary_url not in as_mentor
     assert signed_in(mentor).get(summary_url).status_code == 404
+
+
+def test_a_refused_decision_says_what_to_do_in_words_not_field_names():
+    setup = staffed_by_hand(review_setup(proposals=1, members=3))
+    (proposal,) = setup.proposals
+    review_all(setup)
+    move_review_to(setup, ReviewPhase.PANEL)
+    finalize(setup, proposal, [2, 2])
+    move_review_to(setup, ReviewPhase.CLOSED)
+    url = reverse("reviews:decide", args=[setup.call.pk, proposal.pk])
+
+    response = signed_in(setup.admin).post(url, {"amount": "ten thousand"}, follow=True)
+
+    said = [str(m) for m in get_messages(response.wsgi_request)] or [
+        str(m) for m in response.context["messages"]
+    ]
+    assert said == [
+        f"Not saved — NS-{proposal.pk} {proposal.title}: Choose Fund, Waitlist or Do not fund. "
+        "Enter the amount in dollars, like 12500 or 12500.00."
+    ]
+    assert not Decision.objects.filter(proposal=proposal).exists()
