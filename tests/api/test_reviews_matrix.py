@@ -26,13 +26,13 @@ from tests.support.matrix import (
     api_outcome,
     cases,
     expected,
+    isolation_test,
     matrix,
     methods_of,
     misnamed_pending,
     read_body,
     skip_until_routed,
-    world_fixture,
-    world_media,  # noqa: F401 (a fixture the tests use)
+    world_fixtures,
 )
 from tests.support.worlds import PANEL, READ, RELEASED, World
 
@@ -46,7 +46,7 @@ SIGNED_IN = ROLES[1:]
 NOT_FOUND = 404
 NO_GET = 405
 
-world = world_fixture(worlds.build_world)
+world, world_media = world_fixtures(worlds.build_world)
 
 
 def everyone(outcome) -> dict[str, object]:
@@ -392,7 +392,7 @@ GET_CASES = cases(
 
 
 @matrix(GET_CASES)
-def test_get_matrix(case: Case, world: World, world_media):
+def test_get_matrix(case: Case, world: World):
     skip_until_routed(case.row, PENDING, _routed())
     url = reverse(case.row, args=ROUTES[case.row].args(world))
     want = expected(MATRIX[case.row][world.stage], case.role, anonymous=401)
@@ -409,7 +409,7 @@ WRITE_CASES = cases(
 
 
 @matrix(WRITE_CASES)
-def test_write_matrix(case: Case, world: World, world_media):
+def test_write_matrix(case: Case, world: World):
     write = WRITES[case.row]
     want = expected(write.expected, case.role, anonymous=401)
     client = api_as(world.users[case.role])
@@ -419,3 +419,7 @@ def test_write_matrix(case: Case, world: World, world_media):
     )
 
     assert response.status_code == want, response.content
+
+
+# Last in the module: every case above that writes left its world as built.
+test_cases_leave_the_world_as_built = isolation_test(WORLDS)

@@ -29,11 +29,11 @@ from tests.support.matrix import (
     cases,
     client_for,
     expected,
+    isolation_test,
     matrix,
     page_outcome,
     to,
-    world_fixture,
-    world_media,  # noqa: F401 (a fixture the tests use)
+    world_fixtures,
 )
 from tests.support.worlds import PANEL, READ, RELEASED, World
 
@@ -44,7 +44,7 @@ ROLES = worlds.ROLES
 SIGNED_IN = ROLES[1:]
 COMMITTEE = ("reviewer", "uncertified", "conflicted", "member", "mentor", "chair")
 
-world = world_fixture(worlds.build_world)
+world, world_media = world_fixtures(worlds.build_world)
 
 
 def everyone(outcome) -> dict[str, object]:
@@ -205,7 +205,7 @@ def test_the_matrix_covers_every_route_in_every_world():
 
 
 @matrix(cases(((stage, name, "") for stage in WORLDS for name in sorted(ROUTES)), ROLES))
-def test_page_matrix(case: Case, world: World, world_media):
+def test_page_matrix(case: Case, world: World):
     route = ROUTES[case.row]
     url = reverse(f"reviews:{case.row}", args=route.args(world, case.role))
     client = client_for(world, case.role)
@@ -230,3 +230,7 @@ def test_action_routes_refuse_get(case: Case, world: World):
     response = client_for(world, case.role).get(url)
 
     assert response.status_code == 405
+
+
+# Last in the module: every case above that writes left its world as built.
+test_cases_leave_the_world_as_built = isolation_test(WORLDS)

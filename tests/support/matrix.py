@@ -1,8 +1,8 @@
 """The table-driven runner of the permission matrices (role x route x method, per world).
 
 A matrix module lists its rows and expectations, turns them into ``Case`` objects and marks
-its test with ``matrix(cases)``; the test asks for ``case`` and ``world``. The world fixture
-(``world_fixture(build)``) builds each world once per module, inside a transaction rolled back
+its test with ``matrix(cases)``; the test asks for ``case`` and ``world``. The module's world
+fixtures (``world, world_media = world_fixtures(build)``) build each world once per module, inside a transaction rolled back
 at the end of the module; every test runs in its own savepoint within it (pytest-django's
 ``django_db``), so a case that writes never leaks into the next one.
 
@@ -64,14 +64,12 @@ def cases(
     ]
 
 
-def matrix(
-    items: Iterable[Case], *, xfail: dict[str, str] | None = None
-) -> pytest.MarkDecorator:
-    """Parametrize a test over ``items``: it receives ``case`` and that case's ``world``. The
-    ids read ``stage-row-method-role``; ``xfail`` (id -> why) marks known bugs, strictly, so
-    that a fix shows up as an unexpected pass."""
+def matrix(items: Iterable[Case], *, xfail: dict[str, str] | None = None):
+    """Parametrize a test over ``items``: it receives ``case`` and that case's ``world`` (its
+    uploads where the world wrote them). The ids read ``stage-row-method-role``; ``xfail``
+    (id -> why) marks known bugs, strictly, so that a fix shows up as an unexpected pass."""
     xfail = xfail or {}
-    return pytest.mark.parametrize(
+    parametrize = pytest.mark.parametrize(
         ("case", "world"),
         [
             pytest.param(
@@ -87,6 +85,7 @@ def matrix(
         indirect=["world"],
         scope="module",
     )
+    return lambda test: parametrize(pytest.mark.usefixtures("world_media")(test))
 
 
 def expected(
@@ -100,10 +99,11 @@ def expected(
     return anonymous if role == "anonymous" else default
 
 
-def world_fixture(build: Callable[[str], World]):
-    """The module's ``world`` fixture: ``build(stage)`` once per stage, rolled back after the
-    module, with its people signed in once (``client_for``) and its uploads in a folder of its
-    own (``world_media``)."""
+def world_fixtures(build: Callable[[str], World]):
+    """The module's ``world`` and ``world_media`` fixtures: ``build(stage)`` once per stage,
+    rolled back after the module, with its people signed in once (``client_for``) and its
+    uploads in a folder of its own, which stays MEDIA_ROOT during its tests (tests/conftest.py
+    moves MEDIA_ROOT for every test)."""
 
     @pytest.fixture(scope="module")
     def world(request, django_db_setup, django_db_blocker, tmp_path_factory):
@@ -116,17 +116,34 @@ def world_fixture(build: Callable[[str], World]):
             built = build(request.param)
             built.media_root = media_root
             sign_in_everyone(built)
+            built.rows = row_counts()
             yield built
             transaction.set_rollback(True)
 
-    return world
+    @pytest.fixture
+    def world_media(world, settings):
+        settings.MEDIA_ROOT = world.media_root
+
+    return world, world_media
 
 
-@pytest.fixture
-def world_media(world, settings):
-    """The world's uploads stay where they were written (tests/conftest.py moves MEDIA_ROOT
-    for every test). Import it into the matrix module, with ``world_fixture``'s fixture."""
-    settings.MEDIA_ROOT = world.media_root
+def row_counts() -> dict[str, int]:
+    """How many rows each model's table holds."""
+    from django.apps import apps
+
+    return {model._meta.label: model._default_manager.count() for model in apps.get_models()}
+
+
+def isolation_test(stages: Iterable[str]):
+    """A test, per world, that the module's cases left it as built (each case's writes were
+    rolled back with its savepoint): pytest runs it with the world's other cases, after
+    those defined before it in the module."""
+
+    @matrix(Case(stage, "left as built", "") for stage in stages)
+    def test_cases_leave_the_world_as_built(case: Case, world: World):
+        assert row_counts() == world.rows
+
+    return test_cases_leave_the_world_as_built
 
 
 def client_for(world: World, role: str) -> Client:

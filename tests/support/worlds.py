@@ -90,6 +90,8 @@ class World:
     open_call: object = None
     draft: object = None  # the applicant's: complete, the mentor on its team, endorsed
     collaborator: object = None  # an outside person on the draft's team
+    draft_budget_line: object = None
+    draft_attachment: object = None
     pending: object = None  # the applicant's second draft: the mentor has not answered yet
     pending_endorsement: object = None
     submitted: object = None  # the other applicant's, in the open call, awaiting its check
@@ -103,6 +105,7 @@ class World:
     # set by the matrix's world fixture
     media_root: object = None
     sessions: dict[str, str] = dataclasses.field(default_factory=dict)  # role -> session key
+    rows: dict[str, int] = dataclasses.field(default_factory=dict)  # model -> rows, as built
 
     @property
     def mentor_member(self):
@@ -259,6 +262,8 @@ def add_open_call(world: World) -> None:
         full_name="Rosa Diaz",
         organisation="Valley FQHC",
     )
+    world.draft_budget_line = world.draft.budget_lines.order_by("pk").first()
+    world.draft_attachment = world.draft.attachments.get()
     endorsement = grant_services.endorsement_request(proposal=world.draft, actor=student)
     grant_services.endorsement_respond(
         endorsement=endorsement, actor=mentor, endorse=True, statement="Endorsed."
