@@ -247,7 +247,7 @@ WRITES: dict[str, Write] = {
         lambda w: {},
         {"reviewer": 403, "chair": 400, "admin": 400},
     ),
-    "release spare assignment": Write(
+    "release uncertified assignment": Write(
         "api-assignment-detail",
         "delete",
         READ,
