@@ -3,7 +3,7 @@ reviews/api/urls.py (those are tests/api/test_reviews_matrix.py's), and the chec
 route of /api/v1/ — walked from the resolver, router output included — has a row in one of the
 two, so a route added without a row fails here by name.
 
-The world is the committee-review world of the reviews matrix (a call in review: the
+The world is the shared one of tests/support/worlds.py (a call in review: the
 applicant's trainee proposal, with the mentor on its team, and the other applicant's
 proposal), plus an open call where the applicant has two drafts (one endorsed and complete, one
 waiting for the mentor) and the other applicant a submitted proposal, and a draft call that
@@ -24,188 +24,59 @@ import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
-from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from accounts.models import Demographics
 from config import api_urls
-from grants import services as grant_services
-from grants.choices import CallStatus, TeamRole
-from grants.models import Award
-from reporting import services as reporting_services
 from reviews.api import urls as review_api_urls
-from tests.factories import PASSWORD, make_call, make_proposal, make_submitted_proposal, pdf_upload
-
-from . import test_reviews_matrix as reviews_matrix
-from .matrix_support import (
-    DECIDED,
-    NO_GET,
-    NOT_FOUND,
-    READ,
-    RELEASED,
-    ROLES,
-    SIGNED_IN,
+from tests.factories import PASSWORD, pdf_upload
+from tests.support import worlds
+from tests.support.matrix import (
     Case,
-    World,
-    WorldKeeper,
-    api_patterns,
-    build_review_world,
-    everyone,
-    listing,
+    api_outcome,
+    cases,
+    expected,
+    isolation_test,
+    matrix,
     methods_of,
     misnamed_pending,
-    outcome_of,
     read_body,
+    routes_of,
     skip_until_routed,
+    world_fixtures,
 )
+from tests.support.worlds import DECIDED, READ, RELEASED, World
+
+from . import test_reviews_matrix as reviews_matrix
 from .support import API, api_as
 
 pytestmark = pytest.mark.django_db
 
 IN_REVIEW = READ
 WORLDS = (IN_REVIEW, DECIDED, RELEASED)
+ROLES = reviews_matrix.ROLES
+SIGNED_IN = ROLES[1:]
+NOT_FOUND = 404
+NO_GET = 405
+everyone, listing = reviews_matrix.everyone, reviews_matrix.listing
 
 # Self-described answers of the applicant, the other applicant and the mentor.
 SECRET = "sentinel-demographic-answer"
 
 
-# ---- The world -------------------------------------------------------------------------------
+def build_world(stage: str) -> World:
+    """The shared world, its demographics answered with ``SECRET``, with the open call and, from
+    the decision on, the award's records."""
+    world = worlds.build_world(stage)
+    worlds.add_demographics(world, SECRET)
+    worlds.add_open_call(world)
+    worlds.add_award_records(world)
+    return world
 
 
-@dataclass
-class Place(World):
-    """The review world and what the grants and reporting routes act on."""
-
-    draft_call: object = None
-    open_call: object = None
-    draft: object = None  # the applicant's: complete, the mentor on its team, endorsed
-    collaborator: object = None  # an outside person on the draft's team
-    budget_line: object = None
-    attachment: object = None
-    pending: object = None  # the applicant's second draft: the mentor has not answered yet
-    pending_endorsement: object = None
-    submitted: object = None  # the other applicant's, in the open call, awaiting its check
-    award: object = None  # of the applicant's proposal, once decided
-    report: object = None  # its interim progress report, once released
-    outcomes: dict = dataclasses.field(default_factory=dict)  # kind -> one recorded by the PI
-
-
-def build_world(phase: str) -> Place:
-    base = build_review_world(phase)
-    place = Place(**{f.name: getattr(base, f.name) for f in dataclasses.fields(World)})
-    student, mentor = place.users["applicant"], place.users["mentor"]
-    for person in (student, mentor, place.users["other_applicant"]):
-        Demographics.objects.create(
-            user=person, race_ethnicity_detail=SECRET, sex_self_described=SECRET, birth_year=1990
-        )
-    place.draft_call = make_call(status=CallStatus.DRAFT)
-    place.open_call = make_call(one_per_applicant=False)
-
-    place.draft = make_proposal(call=place.open_call, pi=student)
-    grant_services.team_member_add(
-        proposal=place.draft, actor=student, role=TeamRole.MENTOR, user=mentor
-    )
-    place.collaborator = grant_services.team_member_add(
-        proposal=place.draft,
-        actor=student,
-        role=TeamRole.COMMUNITY_PARTNER,
-        full_name="Rosa Diaz",
-        organisation="Valley FQHC",
-    )
-    endorsement = grant_services.endorsement_request(proposal=place.draft, actor=student)
-    grant_services.endorsement_respond(
-        endorsement=endorsement, actor=mentor, endorse=True, statement="Endorsed."
-    )
-    place.budget_line = place.draft.budget_lines.order_by("pk").first()
-    place.attachment = place.draft.attachments.get()
-
-    place.pending = make_proposal(call=place.open_call, pi=student, complete=False)
-    grant_services.team_member_add(
-        proposal=place.pending, actor=student, role=TeamRole.MENTOR, user=mentor
-    )
-    place.pending_endorsement = grant_services.endorsement_request(
-        proposal=place.pending, actor=student
-    )
-    place.submitted = make_submitted_proposal(
-        call=place.open_call, pi=place.users["other_applicant"]
-    )
-
-    place.award = Award.objects.filter(proposal=place.proposal).first()
-    if phase == RELEASED:
-        place.report = reporting_services.progress_reports_schedule(award=place.award)[0]
-        place.outcomes = _record_outcomes(place.award, student)
-    return place
-
-
-def _record_outcomes(award, pi) -> dict[str, object]:
-    on = award.start_date + timedelta(days=30)
-    return {
-        "publication": reporting_services.publication_create(
-            actor=pi, awards=[award], data={"title": "A paper", "year": on.year}
-        ),
-        "presentation": reporting_services.presentation_create(
-            actor=pi,
-            awards=[award],
-            data={
-                "title": "A talk",
-                "venue": "APHA annual meeting",
-                "presented_on": on,
-                "kind": "oral",
-                "level": "national",
-            },
-        ),
-        "funding": reporting_services.follow_on_funding_create(
-            actor=pi,
-            awards=[award],
-            data={
-                "sponsor": "NIMHD",
-                "sponsor_type": "nih",
-                "mechanism": "R21",
-                "amount": Decimal("275000"),
-                "status": "applied",
-                "applied_on": on,
-            },
-        ),
-        "trainee": reporting_services.trainee_outcome_create(
-            actor=pi, award=award, data={"trainee": pi.pk, "recorded_on": on}
-        ),
-        "partnership": reporting_services.partnership_create(
-            actor=pi,
-            award=award,
-            data={"organisation": "Valley FQHC", "partner_type": "fqhc", "purpose": "research"},
-        ),
-    }
-
-
-@pytest.fixture(scope="module")
-def keeper(django_db_setup, django_db_blocker, tmp_path_factory):
-    keeper = WorldKeeper(build_world, django_db_blocker, tmp_path_factory.mktemp("media"))
-    yield keeper
-    keeper.close()
-
-
-# One fixture per matrix: pytest groups tests sharing a module-scoped parameter's name and
-# index, which would pair each GET case with the write case of the same index.
-@pytest.fixture(scope="module")
-def get_case(request, keeper) -> tuple[Place, Case]:
-    """The world of one ``Case`` (built only when it differs from the last test's), and the
-    case."""
-    return keeper.world_for(request.param.phase), request.param
-
-
-@pytest.fixture(scope="module")
-def write_case(request, keeper) -> tuple[Place, Case]:
-    return keeper.world_for(request.param.phase), request.param
-
-
-@pytest.fixture(autouse=True)
-def _media_in_tmp(settings, keeper):
-    """Overrides tests/conftest.py's: the world's documents are in the keeper's folder, where
-    downloads must find them."""
-    settings.MEDIA_ROOT = keeper.media_root
+world, world_media = world_fixtures(build_world)
 
 
 # ---- Routes being added ---------------------------------------------------------------------
@@ -224,13 +95,13 @@ PENDING: dict[str, str] = {}
 @dataclass(frozen=True)
 class Read:
     name: str
-    args: Callable[[Place], tuple]
+    args: Callable[[World], tuple]
     expected: dict[str, dict[str, object]]  # {world: {role: outcome}}; signed-in roles not
     # listed get 404; worlds not listed have no such object
     anonymous: int = 401
 
 
-def _none(w: Place) -> tuple:
+def _none(w: World) -> tuple:
     return ()
 
 
@@ -265,7 +136,7 @@ READS: dict[str, Read] = {
     "proposal": Read("api-proposal-detail", lambda w: (w.proposal.pk,), _all(_readers)),
     "other proposal": Read(
         "api-proposal-detail",
-        lambda w: (w.other.pk,),
+        lambda w: (w.other_proposal.pk,),
         _all({"other_applicant": 200, "admin": 200}),
     ),
     "checklist": Read("api-proposal-checklist", lambda w: (w.draft.pk,), _all(_readers)),
@@ -290,7 +161,7 @@ READS: dict[str, Read] = {
         _all({"applicant": (200, 2), "mentor": (200, 2), "admin": (200, 2)}),
     ),
     "budget line": Read(
-        "api-proposal-budget-detail", lambda w: (w.draft.pk, w.budget_line.pk), _all(_readers)
+        "api-proposal-budget-detail", lambda w: (w.draft.pk, w.draft_budget_line.pk), _all(_readers)
     ),
     "attachments": Read(
         "api-proposal-attachment-list",
@@ -299,12 +170,12 @@ READS: dict[str, Read] = {
     ),
     "attachment": Read(
         "api-proposal-attachment-detail",
-        lambda w: (w.draft.pk, w.attachment.pk),
+        lambda w: (w.draft.pk, w.draft_attachment.pk),
         _all(_readers),
     ),
     "download": Read(
         "api-proposal-attachment-download",
-        lambda w: (w.draft.pk, w.attachment.pk),
+        lambda w: (w.draft.pk, w.draft_attachment.pk),
         _all(_readers),
     ),
     # endorsements: those asked of the caller as a mentor, nobody else's
@@ -340,10 +211,10 @@ READS: dict[str, Read] = {
         {IN_REVIEW: listing({}), DECIDED: listing({}), RELEASED: _reports_of_awardees},
     ),
     "progress report": Read(
-        "api-progress-report-detail", lambda w: (w.report.pk,), {RELEASED: _readers}
+        "api-progress-report-detail", lambda w: (w.progress_report.pk,), {RELEASED: _readers}
     ),
     "submit progress report": Read(
-        "api-progress-report-submit", lambda w: (w.report.pk,), {RELEASED: _no_get}
+        "api-progress-report-submit", lambda w: (w.progress_report.pk,), {RELEASED: _no_get}
     ),
     "import publications": Read("api-publication-import", _none, _all(_no_get)),
     # the HRSA report: administrators only
@@ -381,19 +252,19 @@ class Write:
     name: str
     method: str
     world: str
-    args: Callable[[Place], tuple]
-    data: Callable[[Place, object], dict]  # (world, caller or None)
+    args: Callable[[World], tuple]
+    data: Callable[[World, object], dict]  # (world, caller or None)
     expected: dict[str, int]  # signed-in roles not listed: 404
     anonymous: int = 401
     format: str = "json"
     query: str = ""
 
 
-def _empty(w: Place, me) -> dict:
+def _empty(w: World, me) -> dict:
     return {}
 
 
-def _medline(w: Place, me) -> dict:
+def _medline(w: World, me) -> dict:
     year = w.award.start_date.year
     text = f"PMID- 39012345\nDP  - {year} Mar 15\nTI  - Promotoras and glycemic control.\n"
     upload = SimpleUploadedFile("citations.nbib", text.encode(), "application/octet-stream")
@@ -533,7 +404,7 @@ WRITES: dict[str, Write] = {
         "api-proposal-budget-detail",
         "put",
         IN_REVIEW,
-        lambda w: (w.draft.pk, w.budget_line.pk),
+        lambda w: (w.draft.pk, w.draft_budget_line.pk),
         lambda w, me: {"category": "personnel", "description": "Promotora", "amount": "11000.00"},
         _pi_only(200),
     ),
@@ -541,7 +412,7 @@ WRITES: dict[str, Write] = {
         "api-proposal-budget-detail",
         "patch",
         IN_REVIEW,
-        lambda w: (w.draft.pk, w.budget_line.pk),
+        lambda w: (w.draft.pk, w.draft_budget_line.pk),
         lambda w, me: {"amount": "11000.00"},
         _pi_only(200),
     ),
@@ -549,7 +420,7 @@ WRITES: dict[str, Write] = {
         "api-proposal-budget-detail",
         "delete",
         IN_REVIEW,
-        lambda w: (w.draft.pk, w.budget_line.pk),
+        lambda w: (w.draft.pk, w.draft_budget_line.pk),
         _empty,
         _pi_only(204),
     ),
@@ -566,7 +437,7 @@ WRITES: dict[str, Write] = {
         "api-proposal-attachment-detail",
         "delete",
         IN_REVIEW,
-        lambda w: (w.draft.pk, w.attachment.pk),
+        lambda w: (w.draft.pk, w.draft_attachment.pk),
         _empty,
         _pi_only(204),
     ),
@@ -618,7 +489,7 @@ WRITES: dict[str, Write] = {
         "api-progress-report-submit",
         "post",
         RELEASED,
-        lambda w: (w.report.pk,),
+        lambda w: (w.progress_report.pk,),
         lambda w, me: {
             "objectives_accomplishments": "Enrolled 40.",
             "barriers_resolutions": "None.",
@@ -651,7 +522,7 @@ WRITES: dict[str, Write] = {
 def _outcome_writes() -> dict[str, Write]:
     """Record (the award in the body: 400 for an award one may not see), change, delete."""
 
-    def on(w: Place) -> str:
+    def on(w: World) -> str:
         return (w.award.start_date + timedelta(days=60)).isoformat()
 
     created = {
@@ -695,7 +566,7 @@ def _outcome_writes() -> dict[str, Write]:
     writes = {}
     for kind, base in OUTCOME_ROUTES.items():
 
-        def this(w: Place, kind=kind) -> tuple:
+        def this(w: World, kind=kind) -> tuple:
             return (w.outcomes[kind].pk,)
 
         writes[f"record a {kind}"] = Write(
@@ -730,20 +601,16 @@ WRITES["record a publication before the release"] = dataclasses.replace(
 XFAIL: dict[str, str] = {}
 
 
-def _marks(case_id: str):
-    reason = XFAIL.get(case_id)
-    return [pytest.mark.xfail(strict=True, reason=reason)] if reason else []
-
-
 # ---- Route coverage --------------------------------------------------------------------------
 
 
 def _api_routes() -> dict[str, str]:
     """{name: route as written} for every pattern under /api/v1/ (unnamed ones by route)."""
-    return {
-        pattern.name or f"<unnamed {route}>": route
-        for route, pattern in api_patterns(api_urls.urlpatterns)
-    }
+    return {r.name: r.route for r in routes_of(api_urls.urlpatterns)}
+
+
+def _full_paths(pending: dict[str, str]) -> dict[str, str]:
+    return {name: f"{API}/{path}" for name, path in pending.items()}
 
 
 def test_every_api_route_has_a_row():
@@ -760,7 +627,11 @@ def test_every_api_route_has_a_row():
         "routes with no row in tests/api/test_api_matrix.py or test_reviews_matrix.py"
     )
     assert stale == [], "rows naming routes that no longer exist"
-    assert misnamed_pending(PENDING) + misnamed_pending(reviews_matrix.PENDING) == []
+    assert (
+        misnamed_pending(_full_paths(PENDING))
+        + misnamed_pending(_full_paths(reviews_matrix.PENDING))
+        == []
+    )
 
 
 def test_every_row_names_known_worlds_and_roles():
@@ -777,10 +648,10 @@ def test_every_row_names_known_worlds_and_roles():
 def test_every_write_has_a_write_row():
     reviews = {pattern.name for pattern in review_api_urls.urlpatterns}
     offered = {
-        (pattern.name, method)
-        for _, pattern in api_patterns(api_urls.urlpatterns)
-        if pattern.name not in reviews
-        for method in methods_of(pattern) - {"get"}
+        (route.name, method)
+        for route in routes_of(api_urls.urlpatterns)
+        if route.name not in reviews
+        for method in methods_of(route.pattern) - {"get"}
     }
     written = {(write.name, write.method) for write in WRITES.values()}
     not_yet = {
@@ -796,56 +667,54 @@ def test_every_write_has_a_write_row():
 # ---- The matrices ----------------------------------------------------------------------------
 
 
-def _read_cases():
-    """Grouped by world, in WORLDS order: each world is built once for the GET matrix."""
-    for phase in WORLDS:
-        for label, read in READS.items():
-            if phase in read.expected:
-                for role in ROLES:
-                    case_id = f"{phase}-{label}-{role}"
-                    yield pytest.param(Case(phase, label, role), id=case_id, marks=_marks(case_id))
+def _routed() -> set[str]:
+    return set(_api_routes())
 
 
-@pytest.mark.parametrize("get_case", list(_read_cases()), indirect=True, scope="module")
-def test_get_matrix(get_case):
-    world, case = get_case
-    read = READS[case.label]
-    skip_until_routed(read.name, PENDING)
-    expected = (
-        read.anonymous
-        if case.role == "anonymous"
-        else read.expected[world.phase].get(case.role, NOT_FOUND)
-    )
+READ_CASES = cases(
+    (
+        (phase, label, "")
+        for phase in WORLDS
+        for label, read in READS.items()
+        if phase in read.expected
+    ),
+    ROLES,
+    stages=WORLDS,
+)
+
+
+@matrix(READ_CASES, xfail=XFAIL)
+def test_get_matrix(case: Case, world: World):
+    read = READS[case.row]
+    skip_until_routed(read.name, PENDING, _routed())
+    outcomes = read.expected[world.stage]
+    want = expected(outcomes, case.role, anonymous=read.anonymous)
 
     response = api_as(world.users[case.role]).get(reverse(read.name, args=read.args(world)))
 
     body = read_body(response)
-    assert outcome_of(response) == expected, body[:500]
+    assert api_outcome(response) == want, body[:500]
     assert SECRET.encode() not in body
 
 
-def _write_cases():
-    """Grouped by world, the GET matrix's last world first, so that it is not built again."""
-    for phase in reversed(WORLDS):
-        for label, write in WRITES.items():
-            if write.world == phase:
-                for role in ROLES:
-                    case_id = f"{label}-{role}"
-                    yield pytest.param(Case(phase, label, role), id=case_id, marks=_marks(case_id))
+WRITE_CASES = cases(((write.world, label, "") for label, write in WRITES.items()), ROLES)
 
 
-@pytest.mark.parametrize("write_case", list(_write_cases()), indirect=True, scope="module")
-def test_write_matrix(write_case):
-    world, case = write_case
-    write = WRITES[case.label]
-    skip_until_routed(write.name, PENDING)
+@matrix(WRITE_CASES, xfail=XFAIL)
+def test_write_matrix(case: Case, world: World):
+    write = WRITES[case.row]
+    skip_until_routed(write.name, PENDING, _routed())
     caller = world.users[case.role]
-    expected = write.anonymous if caller is None else write.expected.get(case.role, NOT_FOUND)
+    want = expected(write.expected, case.role, anonymous=write.anonymous)
     url = reverse(write.name, args=write.args(world)) + write.query
 
     response = getattr(api_as(caller), write.method)(
         url, write.data(world, caller), format=write.format
     )
 
-    assert response.status_code == expected, response.content[:500]
+    assert response.status_code == want, response.content[:500]
     assert SECRET.encode() not in response.content
+
+
+# Last in the module: every case above that writes left its world as built.
+test_cases_leave_the_world_as_built = isolation_test(WORLDS)

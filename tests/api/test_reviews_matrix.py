@@ -1,7 +1,7 @@
 """Who reaches which committee-review endpoint: a role x route matrix over every route of
 reviews/api/urls.py (it fails when a route is added without a row).
 
-Three worlds, one call each, built through the services: the **read phase** (the reviewer
+Three worlds of tests/support/worlds.py, built through the services: the **read phase** (the reviewer
 and a second reviewer have submitted their reviews of the applicant's proposal), the **panel**
 (where any non-conflicted member may read the reviews and vote), and **released** (the review
 is closed, both proposals are decided and the decisions released to the PIs).
@@ -20,59 +20,43 @@ import pytest
 from django.urls import reverse
 
 from reviews.api import urls as review_api_urls
-
-from .matrix_support import (
-    NO_GET,
-    NOT_FOUND,
-    PANEL,
-    READ,
-    RELEASED,
-    ROLES,
-    SIGNED_IN,
+from tests.support import worlds
+from tests.support.matrix import (
     Case,
-    World,
-    WorldKeeper,
-    build_review_world,
-    everyone,
-    listing,
+    api_outcome,
+    cases,
+    expected,
+    isolation_test,
+    matrix,
     methods_of,
     misnamed_pending,
-    outcome_of,
     read_body,
     skip_until_routed,
+    world_fixtures,
 )
-from .support import api_as
+from tests.support.worlds import PANEL, READ, RELEASED, World
+
+from .support import API, api_as
 
 pytestmark = pytest.mark.django_db
 
 WORLDS = (READ, PANEL, RELEASED)
+ROLES = tuple(role for role in worlds.ROLES if role != "uncertified")
+SIGNED_IN = ROLES[1:]
+NOT_FOUND = 404
+NO_GET = 405
+
+world, world_media = world_fixtures(worlds.build_world)
 
 
-@pytest.fixture(scope="module")
-def keeper(django_db_setup, django_db_blocker, tmp_path_factory):
-    keeper = WorldKeeper(build_review_world, django_db_blocker, tmp_path_factory.mktemp("media"))
-    yield keeper
-    keeper.close()
+def everyone(outcome) -> dict[str, object]:
+    return dict.fromkeys(SIGNED_IN, outcome)
 
 
-# One fixture per matrix: pytest groups tests sharing a module-scoped parameter's name and
-# index, which would pair each GET case with the write case of the same index.
-@pytest.fixture(scope="module")
-def get_case(request, keeper) -> tuple[World, Case]:
-    """The world of one ``Case`` (built only when it differs from the last test's), and the
-    case."""
-    return keeper.world_for(request.param.phase), request.param
-
-
-@pytest.fixture(scope="module")
-def write_case(request, keeper) -> tuple[World, Case]:
-    return keeper.world_for(request.param.phase), request.param
-
-
-@pytest.fixture(autouse=True)
-def _media_in_tmp(settings, keeper):
-    """Overrides tests/conftest.py's: the world's documents are in the keeper's folder."""
-    settings.MEDIA_ROOT = keeper.media_root
+def listing(counts: dict[str, int]) -> dict[str, object]:
+    """A scoped list: every signed-in role gets 200, with the number of items given (0 for
+    roles not named)."""
+    return {role: (200, counts.get(role, 0)) for role in SIGNED_IN}
 
 
 # ---- The routes ------------------------------------------------------------------------------
@@ -91,7 +75,7 @@ ROUTES: dict[str, Route] = {
     "api-committee-attach": Route(lambda w: (w.committee.pk,)),
     "api-assignment-list": Route(lambda w: ()),
     "api-assignment-detail": Route(lambda w: (w.reviewer_assignment.pk,)),
-    "api-assignment-swap": Route(lambda w: (w.spare_assignment.pk,)),
+    "api-assignment-swap": Route(lambda w: (w.uncertified_assignment.pk,)),
     "api-assignment-certify": Route(lambda w: (w.reviewer_assignment.pk,)),
     "api-assignment-proposal": Route(lambda w: (w.reviewer_assignment.pk,)),
     "api-assignment-attachment": Route(
@@ -245,7 +229,7 @@ WRITES: dict[str, Write] = {
         "api-assignment-list",
         "post",
         READ,
-        lambda w: {"proposal": w.other.pk, "reviewer": w.users["member"].pk},
+        lambda w: {"proposal": w.other_proposal.pk, "reviewer": w.users["member"].pk},
         {**everyone(403), "chair": 201, "admin": 201},
     ),
     "swap": Write(
@@ -263,13 +247,13 @@ WRITES: dict[str, Write] = {
         lambda w: {},
         {"reviewer": 403, "chair": 400, "admin": 400},
     ),
-    "release spare assignment": Write(
+    "release uncertified assignment": Write(
         "api-assignment-detail",
         "delete",
         READ,
         lambda w: {},
         {"chair": 204, "admin": 204},
-        args=lambda w: (w.spare_assignment.pk,),
+        args=lambda w: (w.uncertified_assignment.pk,),
     ),
     "certify": Write(
         "api-assignment-certify",
@@ -282,7 +266,7 @@ WRITES: dict[str, Write] = {
         "api-conflict-list",
         "post",
         READ,
-        lambda w: {"proposal": w.other.pk, "reason": "family"},
+        lambda w: {"proposal": w.other_proposal.pk, "reason": "family"},
         {
             # Applicants are on no committee: the proposal is unknown to them.
             "applicant": 400,
@@ -331,7 +315,7 @@ WRITES: dict[str, Write] = {
         "api-call-panel",
         "post",
         PANEL,
-        lambda w: {"proposal": w.other.pk, "score": 3},
+        lambda w: {"proposal": w.other_proposal.pk, "score": 3},
         {
             "reviewer": 200,
             "conflicted": 200,  # conflicted on the other proposal only
@@ -352,7 +336,7 @@ WRITES: dict[str, Write] = {
         "api-call-panel-disposition",
         "post",
         PANEL,
-        lambda w: {"proposal": w.other.pk, "disposition": "not_discussed"},
+        lambda w: {"proposal": w.other_proposal.pk, "disposition": "not_discussed"},
         _managers,
     ),
     "finalize": Write(
@@ -369,14 +353,18 @@ def _write_url(w: World, write: Write) -> str:
     return reverse(write.name, args=(write.args or ROUTES[write.name].args)(w))
 
 
+def _routed() -> set[str]:
+    return {pattern.name for pattern in review_api_urls.urlpatterns}
+
+
 # ---- The tests -------------------------------------------------------------------------------
 
 
 def test_the_matrix_covers_every_route_in_every_world():
-    names = {pattern.name for pattern in review_api_urls.urlpatterns}
+    names = _routed()
     not_yet = set(PENDING) - names
 
-    assert misnamed_pending(PENDING) == []
+    assert misnamed_pending({name: f"{API}/{path}" for name, path in PENDING.items()}) == []
     assert set(MATRIX) - not_yet == names
     assert set(ROUTES) - not_yet == names
     assert {name: set(MATRIX[name]) for name in names} == {name: set(WORLDS) for name in names}
@@ -398,47 +386,40 @@ def test_every_write_route_has_a_write_row():
     assert written == offered
 
 
-def _get_cases():
-    for phase in WORLDS:
-        for name in sorted(ROUTES):
-            for role in ROLES:
-                yield pytest.param(Case(phase, name, role), id=f"{phase}-{name}-{role}")
+GET_CASES = cases(
+    ((phase, name, "") for phase in WORLDS for name in sorted(ROUTES)), ROLES, stages=WORLDS
+)
 
 
-@pytest.mark.parametrize("get_case", list(_get_cases()), indirect=True, scope="module")
-def test_get_matrix(get_case):
-    world, case = get_case
-    skip_until_routed(case.label, PENDING)
-    url = reverse(case.label, args=ROUTES[case.label].args(world))
-    expected = (
-        401
-        if case.role == "anonymous"
-        else MATRIX[case.label][world.phase].get(case.role, NOT_FOUND)
-    )
+@matrix(GET_CASES)
+def test_get_matrix(case: Case, world: World):
+    skip_until_routed(case.row, PENDING, _routed())
+    url = reverse(case.row, args=ROUTES[case.row].args(world))
+    want = expected(MATRIX[case.row][world.stage], case.role, anonymous=401)
 
     response = api_as(world.users[case.role]).get(url)
 
     body = read_body(response)
-    assert outcome_of(response) == expected, body[:500]
+    assert api_outcome(response) == want, body[:500]
 
 
-def _write_cases():
-    for phase in WORLDS:
-        for label, write in WRITES.items():
-            if write.phase == phase:
-                for role in ROLES:
-                    yield pytest.param(Case(phase, label, role), id=f"{label}-{role}")
+WRITE_CASES = cases(
+    ((write.phase, label, "") for label, write in WRITES.items()), ROLES, stages=WORLDS
+)
 
 
-@pytest.mark.parametrize("write_case", list(_write_cases()), indirect=True, scope="module")
-def test_write_matrix(write_case):
-    world, case = write_case
-    write = WRITES[case.label]
-    expected = 401 if case.role == "anonymous" else write.expected.get(case.role, NOT_FOUND)
+@matrix(WRITE_CASES)
+def test_write_matrix(case: Case, world: World):
+    write = WRITES[case.row]
+    want = expected(write.expected, case.role, anonymous=401)
     client = api_as(world.users[case.role])
 
     response = getattr(client, write.method)(
         _write_url(world, write), write.data(world), format="json"
     )
 
-    assert response.status_code == expected, response.content
+    assert response.status_code == want, response.content
+
+
+# Last in the module: every case above that writes left its world as built.
+test_cases_leave_the_world_as_built = isolation_test(WORLDS)

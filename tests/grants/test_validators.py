@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from grants.validators import CheckedPdf, validate_pdf_upload, validate_time_zone, word_count
 from tests.factories import pdf_bytes
-from tests.support.pdfs import encrypted_pdf, pdf_with_pages, raw_pdf
+from tests.support.pdfs import ONE_PAGE, encrypted_pdf, pdf_with_pages, raw_pdf
 
 # ---- word_count ------------------------------------------------------------------------------
 
@@ -34,13 +34,6 @@ def test_word_count(text, expected):
 
 
 # ---- validate_pdf_upload ---------------------------------------------------------------------
-
-
-ONE_PAGE = [
-    b"<< /Type /Catalog /Pages 2 0 R >>",
-    b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-    b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] >>",
-]
 
 
 def _refusal(data: bytes, name: str = "file.pdf") -> ValidationError:

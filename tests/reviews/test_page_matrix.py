@@ -1,7 +1,8 @@
 """Who reaches which committee page: a role x page matrix over every route of reviews/urls.py.
 
-Three worlds, one call each, built through the services: the **read phase** (the assigned,
-certified reviewer has submitted; the other has not certified yet), the **panel** (where any
+Three worlds of tests/support/worlds.py, built through the services: the **read phase** (the
+reviewer and a second reviewer have submitted; the uncertified one, assigned to the same
+proposal, has not certified yet), the **panel** (where any
 non-conflicted member may open the proposals, read their reviews and vote), and **released**
 (the review is closed, the proposals are decided and the decisions released to the PIs).
 
@@ -16,179 +17,38 @@ test runs in its own savepoint, so an action one test POSTs never leaks into the
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
-from decimal import Decimal
-from urllib.parse import urlparse
 
 import pytest
-from django.db import transaction
-from django.test import Client, override_settings
-from django.urls import resolve, reverse
-from django.utils import timezone
+from django.urls import reverse
 
-from grants import services as grant_services
-from grants.choices import DecisionOutcome
-from reviews import services as review_services
 from reviews import urls as review_urls
-from reviews.choices import ConflictReason, ReviewPhase
-from reviews.models import Assignment, Review
-from tests.factories import (
-    make_admin,
-    make_call,
-    make_reviewer,
-    make_submitted_proposal,
-    make_trainee_proposal,
-    submit_review,
+from reviews.choices import ReviewPhase
+from tests.support import worlds
+from tests.support.matrix import (
+    Case,
+    cases,
+    client_for,
+    expected,
+    isolation_test,
+    matrix,
+    page_outcome,
+    to,
+    world_fixtures,
 )
+from tests.support.worlds import PANEL, READ, RELEASED, World
 
 pytestmark = pytest.mark.django_db
 
-READ = "read_phase"
-PANEL = "panel"
-RELEASED = "released"
 WORLDS = (READ, PANEL, RELEASED)
-
-ROLES = (
-    "anonymous",
-    "applicant",  # the PI of the proposal on every page (a student; the mentor is on the team)
-    "other_applicant",  # PI of another proposal in the same call
-    "mentor",  # the proposal's mentor, also on the committee: automatically conflicted
-    "reviewer",  # assigned, certified no conflict, review submitted
-    "uncertified",  # assigned, has not certified (nor written anything)
-    "conflicted",  # committee member who declared a conflict with the proposal
-    "member",  # committee member not assigned to the proposal
-    "chair",
-    "admin",  # administrator, not on the committee
-)
+ROLES = worlds.ROLES
 SIGNED_IN = ROLES[1:]
 COMMITTEE = ("reviewer", "uncertified", "conflicted", "member", "mentor", "chair")
 
-
-def to(view_name: str) -> str:
-    """The outcome of a redirect to ``view_name``."""
-    return f"302 -> {view_name}"
+world, world_media = world_fixtures(worlds.build_world)
 
 
 def everyone(outcome) -> dict[str, object]:
     return dict.fromkeys(SIGNED_IN, outcome)
-
-
-# ---- The world -------------------------------------------------------------------------------
-
-
-@dataclass
-class World:
-    phase: str
-    users: dict[str, object]
-    call: object
-    proposal: object
-    other_proposal: object
-    committee: object
-    reviewer_assignment: Assignment
-    uncertified_assignment: Assignment
-    review: Review
-    attachment: object
-    media_root: object
-
-
-def _build_world(phase: str, media_root) -> World:
-    admin = make_admin()
-    call = make_call(total_budget=Decimal("100000"))
-    proposal, student, mentor = make_trainee_proposal(call=call)
-    proposal = grant_services.proposal_submit(proposal=proposal, actor=student)
-    other = make_submitted_proposal(call=call)
-    grant_services.call_begin_review(call=call, actor=admin)
-    proposal.refresh_from_db()
-    other.refresh_from_db()
-    chair = make_reviewer()
-    reviewer, uncertified, conflicted, member = (make_reviewer() for _ in range(4))
-    committee = review_services.committee_create(
-        actor=admin,
-        name="Pilot awards study section",
-        chair=chair,
-        members=[reviewer, uncertified, conflicted, member, mentor],
-    )
-    review_services.committee_attach_to_call(
-        committee=committee,
-        call=call,
-        actor=admin,
-        reviewers_per_proposal=2,
-        review_due_at=timezone.now() + timedelta(days=14),
-    )
-    first = review_services.assignment_create(proposal=proposal, reviewer=reviewer, actor=chair)
-    second = review_services.assignment_create(proposal=proposal, reviewer=uncertified, actor=chair)
-    review_services.conflict_declare(
-        proposal=proposal,
-        reviewer=conflicted,
-        actor=conflicted,
-        reason=ConflictReason.COLLABORATOR,
-    )
-    review_services.review_phase_transition(
-        call=call, to=ReviewPhase.INDEPENDENT_REVIEW, actor=chair
-    )
-    review = submit_review(first, impact=2)
-    review_services.review_phase_transition(call=call, to=ReviewPhase.READ_PHASE, actor=chair)
-    if phase in (PANEL, RELEASED):
-        review_services.review_phase_transition(call=call, to=ReviewPhase.PANEL, actor=chair)
-    if phase == RELEASED:
-        review_services.final_score_record(proposal=proposal, actor=reviewer, score=2)
-        review_services.final_score_record(proposal=other, actor=member, score=5)
-        for item in (proposal, other):
-            review_services.panel_finalize(
-                proposal=item, actor=chair, resume_of_discussion="Discussed at length."
-            )
-        review_services.review_phase_transition(call=call, to=ReviewPhase.CLOSED, actor=chair)
-        grant_services.decision_record(
-            proposal=proposal, actor=admin, outcome=DecisionOutcome.FUNDED
-        )
-        grant_services.decision_record(
-            proposal=other, actor=admin, outcome=DecisionOutcome.NOT_FUNDED
-        )
-        grant_services.decisions_release(call=call, actor=admin)
-    return World(
-        phase=phase,
-        users={
-            "anonymous": None,
-            "applicant": student,
-            "other_applicant": other.pi,
-            "mentor": mentor,
-            "reviewer": reviewer,
-            "uncertified": uncertified,
-            "conflicted": conflicted,
-            "member": member,
-            "chair": chair,
-            "admin": admin,
-        },
-        call=call,
-        proposal=proposal,
-        other_proposal=other,
-        committee=committee,
-        reviewer_assignment=first,
-        uncertified_assignment=second,
-        review=review,
-        attachment=proposal.attachments.order_by("pk").first(),
-        media_root=media_root,
-    )
-
-
-@pytest.fixture(scope="module", params=WORLDS)
-def world(request, django_db_setup, django_db_blocker, tmp_path_factory):
-    media_root = tmp_path_factory.mktemp("media")
-    fast = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    with (
-        django_db_blocker.unblock(),
-        override_settings(MEDIA_ROOT=media_root, PASSWORD_HASHERS=fast),
-        transaction.atomic(),
-    ):
-        yield _build_world(request.param, media_root)
-        transaction.set_rollback(True)
-
-
-@pytest.fixture
-def world_media(world, settings):
-    """The world's uploads stay where they were written (the autouse fixture moves
-    MEDIA_ROOT for every test)."""
-    settings.MEDIA_ROOT = world.media_root
 
 
 # ---- The routes ------------------------------------------------------------------------------
@@ -328,19 +188,6 @@ MATRIX: dict[str, dict[str, dict[str, object]]] = {
 }
 
 
-def _outcome(response) -> object:
-    if response.status_code in (301, 302):
-        return to(resolve(urlparse(response["Location"]).path).view_name)
-    return response.status_code
-
-
-def _client(user) -> Client:
-    client = Client()
-    if user is not None:
-        client.force_login(user)
-    return client
-
-
 # ---- The tests -------------------------------------------------------------------------------
 
 
@@ -357,29 +204,33 @@ def test_the_matrix_covers_every_route_in_every_world():
     )
 
 
-@pytest.mark.parametrize("role", ROLES)
-@pytest.mark.parametrize("name", sorted(ROUTES))
-def test_page_matrix(world, world_media, name, role):
-    route = ROUTES[name]
-    url = reverse(f"reviews:{name}", args=route.args(world, role))
-    client = _client(world.users[role])
-    expected = to("login") if role == "anonymous" else MATRIX[name][world.phase].get(role, 404)
+@matrix(cases(((stage, name, "") for stage in WORLDS for name in sorted(ROUTES)), ROLES))
+def test_page_matrix(case: Case, world: World):
+    route = ROUTES[case.row]
+    url = reverse(f"reviews:{case.row}", args=route.args(world, case.role))
+    client = client_for(world, case.role)
+    want = expected(MATRIX[case.row][world.stage], case.role, anonymous=to("login"))
 
     if route.method == "POST":
         response = client.post(url, route.data(world))
     else:
         response = client.get(url)
 
-    assert _outcome(response) == expected
+    assert page_outcome(response) == want
 
 
-@pytest.mark.parametrize(
-    "name", sorted(name for name, route in ROUTES.items() if route.method == "POST")
-)
-def test_action_routes_refuse_get(world, name):
-    route = ROUTES[name]
-    url = reverse(f"reviews:{name}", args=route.args(world, "chair"))
+ACTIONS = sorted(name for name, route in ROUTES.items() if route.method == "POST")
 
-    response = _client(world.users["admin"]).get(url)
+
+@matrix(cases(((stage, name, "GET") for stage in WORLDS for name in ACTIONS), ["admin"]))
+def test_action_routes_refuse_get(case: Case, world: World):
+    route = ROUTES[case.row]
+    url = reverse(f"reviews:{case.row}", args=route.args(world, "chair"))
+
+    response = client_for(world, case.role).get(url)
 
     assert response.status_code == 405
+
+
+# Last in the module: every case above that writes left its world as built.
+test_cases_leave_the_world_as_built = isolation_test(WORLDS)

@@ -2,7 +2,7 @@
 ``file``), nothing is saved and no file reaches MEDIA_ROOT; an oversized stream is cut off at the
 limit without being read whole; a hostile file name is kept sanitised, never used on disk.
 
-The hostile PDFs are built here with pypdf (or by hand where pypdf cannot write them)."""
+The hostile PDFs come from tests/support/pdfs.py (the validator's unit tests use them too)."""
 
 import re
 import tracemalloc
@@ -29,7 +29,6 @@ from tests.api.support import API, api_as
 from tests.factories import make_proposal, pdf_bytes
 from tests.support.pdfs import (
     encrypted_pdf,
-    one_page_writer,
     pdf_with_document_javascript,
     pdf_with_embedded_file,
     pdf_with_escaped_names,
@@ -37,9 +36,9 @@ from tests.support.pdfs import (
     pdf_with_link,
     pdf_with_link_annotation_js,
     pdf_with_open_action_js,
+    pdf_with_script_and_embedded_file,
     pdf_with_script_in_object_stream,
     pdf_with_unreachable_script,
-    written,
 )
 
 pytestmark = pytest.mark.django_db
@@ -156,14 +155,10 @@ def test_hostile_file_refused_by_the_api_under_file(case, data, messages):
 
 
 def test_pdf_with_script_and_embedded_file_lists_both_reasons():
-    from pypdf.actions import JavaScript
-
-    writer = one_page_writer()
-    writer.add_open_action(JavaScript("app.alert(1);"))
-    writer.add_attachment("payload.bin", b"\x00\x01")
+    data = pdf_with_script_and_embedded_file()
 
     with pytest.raises(ValidationError) as exc:
-        validate_pdf_upload(as_upload(written(writer)))
+        validate_pdf_upload(as_upload(data))
 
     assert exc.value.messages == [JAVASCRIPT, EMBEDDED]
 

@@ -4,8 +4,8 @@ The reviews app's pages have their own matrix (tests/reviews/test_page_matrix.py
 count here; the API has its own (tests/api/). A route without a row, or a row without a route,
 fails ``test_every_web_route_has_a_row``.
 
-The worlds (web_matrix_support.py) are one trainee's proposal as a draft, submitted, and
-funded with its decision released. Anonymous visitors are sent to sign in and brought back
+The worlds (tests/support/worlds.py) are one trainee's proposal as a draft, submitted, and
+funded with its decision released (with its award's records, and somebody else's award). Anonymous visitors are sent to sign in and brought back
 (``?next=``), except on the public sign-in and password-reset pages; a signed-in role a row does
 not list answers 404: what a user may not know exists is never 403. 403 is for people who may
 see the object but not do that to it (the mentor adding to the team, the applicant returning
@@ -22,42 +22,47 @@ from dataclasses import dataclass
 import pytest
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.db import transaction
-from django.test import override_settings
-from django.urls import URLPattern, URLResolver, reverse
+from django.urls import reverse
 
 from config import urls
 from grants.models import Proposal
 from reporting.hrsa.periods import current_period
 from reporting.models import ExportJob
 from tests.reviews.test_page_matrix import MATRIX as REVIEW_MATRIX
-from tests.reviews.test_page_matrix import RELEASED as REVIEWS_RELEASED
 from tests.reviews.test_page_matrix import ROUTES as REVIEW_ROUTES
-from tests.security.web_matrix_support import (
+from tests.support import worlds
+from tests.support.matrix import (
     ADMIN_SIGN_IN,
-    DRAFT,
-    RELEASED,
-    ROLES,
     SIGN_IN,
-    SIGNED_IN,
-    STAGES,
-    SUBMITTED,
-    World,
-    build_world,
+    Case,
+    cases,
     client_for,
-    outcome,
+    isolation_test,
+    matrix,
+    page_outcome,
+    routes_of,
     to,
+    world_fixtures,
 )
+from tests.support.worlds import DRAFT, RELEASED, SUBMITTED, World
 
 pytestmark = pytest.mark.django_db
 
-FAST = {
-    "PASSWORD_HASHERS": ["django.contrib.auth.hashers.MD5PasswordHasher"],
-    # Each test client loads the middleware afresh, and WhiteNoise would index every static
-    # file each time (half of a page view here); looking files up on request costs nothing
-    # for pages.
-    "WHITENOISE_AUTOREFRESH": True,
-}
+STAGES = (DRAFT, SUBMITTED, RELEASED)
+ROLES = tuple(role for role in worlds.ROLES if role != "uncertified")
+SIGNED_IN = ROLES[1:]
+
+
+def build_world(stage: str) -> World:
+    """The shared world; once released, with the award's records and somebody else's award."""
+    world = worlds.build_world(stage)
+    if stage == RELEASED:
+        worlds.add_award_records(world)
+        worlds.add_foreign_award(world)
+    return world
+
+
+world, world_media = world_fixtures(build_world)
 
 Outcomes = dict[str, object]  # role -> outcome
 ByStage = dict[str, Outcomes]  # stage -> role -> outcome
@@ -103,7 +108,7 @@ def _proposal(w: World) -> tuple:
 
 def _call(w: World) -> tuple:
     """The draft world's call pages point at the call still in draft."""
-    return ((w.draft_call or w.call).pk,)
+    return ((w.draft_call if w.stage == DRAFT else w.call).pk,)
 
 
 def _version(w: World) -> dict:
@@ -375,47 +380,15 @@ def expected(row: Row, method: str, stage: str, role: str) -> object:
     return SIGN_IN if role == "anonymous" else 404
 
 
-def _cases() -> list:
-    cases = []
-    for name, row in sorted(ROWS.items()):
-        for method, by_stage in (("GET", row.get), ("POST", row.post)):
-            for stage in by_stage or {}:
-                cases += [
-                    pytest.param(
-                        (stage, name, method, role), stage, id=f"{stage}-{name}-{method}-{role}"
-                    )
-                    for role in ROLES
-                ]
-    return cases
-
-
-CASES = _cases()
-
-
-# ---- The worlds ------------------------------------------------------------------------------
-
-
-# The tests name the world as the *last* of their module-scoped parameters, and each case as
-# one value unique to it (its stage included): pytest then groups the module's tests by world,
-# and builds each world once.
-@pytest.fixture(scope="module")
-def world(request, django_db_setup, django_db_blocker, tmp_path_factory):
-    """The world of the stage ``request.param``, built once per module and rolled back."""
-    media_root = tmp_path_factory.mktemp("media")
-    with (
-        django_db_blocker.unblock(),
-        override_settings(MEDIA_ROOT=media_root, **FAST),
-        transaction.atomic(),
-    ):
-        yield build_world(request.param, media_root)
-        transaction.set_rollback(True)
-
-
-@pytest.fixture
-def world_media(world, settings):
-    """The world's uploads stay where they were written (the autouse fixture moves
-    MEDIA_ROOT for every test)."""
-    settings.MEDIA_ROOT = world.media_root
+CASES = cases(
+    (
+        (stage, name, method)
+        for name, row in sorted(ROWS.items())
+        for method, by_stage in (("GET", row.get), ("POST", row.post))
+        for stage in by_stage or {}
+    ),
+    ROLES,
+)
 
 
 def _request(client, method: str, url: str, data: dict):
@@ -423,20 +396,6 @@ def _request(client, method: str, url: str, data: dict):
 
 
 # ---- Every route has a row -------------------------------------------------------------------
-
-
-def _web_routes(patterns, prefix: str = "", namespace: str = ""):
-    """(route, name) of every URL pattern, namespaced as ``reverse`` spells it."""
-    for pattern in patterns:
-        route = prefix + str(pattern.pattern)
-        if isinstance(pattern, URLResolver):
-            inner = namespace
-            if pattern.namespace:
-                inner = f"{namespace}:{pattern.namespace}" if namespace else pattern.namespace
-            yield from _web_routes(pattern.url_patterns, route, inner)
-        elif isinstance(pattern, URLPattern):
-            name = pattern.name and (f"{namespace}:{pattern.name}" if namespace else pattern.name)
-            yield route, name or f"<unnamed: /{route}>"
 
 
 def _excluded(route: str, name: str) -> bool:
@@ -451,7 +410,7 @@ def _excluded(route: str, name: str) -> bool:
 
 
 def test_every_web_route_has_a_row():
-    routes = {name for route, name in _web_routes(urls.urlpatterns) if not _excluded(route, name)}
+    routes = {r.name for r in routes_of(urls.urlpatterns) if not _excluded(r.route, r.name)}
     rows = set(ROWS) | {f"reviews:{name}" for name in REVIEW_MATRIX}
 
     assert {
@@ -472,17 +431,16 @@ def test_rows_name_known_stages_and_roles():
 # ---- The matrix ------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("case", "world"), CASES, indirect=["world"], scope="module")
-def test_web_matrix(case, world, world_media):
-    _, name, method, role = case
-    row = ROWS[name]
-    url = reverse(name, args=row.args(world))
-    client = client_for(world, role)
-    want = expected(row, method, world.stage, role)
+@matrix(CASES)
+def test_web_matrix(case: Case, world: World):
+    row = ROWS[case.row]
+    url = reverse(case.row, args=row.args(world))
+    client = client_for(world, case.role)
+    want = expected(row, case.method, world.stage, case.role)
 
-    response = _request(client, method, url, row.data(world))
+    response = _request(client, case.method, url, row.data(world))
 
-    assert outcome(response, url) == want
+    assert page_outcome(response, url) == want
     if row.sensitive and response.status_code == 200:
         assert "no-store" in response.get("Cache-Control", ""), "a sensitive page may be cached"
 
@@ -551,22 +509,22 @@ STRAYS = {
 }
 
 
-@pytest.mark.parametrize(
-    ("case", "world"),
-    [
-        pytest.param((stage, stray, role), stage, id=f"{stage}-{stray.name}-{role}")
-        for stage, strays in STRAYS.items()
-        for stray in strays
-        for role in stray.roles
-    ],
-    indirect=["world"],
-    scope="module",
+STRAY_CASES = cases(
+    ((stage, stray.name, "") for stage, strays in STRAYS.items() for stray in strays),
+    ROLES,
 )
-def test_addresses_naming_the_unknown_answer_404(case, world, world_media):
-    _, stray, role = case
+
+
+@matrix(
+    case
+    for case in STRAY_CASES
+    if case.role in next(s for s in STRAYS[case.stage] if s.name == case.row).roles
+)
+def test_addresses_naming_the_unknown_answer_404(case: Case, world: World):
+    stray = next(stray for stray in STRAYS[case.stage] if stray.name == case.row)
     url = reverse(stray.name, args=stray.args(world))
 
-    response = _request(client_for(world, role), stray.method, url, {})
+    response = _request(client_for(world, case.role), stray.method, url, {})
 
     assert response.status_code == 404
 
@@ -578,18 +536,21 @@ def test_addresses_naming_the_unknown_answer_404(case, world, world_media):
 REVIEW_PAGES = sorted(name for name, route in REVIEW_ROUTES.items() if route.method == "GET")
 
 
-@pytest.mark.parametrize(
-    ("name", "world"),
-    [pytest.param(name, RELEASED, id=name) for name in REVIEW_PAGES],
-    indirect=["world"],
-    scope="module",
-)
-def test_review_pages_are_marked_no_store(name, world, world_media):
-    opens = REVIEW_MATRIX[name][REVIEWS_RELEASED]
-    role = next(role for role in ROLES if opens.get(role) == 200)
-    url = reverse(f"reviews:{name}", args=REVIEW_ROUTES[name].args(world.review_world, role))
+def _opener(name: str) -> str:
+    """The first role that may open the page in the released world."""
+    opens = REVIEW_MATRIX[name][RELEASED]
+    return next(role for role in ROLES if opens.get(role) == 200)
 
-    response = client_for(world, role).get(url)
+
+@matrix(Case(RELEASED, name, _opener(name)) for name in REVIEW_PAGES)
+def test_review_pages_are_marked_no_store(case: Case, world: World):
+    url = reverse(f"reviews:{case.row}", args=REVIEW_ROUTES[case.row].args(world, case.role))
+
+    response = client_for(world, case.role).get(url)
 
     assert response.status_code == 200
     assert "no-store" in response["Cache-Control"]
+
+
+# Last in the module: every case above that writes left its world as built.
+test_cases_leave_the_world_as_built = isolation_test(STAGES)

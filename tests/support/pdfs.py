@@ -90,6 +90,16 @@ def pdf_with_embedded_file() -> bytes:
     return written(writer)
 
 
+def pdf_with_script_and_embedded_file() -> bytes:
+    """Two reasons to refuse in one file: a script run on opening, and a file inside."""
+    from pypdf.actions import JavaScript
+
+    writer = one_page_writer()
+    writer.add_open_action(JavaScript("app.alert(1);"))
+    writer.add_attachment("payload.bin", b"\x00\x01")
+    return written(writer)
+
+
 def raw_pdf(objects: list[bytes], trailer_extra: bytes = b"") -> bytes:
     """A hand-written PDF with a correct cross-reference table."""
     out = io.BytesIO()
@@ -109,11 +119,14 @@ def raw_pdf(objects: list[bytes], trailer_extra: bytes = b"") -> bytes:
     return out.getvalue()
 
 
-CATALOG_PAGES_PAGE = [
-    b"<< /Type /Catalog /Pages 2 0 R /OpenAction 4 0 R >>",
+# The objects of a one-page PDF, for ``raw_pdf``; a fourth object may follow.
+ONE_PAGE = [
+    b"<< /Type /Catalog /Pages 2 0 R >>",
     b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
     b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] >>",
 ]
+# ... whose catalog runs object 4 when the file is opened.
+CATALOG_PAGES_PAGE = [b"<< /Type /Catalog /Pages 2 0 R /OpenAction 4 0 R >>", *ONE_PAGE[1:]]
 
 
 def pdf_with_escaped_names() -> bytes:
