@@ -1,7 +1,6 @@
 """Service-level tests for calls and proposals: the rules of DESIGN.md, through the services."""
 
 import hashlib
-import io
 import re
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -39,6 +38,7 @@ from tests.factories import (
     pdf_bytes,
     pdf_upload,
 )
+from tests.support.pdfs import encrypted_pdf
 
 pytestmark = pytest.mark.django_db
 
@@ -58,17 +58,6 @@ def _history(obj) -> list[tuple]:
 
 def _status_in_db(proposal) -> str:
     return Proposal.objects.values_list("status", flat=True).get(pk=proposal.pk)
-
-
-def _encrypted_pdf_bytes() -> bytes:
-    from pypdf import PdfWriter
-
-    writer = PdfWriter()
-    writer.add_blank_page(width=612, height=792)
-    writer.encrypt("secret")
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
 
 
 # ---- proposal_create -------------------------------------------------------------------------
@@ -1585,7 +1574,7 @@ def test_attachment_add_encrypted_pdf_refused():
 
     _assert_upload_refused(
         proposal,
-        SimpleUploadedFile("locked.pdf", _encrypted_pdf_bytes()),
+        SimpleUploadedFile("locked.pdf", encrypted_pdf("secret")),
         "This PDF is password-protected; upload a copy without a password.",
     )
 
