@@ -143,6 +143,18 @@ class ReportOptionsForm(forms.Form):
         self.fields["period"].choices = [(p.label, p.label) for p in periods]
 
 
+class DashboardFilterForm(forms.Form):
+    """The program dashboard's scope: every call, one call, or one academic year's calls."""
+
+    call = forms.ChoiceField(label="Call", required=False)
+    period = forms.ChoiceField(label="Academic year of the call's deadline", required=False)
+
+    def __init__(self, *args, calls=(), periods=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["call"].choices = [("", "All calls")] + [(str(c.pk), c.title) for c in calls]
+        self.fields["period"].choices = [("", "All years")] + [(p.label, p.label) for p in periods]
+
+
 def trainees_of(award) -> "forms.ModelChoiceField":
     """People on the award who may have a trainee outcome (PI and team members with accounts)."""
     ids = [

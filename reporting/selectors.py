@@ -155,13 +155,27 @@ class Dashboard:
     outcomes_per_year: list[tuple[int, int, Decimal]] = field(default_factory=list)
 
 
-def dashboard_aggregates() -> Dashboard:
-    """The dashboard's four charts as data tables, program to date, in four queries."""
+def dashboard_aggregates(*, call_id: int | None = None, period=None) -> Dashboard:
+    """The dashboard's four charts as data tables in four queries: program to date, or for one
+    call (``call_id``), or for the calls whose deadline fell in one academic year (``period``,
+    a reporting.hrsa.periods.Period) — their awards, their funding rates, and what those awards
+    led to."""
     board = Dashboard()
+    calls_shown = FundingCall.objects.all()
+    if call_id is not None:
+        calls_shown = calls_shown.filter(pk=call_id)
+    if period is not None:
+        calls_shown = calls_shown.filter(
+            closes_at__gte=period.start_at, closes_at__lt=period.end_at
+        )
+    narrowed = call_id is not None or period is not None
+    awards = released_awards()
+    if narrowed:
+        awards = awards.filter(call__in=calls_shown.values("pk"))
 
     by_population: dict[str, list] = defaultdict(lambda: [0, ZERO])
     by_type: dict[str, list] = defaultdict(lambda: [0, ZERO])
-    rows = released_awards().values_list(
+    rows = awards.values_list(
         "amount", "proposal__disparity_populations", "proposal__pi__profile__applicant_type"
     )
     for amount, populations, applicant_type in rows:
@@ -184,7 +198,7 @@ def dashboard_aggregates() -> Dashboard:
         .values("total")
     )
     money = DecimalField(max_digits=14, decimal_places=2)
-    calls = FundingCall.objects.annotate(
+    calls = calls_shown.annotate(
         submitted=Count(
             "proposals", filter=Q(proposals__submitted_at__isnull=False), distinct=True
         ),
@@ -213,7 +227,7 @@ def dashboard_aggregates() -> Dashboard:
             (call, call.submitted, call.decided, call.funded, rate, call.awarded)
         )
 
-    released = released_awards().values("pk")
+    released = awards.values("pk")
     year = Coalesce(ExtractYear("published_on"), "year", output_field=IntegerField())
     publications = dict(
         Publication.objects.filter(awards__in=released)

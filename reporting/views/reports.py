@@ -10,8 +10,10 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from grants.models import FundingCall
+
 from .. import selectors, services
-from ..forms import NarrativeForm, ReportOptionsForm
+from ..forms import DashboardFilterForm, NarrativeForm, ReportOptionsForm
 from ..hrsa.builder import build_report
 from ..hrsa.exporters import exporter_for, tables_for_display
 from ..hrsa.periods import (
@@ -129,50 +131,69 @@ def reminders(request):
 @login_required
 def dashboard(request):
     require_reports(request)
-    board = selectors.dashboard_aggregates()
+    form = DashboardFilterForm(
+        request.GET or None,
+        calls=FundingCall.objects.order_by("-closes_at", "pk"),
+        periods=available_periods(),
+    )
+    call_id, period = None, None
+    if form.is_valid():
+        call_id = int(form.cleaned_data["call"]) if form.cleaned_data["call"] else None
+        period = parse_period(form.cleaned_data["period"]) if form.cleaned_data["period"] else None
+    board = selectors.dashboard_aggregates(call_id=call_id, period=period)
     return render(
         request,
         "reporting/dashboard.html",
         {
+            "form": form,
+            "narrowed": call_id is not None or period is not None,
             "board": board,
             "charts": [
                 _chart(
                     "Funding by population with health disparities",
                     "Awards",
-                    [(label, n, dollars) for label, n, dollars in board.funding_by_population],
+                    "Awarded",
+                    board.funding_by_population,
+                    note="An award addressing two populations counts under both.",
                 ),
                 _chart(
                     "Funding by applicant position",
                     "Awards",
-                    [(label, n, dollars) for label, n, dollars in board.funding_by_applicant_type],
+                    "Awarded",
+                    board.funding_by_applicant_type,
                 ),
                 _chart(
-                    "Publications by year",
+                    "Publications and follow-on funding by year",
                     "Publications",
+                    "Follow-on funding awarded",
                     [(str(year), pubs, dollars) for year, pubs, dollars in board.outcomes_per_year],
+                    note="Publications by year published; follow-on funding by year awarded.",
                 ),
             ],
         },
     )
 
 
-def _chart(title: str, unit: str, rows: list[tuple[str, int, object]]) -> dict:
-    """A horizontal bar chart drawn as inline SVG from the same rows as its data table."""
-    top = max((n for _, n, _ in rows), default=0) or 1
+def _chart(
+    title: str, unit: str, money: str, rows: list[tuple[str, int, object]], note: str = ""
+) -> dict:
+    """A chart that is its own data table: each row's label in full, its count with a bar
+    drawn to scale (the longest bar is the largest count, said in the caption), and the
+    dollars under a heading that says what they are."""
+    top = max((n for _, n, _ in rows), default=0)
     return {
         "title": title,
         "unit": unit,
+        "money": money,
+        "note": note,
+        "top": top,
         "rows": [
             {
                 "label": label,
                 "count": n,
                 "dollars": dollars,
-                "width": round(280 * n / top),
-                "y": 28 * index + 4,
-                "text_y": 28 * index + 17,
-                "value_x": 206 + round(280 * n / top),
+                "bar": round(100 * n / top) if top else 0,
             }
-            for index, (label, n, dollars) in enumerate(rows)
+            for label, n, dollars in rows
         ],
-        "height": 28 * len(rows) + 10,
     }

@@ -4,9 +4,11 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
+from grants.models import FundingCall
 from reporting import selectors, services
-from reporting.hrsa.periods import parse_period
+from reporting.hrsa.periods import parse_period, period_of
 from tests.factories import make_user
 from tests.reporting.support import simple_award
 
@@ -78,6 +80,34 @@ def test_outcomes_for_award(world):
 
 def test_participants_missing_demographics(world):
     assert selectors.participants_missing_demographics(parse_period("2025-2026")) == 2
+
+
+def test_dashboard_for_one_call_counts_only_that_calls_awards_and_outcomes(
+    world, django_assert_num_queries
+):
+    research = FundingCall.objects.get(title="Research awards 2025")
+    with django_assert_num_queries(4):
+        board = selectors.dashboard_aggregates(call_id=research.pk)
+
+    everything = selectors.dashboard_aggregates()
+    assert [row[0].title for row in board.funding_rate_per_call] == ["Research awards 2025"]
+    assert sum(n for _, n, _ in board.funding_by_applicant_type) == 1
+    assert sum(n for _, n, _ in board.funding_by_applicant_type) < sum(
+        n for _, n, _ in everything.funding_by_applicant_type
+    )
+    assert sum(n for _, n, _ in board.outcomes_per_year) <= sum(
+        n for _, n, _ in everything.outcomes_per_year
+    )
+
+
+def test_dashboard_for_an_academic_year_takes_the_calls_whose_deadline_fell_in_it(world):
+    calls = list(FundingCall.objects.order_by("closes_at"))
+    year = period_of(timezone.localtime(calls[0].closes_at).date())
+
+    board = selectors.dashboard_aggregates(period=year)
+
+    expected = [c.title for c in calls if year.contains_moment(c.closes_at)]
+    assert [row[0].title for row in board.funding_rate_per_call] == expected
 
 
 def test_dashboard_aggregates_in_four_queries(world, django_assert_num_queries):

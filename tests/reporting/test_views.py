@@ -253,6 +253,27 @@ def test_dashboard_draws_each_chart_with_its_table():
     response = client_for(admin).get(reverse("reporting:dashboard"))
 
     body = response.content.decode()
+    charts = response.context["charts"]
+    rows = sum(len(chart["rows"]) for chart in charts)
     assert response.status_code == 200
-    assert body.count("<svg") == 3
-    assert body.count("<table") == 4
+    # Each chart is one table, a bar per row (plus the funding-rate table), labels in full.
+    drawn = [chart for chart in charts if chart["rows"]]
+    assert len(charts) == 3 and len(drawn) == 2  # no outcomes yet: that chart says so
+    assert body.count('<table class="bar-table">') == len(drawn)
+    assert body.count('<svg class="bar"') == rows > 0
+    assert "No data yet." in body and ">Dollars<" not in body
+    assert [chart["money"] for chart in charts][-1] == "Follow-on funding awarded"
+    assert all(f'<th scope="row">{row["label"]}</th>' in body for c in charts for row in c["rows"])
+
+
+def test_the_dashboard_can_be_narrowed_to_one_call_and_says_so():
+    award, admin = simple_award()
+    client = client_for(admin)
+
+    one = client.get(reverse("reporting:dashboard"), {"call": award.call_id})
+    bad = client.get(reverse("reporting:dashboard"), {"call": "nonsense", "period": "1999"})
+
+    assert one.status_code == 200 and one.context["narrowed"]
+    assert [row[0].pk for row in one.context["board"].funding_rate_per_call] == [award.call_id]
+    assert bad.status_code == 200 and not bad.context["narrowed"]
+    assert bad.context["form"].errors
