@@ -118,6 +118,41 @@ def attachment_download(request, pk: int, attachment_pk: int):
         raise Http404("The stored file is missing.") from exc
 
 
+# The sheet's own fields, in page order, with the names the summary gives them.
+_OVERALL_FIELDS = (
+    ("overall_impact", "Overall impact score"),
+    ("overall_paragraph", "Overall impact paragraph"),
+    ("comments_to_applicant", "Comments to the applicant"),
+    ("confidential_comments", "Confidential comments to the committee"),
+)
+_CRITERION_PARTS = (
+    ("score", "score"),
+    ("sufficient", "rating"),
+    ("explanation", "explanation"),
+    ("strengths", "strengths"),
+    ("weaknesses", "weaknesses"),
+)
+
+
+def _error_summary(sheet, errors) -> list[dict]:
+    """Each field error of the review sheet as a link to its field ({href, text}), in the
+    order of the page, for the summary at its top (includes/error_summary.html)."""
+    problems = []
+    for criterion in sheet.criteria:
+        for part, name in _CRITERION_PARTS:
+            for message in errors.get(f"criterion_{criterion.pk}_{part}", []):
+                problems.append(
+                    {
+                        "href": f"#c{criterion.pk}_{part}",
+                        "text": f"{criterion.name}, {name}: {message}",
+                    }
+                )
+    for field, label in _OVERALL_FIELDS:
+        for message in errors.get(field, []):
+            problems.append({"href": f"#{field}", "text": f"{label}: {message}"})
+    return problems
+
+
 def _sheet_rows(sheet, data=None, errors=None):
     """The review form's rows: each criterion with its current values and its errors."""
     errors = errors or {}
@@ -290,6 +325,7 @@ def review_edit(request, pk: int):
             "confidential_comments": current("confidential_comments"),
             "errors": errors,
             "general_errors": errors.get("__all__", []) + errors.get("criteria", []),
+            "error_summary": _error_summary(sheet, errors),
             "submitted": review is not None and review.status == "submitted",
             "editable": can(request.user, "reviews.write_review", assignment),
             # A stale sheet keeps the version it was opened at: saving it again is refused

@@ -1151,3 +1151,23 @@ def test_a_refused_decision_says_what_to_do_in_words_not_field_names():
         "Enter the amount in dollars, like 12500 or 12500.00."
     ]
     assert not Decision.objects.filter(proposal=proposal).exists()
+
+
+def test_a_refused_review_lists_each_problem_as_a_link_to_its_field(one_proposal):
+    assignment = certified(assignments_of(one_proposal.proposals[0])[0])
+    client = signed_in(assignment.reviewer)
+
+    response = client.post(
+        reverse("reviews:review", args=[assignment.pk]),
+        {"action": "submit", "version": "0", "overall_paragraph": "Half written."},
+    )
+    html = response.content.decode()
+
+    problems = response.context["error_summary"]
+    assert response.status_code == 200
+    assert "data-error-summary" in html and "Some items need attention" not in html
+    assert problems, "submitting an empty sheet names what is missing"
+    assert any(p["href"] == "#overall_impact" for p in problems)
+    for problem in problems:
+        assert f'id="{problem["href"][1:]}"' in html, problem  # each link reaches its field
+        assert f'<a href="{problem["href"]}">' in html
