@@ -310,12 +310,18 @@ def review_edit(request, pk: int):
             return data.get(name)
         return getattr(review, name, default) if review else default
 
+    # Beside the sheet on a wide screen: the proposal as the committee reads it.
+    reading = grant_selectors.proposal_with_parts(
+        queryset=selectors.proposals_visible_to_reviewer(request.user), pk=proposal.pk
+    )
     return render(
         request,
         "reviews/review_edit.html",
         {
             "assignment": assignment,
             "proposal": proposal,
+            "reading": reading,
+            "reading_budget_total": sum((line.amount for line in reading.budget_lines.all()), 0),
             "review": review,
             "rows": _sheet_rows(sheet, data, errors),
             "descriptors": list(SCORE_DESCRIPTORS.items()),

@@ -1171,3 +1171,16 @@ def test_a_refused_review_lists_each_problem_as_a_link_to_its_field(one_proposal
     for problem in problems:
         assert f'id="{problem["href"][1:]}"' in html, problem  # each link reaches its field
         assert f'<a href="{problem["href"]}">' in html
+
+
+def test_the_review_sheet_carries_the_proposal_as_the_committee_reads_it(one_proposal):
+    proposal = one_proposal.proposals[0]
+    assignment = certified(assignments_of(proposal)[0])
+
+    response = signed_in(assignment.reviewer).get(reverse("reviews:review", args=[assignment.pk]))
+    html = response.content.decode()
+
+    aside = html[html.index('<aside class="review-reading"') : html.index("</aside>")]
+    assert proposal.abstract[:40] in aside
+    assert reverse("reviews:proposal", args=[proposal.pk]) in aside
+    assert "Demographics" not in aside and "History" not in aside

@@ -187,6 +187,13 @@ ROWS: dict[str, Row] = {
     "accounts:two_factor_verify": Row(
         get=once(everyone(to("dashboard"))), post=once(everyone(to("dashboard"))), sensitive=False
     ),
+    # "Stay signed in" on the idle warning: restarts one's own session; a session that has
+    # ended is told so (401), never sent to sign in from a background request.
+    "accounts:session_keep_alive": Row(
+        get=once(everyone(405, anonymous=405)),
+        post=once(everyone(to("dashboard"), anonymous=401)),
+        sensitive=False,
+    ),
     "accounts:audit_log": Row(get=once({"admin": 200})),
     "accounts:audit_log_csv": Row(get=once({"admin": 200})),
     # The short address redirects everyone, signed in or not; the page itself decides.
@@ -311,6 +318,16 @@ ROWS: dict[str, Row] = {
         args=_proposal,
         get={DRAFT: NOT_NOW, SUBMITTED: {**NOT_NOW, "admin": 200}, RELEASED: NOT_NOW},
         post={DRAFT: NOT_NOW, SUBMITTED: {**NOT_NOW, "admin": 200}, RELEASED: NOT_NOW},
+    ),
+    # Only administrators mark a proposal checked; any other state is refused with a message.
+    "grants:proposal_mark_checked": Row(
+        args=_proposal,
+        get=POST_ONLY,
+        post={
+            DRAFT: {**NOT_NOW, "admin": DETAIL},
+            SUBMITTED: {**NOT_NOW, "admin": DETAIL},
+            RELEASED: {**NOT_NOW, "admin": DETAIL},
+        },
     ),
     "grants:proposal_pdf": Row(args=_proposal, get=each_stage(READERS)),
     # -- Awards and outcomes (the released world: the student's award) --
