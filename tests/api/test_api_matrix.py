@@ -143,6 +143,7 @@ READS: dict[str, Read] = {
     "submit": Read("api-proposal-submit", lambda w: (w.draft.pk,), _all(_no_get)),
     "withdraw": Read("api-proposal-withdraw", lambda w: (w.draft.pk,), _all(_no_get)),
     "return": Read("api-proposal-return", lambda w: (w.submitted.pk,), _all(_no_get)),
+    "mark checked": Read("api-proposal-mark-checked", lambda w: (w.submitted.pk,), _all(_no_get)),
     "decision": Read("api-proposal-decision", lambda w: (w.proposal.pk,), _all(_no_get)),
     "request endorsement": Read(
         "api-proposal-request-endorsement", lambda w: (w.draft.pk,), _all(_no_get)
@@ -356,6 +357,14 @@ WRITES: dict[str, Write] = {
         IN_REVIEW,
         lambda w: (w.submitted.pk,),
         lambda w, me: {"reason": "Add the letter of support."},
+        {"other_applicant": 403, "admin": 200},
+    ),
+    "mark checked": Write(
+        "api-proposal-mark-checked",
+        "post",
+        IN_REVIEW,
+        lambda w: (w.submitted.pk,),
+        _empty,
         {"other_applicant": 403, "admin": 200},
     ),
     "decide": Write(
