@@ -72,13 +72,62 @@ class DemoClock:
     # -- the history rows --
 
     @contextmanager
-    def dated(self, moment: datetime):
-        """The history rows the block writes happened at ``moment`` (a minute apart, in order)."""
+    def dated(self, moment: datetime, until: datetime | None = None):
+        """The history rows the block writes happened at ``moment`` (a minute apart, in order),
+        or, ``until`` given, spread evenly from ``moment`` to ``until``."""
         last = StateChange.objects.aggregate(last=Max("pk"))["last"] or 0
         yield
-        rows = StateChange.objects.filter(pk__gt=last).order_by("pk").values_list("pk", flat=True)
-        for step, pk in enumerate(list(rows)):
-            StateChange.objects.filter(pk=pk).update(at=moment + timedelta(minutes=step))
+        rows = list(
+            StateChange.objects.filter(pk__gt=last).order_by("pk").values_list("pk", flat=True)
+        )
+        for step, pk in enumerate(rows):
+            if until is not None and len(rows) > 1:
+                at = moment + (until - moment) * step / (len(rows) - 1)
+            else:
+                at = moment + timedelta(minutes=step)
+            StateChange.objects.filter(pk=pk).update(at=at)
+
+    def retime_review(self, call: FundingCall) -> None:
+        """The committee review's own times follow its (dated) history: when the review was
+        set up, each assignment made and certified, each review written and submitted, each
+        final score given and each discussion finalized."""
+        from reviews.models import Assignment, CallReview, FinalScore, PanelEntry, Review
+
+        def history(model, rows) -> dict[int, dict[str, datetime]]:
+            """{object id: {to_state: when}} (the first time, and "" for the first row)."""
+            changes = StateChange.objects.filter(
+                content_type=ContentType.objects.get_for_model(model),
+                object_id__in=[row.pk for row in rows],
+            ).order_by("pk")
+            times: dict[int, dict[str, datetime]] = {}
+            for change in changes:
+                seen = times.setdefault(change.object_id, {"": change.at})
+                seen.setdefault(change.to_state, change.at)
+                seen["last"] = change.at
+            return times
+
+        setups = list(CallReview.objects.filter(call=call))
+        for pk, seen in history(CallReview, setups).items():
+            CallReview.objects.filter(pk=pk).update(created_at=seen[""])
+        assignments = list(Assignment.objects.filter(proposal__call=call))
+        assigned = history(Assignment, assignments)
+        for pk, seen in assigned.items():
+            Assignment.objects.filter(pk=pk).update(
+                created_at=seen[""], certified_no_conflict_at=seen.get("certified")
+            )
+        reviews = list(Review.objects.filter(assignment__proposal__call=call))
+        for review in reviews:
+            submitted = history(Review, [review]).get(review.pk, {}).get("submitted")
+            started = assigned.get(review.assignment_id, {}).get("certified") or submitted
+            Review.objects.filter(pk=review.pk).update(
+                created_at=started, updated_at=submitted, submitted_at=submitted
+            )
+        scores = list(FinalScore.objects.filter(entry__proposal__call=call))
+        for pk, seen in history(FinalScore, scores).items():
+            FinalScore.objects.filter(pk=pk).update(recorded_at=seen["last"])
+        entries = list(PanelEntry.objects.filter(proposal__call=call, finalized_at__isnull=False))
+        for pk, seen in history(PanelEntry, entries).items():
+            PanelEntry.objects.filter(pk=pk).update(finalized_at=seen["finalized"])
 
     def retime_call(self, call: FundingCall, times: list[datetime]) -> None:
         rows = StateChange.objects.filter(

@@ -89,6 +89,7 @@ class Plan:
     collaborators: tuple = ()
     decision: str = ""  # the decided call only: funded | reduced | waitlisted | not_funded
     award: AwardPlan | None = None
+    final_impact: int | None = None  # the decided call only: the panel's (none: not discussed)
 
 
 @dataclass(frozen=True)
@@ -167,7 +168,18 @@ def _plan(entry: dict) -> Plan:
     )
 
 
-TIME_KEYS = {"opens", "closes", "review_begins", "decided", "released", "letters_dated"}
+TIME_KEYS = {
+    "opens",
+    "closes",
+    "review_begins",
+    "reviews_due",
+    "read_phase",
+    "triaged",
+    "panel",
+    "decided",
+    "released",
+    "letters_dated",
+}
 MONEY_KEYS = {"total_budget", "max_award", "amount"}
 
 

@@ -2,9 +2,9 @@
 assignment -> independent review -> read phase -> panel (final scores, finalization) -> closed
 -> decisions recorded -> released.
 
-One walk, shared by the demo loader (its decided call: the decisions and their release) and by
-the tests' builders (tests/factories.py), so the demo and the tests build a reviewed call the
-way the pages do. Each step is a function of its own; ``call_through_review`` runs them all.
+One walk, shared by the demo loader (its decided call: the committee's review, demo/reviewing.py,
+then the decisions and their release) and by the tests' builders (tests/factories.py), so the
+demo and the tests build a reviewed call the way the pages do. Each step is a function of its own; ``call_through_review`` runs them all.
 Services are looked up through their packages (``services.<name>``) at call time.
 """
 
@@ -120,6 +120,14 @@ def decisions_release(*, call, actor, during: AbstractContextManager | None = No
         grant_services.decisions_release(call=call, actor=actor)
 
 
+def _panel_runner(*, proposal, chair, actor):
+    """Who runs ``proposal``'s panel business: the chair, or ``actor`` (an administrator) when
+    the chair is conflicted on it (its mentor, say)."""
+    from reviews.conflicts import is_conflicted
+
+    return actor if is_conflicted(chair, proposal) else chair
+
+
 def call_through_review(
     *,
     call,
@@ -130,29 +138,63 @@ def call_through_review(
     discussed: dict | None = None,
     decisions: Iterable[PlannedDecision] = (),
     release: bool = True,
+    resumes: dict | None = None,
+    during: Callable[[str, object], AbstractContextManager] | None = None,
 ) -> list:
     """The whole walk for a call in review with its committee attached (phase: assignment):
-    ``assignments`` (proposal -> reviewers) review with ``review_data(assignment)``; in the panel
-    ``discussed`` (proposal -> {member: final score}) are discussed and finalized, the rest not
-    discussed; the review closes; ``decisions`` are recorded and, if ``release``, released.
-    Returns the decisions."""
+    ``assignments`` (proposal -> reviewers, in role order) are made by ``actor``; each reviewer
+    submits ``review_data(assignment)``; in the read phase the chair triages (``discussed``,
+    proposal -> {member: final score}, are discussed, the rest not); in the panel the members
+    vote and the chair finalizes each discussed proposal with its resume (``resumes``,
+    proposal -> text, or a plain one); the review closes; ``decisions`` are recorded and, if
+    ``release``, released. The chair's panel business on a proposal they are conflicted on
+    falls to ``actor``.
+
+    ``during(step, subject)`` wraps each step (the demo dates the history it writes):
+    ("assign", proposal), ("phase", phase), ("review", assignment), ("triage", call),
+    ("discuss", proposal), ("close", call). Returns the decisions."""
+    from reviews.models import Assignment
+
+    discussed = discussed or {}
+    resumes = resumes or {}
+    step = during or (lambda _name, _subject: nullcontext())
     for proposal, reviewers in assignments.items():
-        reviews_by(
-            proposal=proposal,
-            reviewers=reviewers,
-            actor=actor,
-            chair=chair,
-            review_data=review_data,
-        )
-    review_phase_advance(call=call, to=ReviewPhase.PANEL, actor=chair)
-    for proposal, final_scores in (discussed or {}).items():
-        panel_discuss(
-            proposal=proposal,
-            final_scores=final_scores,
-            chair=chair,
-            resume="Discussed by the panel; strengths and weaknesses as in the reviews.",
-        )
-    panel_close(call=call, actor=actor, chair=chair)
+        with step("assign", proposal):
+            for reviewer in reviewers:
+                review_services.assignment_create(proposal=proposal, reviewer=reviewer, actor=actor)
+    with step("phase", ReviewPhase.INDEPENDENT_REVIEW):
+        review_phase_advance(call=call, to=ReviewPhase.INDEPENDENT_REVIEW, actor=chair)
+    for assignment in Assignment.objects.filter(proposal__in=list(assignments)).order_by("pk"):
+        with step("review", assignment):
+            review_complete(assignment=assignment, data=review_data(assignment))
+    with step("phase", ReviewPhase.READ_PHASE):
+        review_phase_advance(call=call, to=ReviewPhase.READ_PHASE, actor=chair)
+    with step("triage", call):
+        for proposal in assignments:
+            review_services.panel_set_disposition(
+                proposal=proposal,
+                disposition=(
+                    PanelDisposition.DISCUSSED
+                    if proposal in discussed
+                    else PanelDisposition.NOT_DISCUSSED
+                ),
+                actor=_panel_runner(proposal=proposal, chair=chair, actor=actor),
+            )
+    with step("phase", ReviewPhase.PANEL):
+        review_phase_advance(call=call, to=ReviewPhase.PANEL, actor=chair)
+    for proposal, final_scores in discussed.items():
+        with step("discuss", proposal):
+            panel_discuss(
+                proposal=proposal,
+                final_scores=final_scores,
+                chair=_panel_runner(proposal=proposal, chair=chair, actor=actor),
+                resume=resumes.get(
+                    proposal,
+                    "Discussed by the panel; strengths and weaknesses as in the reviews.",
+                ),
+            )
+    with step("close", call):
+        panel_close(call=call, actor=actor, chair=chair)
     recorded = decisions_record(decisions=decisions, actor=actor)
     if release and recorded:
         decisions_release(call=call, actor=actor)

@@ -1,8 +1,8 @@
 """Load the demo (demo/data/demo.toml) into the database, through the same services the pages
 use: ``user_create``, ``proposal_create``, ``proposal_submit``, ``endorsement_respond``,
-``committee_create``, ``decision_record``, ``decisions_release``, ``award_transition``,
-``progress_report_submit``, ``publication_create``, ``narrative_save`` and the rest, so the
-demo obeys every rule a real user meets.
+``committee_create``, the committee review's (demo/reviewing.py), ``decision_record``,
+``decisions_release``, ``award_transition``, ``progress_report_submit``, ``publication_create``,
+``narrative_save`` and the rest, so the demo obeys every rule a real user meets.
 
 Direct writes, where no service exists: the demo people's password (one hash for all),
 ``is_staff``/``is_superuser``, profile details and demographics (accounts has no service that
@@ -33,7 +33,7 @@ from grants.models import Award, Decision, Endorsement, FundingCall, Program, Pr
 from reviews import services as review_services
 from reviews.models import CallReview, Committee
 
-from . import journeys, story
+from . import journeys, reviewing, story
 from .clock import DemoClock
 from .content import Demo, Person, Plan, load_demo
 from .pdfs import biosketch_html, letter_html, render_pdfs
@@ -74,6 +74,8 @@ class DemoLoader:
             },
         )
         self.created["programs"] += made
+        # The standing committee reviewed last year's call too.
+        self.committee = self.standing_committee()
         self.past_call(program)
         self.review_call(program)
         self.review_committee()
@@ -185,8 +187,8 @@ class DemoLoader:
             tail = review_at + timedelta(minutes=self.rng.randint(1, 40))
             self.clock.retime(proposal, tail=tail)
 
-    def review_committee(self) -> None:
-        """The standing committee, attached to the call in review (phase: assignment)."""
+    def standing_committee(self) -> Committee:
+        """The standing committee: its chair and members (found by name, or created)."""
         spec = self.demo.committee
         committee = Committee.objects.filter(name=spec["name"]).first()
         if committee is None:
@@ -198,10 +200,15 @@ class DemoLoader:
                 load_cap=spec["load_cap"],
             )
             self.created["committees"] += 1
+        return committee
+
+    def review_committee(self) -> None:
+        """The standing committee, attached to the call in review (phase: assignment)."""
+        spec = self.demo.committee
         call = FundingCall.objects.get(title=self.demo.calls["review"].title)
         if not CallReview.objects.filter(call=call).exists():
             review_services.committee_attach_to_call(
-                committee=committee,
+                committee=self.committee,
                 call=call,
                 actor=self.admin,
                 reviewers_per_proposal=spec["reviewers_per_proposal"],
@@ -236,6 +243,7 @@ class DemoLoader:
         call.refresh_from_db()
         with self.clock.dated(self.clock.when(spec.times["review_begins"])):
             services.call_begin_review(call=call, actor=self.admin)
+        reviewing.committee_review(self, call, proposals)
         self.decide(call, proposals)
         awards = {}
         for plan in spec.proposals:

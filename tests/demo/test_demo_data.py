@@ -134,3 +134,20 @@ class TestLoadedDemoMatchesTheDataFile:
         proposal = Proposal.objects.get(title=DEMO.topics[plan.topic].title)
         assert proposal.decision.outcome == DecisionOutcome.NOT_FUNDED
         assert proposal.decision.reason == DEMO.calls["past"].waitlist_closed["reason"]
+
+
+def test_demo_data_ranks_the_funded_proposals_of_the_decided_call_above_the_rest():
+    """The panel's final impact scores tell the story of the decisions: every funded proposal
+    scored better (lower) than every one not funded, the waitlisted one first among those; one
+    proposal not discussed."""
+    plans = DEMO.calls["past"].proposals
+    funded = [p.final_impact for p in plans if p.decision in {"funded", "reduced"}]
+    others = [p for p in plans if p.decision not in {"funded", "reduced"}]
+    scored = [p.final_impact for p in others if p.final_impact is not None]
+    waitlisted = [p.final_impact for p in others if p.decision == "waitlisted"]
+
+    assert None not in funded
+    assert max(funded) < min(scored)
+    assert waitlisted == [min(scored)]
+    assert len(others) - len(scored) == 1
+    assert len(set(funded + scored)) == len(funded + scored)

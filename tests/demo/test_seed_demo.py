@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from accounts.choices import FACULTY_TYPES, TRAINEE_TYPES, ApplicantType, Role
 from accounts.models import Demographics, User
+from demo.content import load_demo
 from demo.management.commands.seed_demo import (
     OPEN_CALL_TITLE,
     PASSWORD,
@@ -53,7 +54,17 @@ from reporting.models import (
     TraineeOutcome,
 )
 from reviews import services as review_services
-from reviews.choices import ReviewPhase
+from reviews.choices import PanelDisposition, ReviewPhase, ReviewStatus
+from reviews.conflicts import conflicted_ids_by_proposal
+from reviews.models import (
+    Assignment,
+    CallReview,
+    CriterionScore,
+    FinalScore,
+    PanelEntry,
+    Review,
+)
+from reviews.selectors import ranking_for, summary_statement
 from tests.demo.conftest import seed
 from tests.factories import PASSWORD as FACTORY_PASSWORD
 from tests.factories import make_proposal
@@ -104,6 +115,12 @@ def counts() -> dict[str, int]:
         TraineeOutcome,
         Partnership,
         ReportingPeriodNarrative,
+        CallReview,
+        Assignment,
+        Review,
+        CriterionScore,
+        PanelEntry,
+        FinalScore,
     ]
     return {model.__name__: model.objects.count() for model in models}
 
@@ -326,6 +343,144 @@ class TestSeededDemo:
         assert team.filter(role="mentor", user__isnull=False).count() == 4
         assert team.filter(role="co_investigator", user__isnull=False).count() == 3
         assert team.filter(role="community_partner", user__isnull=True).count() == 10
+
+    # ---- The decided call's committee review ----------------------------------------------------
+
+    def test_seed_demo_decided_call_was_reviewed_by_the_committee_and_closed(self, demo):
+        call = FundingCall.objects.get(title=DECIDED_CALL_TITLE)
+        reviews = Review.objects.filter(assignment__proposal__call=call)
+
+        assert call.call_review.phase == ReviewPhase.CLOSED
+        assert call.call_review.committee.name == load_demo().committee["name"]
+        assert call.committee_review_open is False
+        assert reviews.count() == 30  # three reviewers for each of the ten proposals
+        assert set(reviews.values_list("status", flat=True)) == {ReviewStatus.SUBMITTED}
+        assert CriterionScore.objects.filter(review__in=reviews).count() == 30 * 4
+        for review in reviews:
+            assert review.overall_paragraph and review.comments_to_applicant
+            for score in review.scores.all():
+                assert score.strengths and score.weaknesses
+        # Critiques differ from one proposal (and reviewer) to the next.
+        assert len(set(reviews.values_list("overall_paragraph", flat=True))) > 20
+        assert Counter(
+            PanelEntry.objects.filter(proposal__call=call).values_list("disposition", flat=True)
+        ) == {PanelDisposition.DISCUSSED: 9, PanelDisposition.NOT_DISCUSSED: 1}
+
+    def test_seed_demo_decided_call_ranking_scores_every_discussed_proposal(self, demo):
+        call = FundingCall.objects.get(title=DECIDED_CALL_TITLE)
+        admin = User.objects.get(username="admin")
+
+        rows = ranking_for(call, user=admin).rows
+
+        assert len(rows) == 10
+        discussed = [row for row in rows if row.disposition == PanelDisposition.DISCUSSED]
+        assert len(discussed) == 9
+        assert all(row.final_impact_score is not None for row in discussed)
+        assert all(row.percentile is not None for row in discussed)
+        scores = [row.final_impact_score for row in discussed]
+        assert scores == sorted(scores) and len(set(scores)) == 9
+        # The funded six rank first, the waitlisted one (faculty5) next, the rest below, the
+        # proposal the panel did not discuss last.
+        outcomes = [
+            (row.proposal.pi.username, row.decision.outcome == DecisionOutcome.FUNDED)
+            for row in rows
+        ]
+        assert [funded for _, funded in outcomes] == [True] * 6 + [False] * 4
+        assert outcomes[6][0] == "faculty5"
+        assert rows[-1].disposition == PanelDisposition.NOT_DISCUSSED
+        assert rows[-1].final_impact_score is None
+
+    def test_seed_demo_decided_call_pay_line_falls_below_the_funded(self, demo):
+        call = FundingCall.objects.get(title=DECIDED_CALL_TITLE)
+        reviewer = User.objects.get(username="reviewer3")
+
+        ranking = ranking_for(call, user=reviewer)
+
+        # For a committee member the requests add up; the money runs out at the waitlisted one.
+        assert ranking.pay_line_rank == 7
+        assert ranking.rows[6].proposal.pi.username == "faculty5"
+
+    def test_faculty1_summary_statement_shows_the_panels_scores(self, demo, client):
+        faculty1 = User.objects.get(username="faculty1")
+        proposal = Proposal.objects.get(call__title=DECIDED_CALL_TITLE, pi=faculty1)
+        summary = summary_statement(proposal)
+        client.force_login(faculty1)
+
+        page = client.get(reverse("reviews:summary_statement", args=[proposal.pk]))
+
+        assert proposal.status == ProposalStatus.FUNDED
+        assert summary.final_impact_score == 20
+        assert summary.percentile is not None
+        assert summary.resume_of_discussion
+        assert len(summary.critiques) == 3
+        assert all(c.overall_impact for c in summary.critiques)
+        assert page.status_code == 200
+        html = page.content.decode()
+        assert "has not scored" not in html
+        assert f"Final impact score: <strong>{summary.final_impact_score}</strong>" in html
+        assert f"Percentile: <strong>{summary.percentile}</strong>" in html
+        assert "Reviewer 3" in html
+        assert "Reviewer 4" not in html
+
+    def test_seed_demo_no_conflicted_member_reviewed_or_scored(self, demo):
+        proposals = list(Proposal.objects.filter(call__title=DECIDED_CALL_TITLE))
+        conflicted = conflicted_ids_by_proposal(proposals)
+        names = dict(User.objects.values_list("pk", "username"))
+
+        for assignment in Assignment.objects.filter(proposal__in=proposals):
+            assert assignment.reviewer_id not in conflicted[assignment.proposal_id]
+        for score in FinalScore.objects.filter(entry__proposal__in=proposals):
+            assert score.member_id not in conflicted[score.entry.proposal_id]
+        # Meaningful: the chair mentors fellow1, reviewer1 is on faculty1's team.
+        by_pi = {p.pi.username: {names[pk] for pk in conflicted[p.pk]} for p in proposals}
+        assert "chair" in by_pi["fellow1"] and "reviewer1" in by_pi["faculty1"]
+        fellow1 = next(p for p in proposals if p.pi.username == "fellow1")
+        voters = FinalScore.objects.filter(entry__proposal=fellow1)
+        assert sorted(names[v.member_id] for v in voters) == ["reviewer1", "reviewer2", "reviewer3"]
+
+    def test_seed_demo_decided_call_was_reviewed_after_the_deadline_before_the_decisions(
+        self, demo
+    ):
+        call = FundingCall.objects.get(title=DECIDED_CALL_TITLE)
+        decided = min(Decision.objects.filter(call=call).values_list("decided_at", flat=True))
+        assignments = Assignment.objects.filter(proposal__call=call)
+        reviews = Review.objects.filter(assignment__proposal__call=call)
+        times = [
+            call.call_review.created_at,
+            *assignments.values_list("created_at", flat=True),
+            *assignments.values_list("certified_no_conflict_at", flat=True),
+            *reviews.values_list("created_at", flat=True),
+            *reviews.values_list("submitted_at", flat=True),
+            *FinalScore.objects.filter(entry__proposal__call=call).values_list(
+                "recorded_at", flat=True
+            ),
+            *PanelEntry.objects.filter(proposal__call=call, finalized_at__isnull=False).values_list(
+                "finalized_at", flat=True
+            ),
+        ]
+        history = StateChange.objects.filter(
+            content_type__app_label="reviews",
+            object_id__in=[
+                call.call_review.pk,
+                *assignments.values_list("pk", flat=True),
+                *reviews.values_list("pk", flat=True),
+            ],
+        )
+
+        assert all(call.closes_at < at < decided for at in times)
+        assert PREVIOUS.contains_moment(decided)
+        # Reviews came in by the due date; the panel met after all of them.
+        due = call.call_review.review_due_at
+        assert all(at <= due for at in reviews.values_list("submitted_at", flat=True))
+        assert all(
+            due < at
+            for at in PanelEntry.objects.filter(proposal__call=call).values_list(
+                "finalized_at", flat=True
+            )
+            if at is not None
+        )
+        assert history.exists()
+        assert not history.filter(at__gt=timezone.now()).exists()
 
     def test_seed_demo_awards_are_active_in_both_years_extended_closed_and_terminated(self, demo):
         awards = Award.objects.filter(call__title=DECIDED_CALL_TITLE)
