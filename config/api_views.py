@@ -6,14 +6,14 @@ its own generic views are still importing; these helpers need those views.
 """
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from rest_framework.exceptions import NotFound, PermissionDenied
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.generics import get_object_or_404
 from rest_framework.renderers import JSONRenderer
 from rest_framework.viewsets import GenericViewSet
 
 from accounts.permissions import can
 from config.api import PdfRenderer
-from config.uploads import stored_file_response
+from config.uploads import attachment_response
 
 
 def require(user, perm: str, obj=None, message: str = "You may not do this.") -> None:
@@ -50,12 +50,7 @@ class ScopedViewSet(GenericViewSet):
 # docstring as the description of every operation of the viewset.)
 class PdfDownloadMixin:
     def pdf_response(self, attachment):
-        try:
-            return stored_file_response(
-                attachment.file, filename=attachment.original_name, content_type="application/pdf"
-            )
-        except FileNotFoundError as exc:
-            raise NotFound("The stored file is missing.") from exc
+        return attachment_response(attachment)
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)

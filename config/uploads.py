@@ -121,3 +121,17 @@ def stored_file_response(field_file, *, filename: str, content_type: str):
     return FileResponse(
         field_file.open("rb"), as_attachment=True, filename=filename, content_type=content_type
     )
+
+
+def attachment_response(attachment):
+    """A proposal document's download (``stored_file_response`` of its PDF under its original
+    name), for a caller that has already allowed it; a stored file that is gone is a 404 (the
+    API answers it as its JSON 404)."""
+    from django.http import Http404
+
+    try:
+        return stored_file_response(
+            attachment.file, filename=attachment.original_name, content_type="application/pdf"
+        )
+    except FileNotFoundError as exc:
+        raise Http404("The stored file is missing.") from exc

@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from config.uploads import stored_file_response
+from config.uploads import attachment_response
 
 from .. import selectors, services
 from ..forms import AttachmentForm, BudgetLineForm, EndorsementForm, TeamMemberForm
@@ -144,12 +144,7 @@ def attachment_remove(request, pk: int, attachment_pk: int):
 def attachment_download(request, pk: int, attachment_pk: int):
     proposal = selectors.proposal_for_page(user=request.user, pk=pk)
     attachment = get_object_or_404(Attachment, pk=attachment_pk, proposal=proposal)
-    try:
-        return stored_file_response(
-            attachment.file, filename=attachment.original_name, content_type="application/pdf"
-        )
-    except FileNotFoundError as exc:
-        raise Http404("The stored file is missing.") from exc
+    return attachment_response(attachment)
 
 
 @login_required

@@ -12,7 +12,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import can
-from config.uploads import stored_file_response
+from config.uploads import attachment_response
 from grants import selectors as grant_selectors
 from grants import services as grant_services
 from grants.models import Attachment, FundingCall
@@ -110,12 +110,7 @@ def proposal_view(request, pk: int):
 def attachment_download(request, pk: int, attachment_pk: int):
     proposal = reviewable_proposal(request, pk)
     attachment = get_object_or_404(Attachment, pk=attachment_pk, proposal=proposal)
-    try:
-        return stored_file_response(
-            attachment.file, filename=attachment.original_name, content_type="application/pdf"
-        )
-    except FileNotFoundError as exc:
-        raise Http404("The stored file is missing.") from exc
+    return attachment_response(attachment)
 
 
 # The sheet's own fields, in page order, with the names the summary gives them.
