@@ -220,7 +220,8 @@ class AwardsMixin:
                     AwardStatus.ACTIVE,
                     AwardStatus.NO_COST_EXTENSION,
                     award.end_date - timedelta(days=30),
-                    f"Extended from {award.end_date:%Y-%m-%d} to {new_end:%Y-%m-%d}.",
+                    f"Extended from {award.end_date:%b} {award.end_date.day}, {award.end_date.year}"
+                    f" to {new_end:%b} {new_end.day}, {new_end.year}.",
                 )
             )
             award.status, award.end_date = AwardStatus.NO_COST_EXTENSION, new_end

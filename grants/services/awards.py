@@ -54,7 +54,9 @@ def award_transition(
             raise ValidationError(
                 {"new_end_date": [f"Give a new end date after {award.end_date:%B %-d, %Y}."]}
             )
-        reason = reason or f"Extended from {award.end_date:%Y-%m-%d} to {new_end_date:%Y-%m-%d}."
+        reason = reason or (
+            f"Extended from {_day(award.end_date)} to {_day(new_end_date)}."  # as pages show dates
+        )
         award.end_date = new_end_date
         fields.append("end_date")
     if to in (AwardStatus.CLOSED, AwardStatus.TERMINATED):
@@ -69,3 +71,8 @@ def award_transition(
     award.save(update_fields=fields)
     record_state_change(obj=award, from_state=previous, to_state=to, actor=actor, reason=reason)
     return award
+
+
+def _day(day: date) -> str:
+    """A date as the pages show it: "Sep 2, 2025"."""
+    return f"{day:%b} {day.day}, {day.year}"

@@ -28,6 +28,8 @@ def test_the_award_page_names_the_states_of_a_no_cost_extension():
 
     assert "Active → No-cost extension" in body
     assert "active → no_cost_extension" not in body
+    end, new_end = award.end_date, award.end_date.replace(year=award.end_date.year + 1)
+    assert f"Extended from {end:%b} {end.day}, {end.year} to {new_end:%b} {new_end.day}," in body
 
 
 def test_the_proposal_history_names_its_states():
