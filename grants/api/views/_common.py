@@ -1,5 +1,6 @@
 """What the grants API views share: the refusal message and the per-proposal collections."""
 
+from abc import ABC, abstractmethod
 from functools import partial
 
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -25,7 +26,7 @@ PROPOSAL_PK = OpenApiParameter(
 )
 
 
-class ProposalChildViewSet(ScopedViewSet):
+class ProposalChildViewSet(ScopedViewSet, ABC):
     """Base of the per-proposal collections (team, budget, attachments): small, unpaginated
     lists under ``proposals/{proposal_pk}/``, 404 when the proposal is not visible."""
 
@@ -54,17 +55,18 @@ class ProposalChildViewSet(ScopedViewSet):
             return self.serializer_class.Meta.model.objects.none()
         return self.parts_of(self.get_proposal())
 
+    # The three hooks each collection supplies; a collection without one cannot be created.
+    @abstractmethod
     def parts_of(self, proposal: Proposal) -> QuerySet:
         """The collection's rows on ``proposal`` (a grants.selectors read)."""
-        raise NotImplementedError
 
+    @abstractmethod
     def add(self, proposal: Proposal, data: dict):
         """Create one part from the validated body, through its grants.services write."""
-        raise NotImplementedError
 
+    @abstractmethod
     def remove(self, part) -> None:
         """Delete one part through its grants.services write."""
-        raise NotImplementedError
 
     # No docstrings on create and destroy: drf-spectacular would make them the operations'
     # descriptions; each collection documents its own with extend_schema_view.
