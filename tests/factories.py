@@ -244,10 +244,36 @@ def make_review_setup(
     )
 
 
+def staff_if_nobody_is(setup: ReviewSetup) -> None:
+    """A review starts with reviewers (docs/invariants.md): when nobody is assigned yet, one
+    committee member without a conflict — another member before the chair — is assigned to the
+    first proposal they may review, as the chair would before starting the review. Tests about
+    staffing itself assign their own."""
+    from reviews import conflicts
+    from reviews import services as review_services
+    from reviews.models import Assignment
+
+    setup.call_review.refresh_from_db()
+    if setup.call_review.phase != "assignment":
+        return
+    if Assignment.objects.filter(proposal__call=setup.call).exists():
+        return
+    for proposal in setup.proposals:
+        for member in [*setup.members, setup.chair]:
+            if member.pk != proposal.pi_id and not conflicts.is_conflicted(member, proposal):
+                review_services.assignment_create(
+                    proposal=proposal, reviewer=member, actor=setup.admin
+                )
+                return
+
+
 def move_review_to(setup: ReviewSetup, phase: str) -> None:
-    """Step the call's review forward, through every phase in between, as the chair."""
+    """Step the call's review forward, through every phase in between, as the chair (with a
+    reviewer assigned first if nobody is: ``staff_if_nobody_is``)."""
     from demo import journeys
 
+    if phase != "assignment":
+        staff_if_nobody_is(setup)
     setup.call_review = journeys.review_phase_advance(call=setup.call, to=phase, actor=setup.chair)
 
 
@@ -272,6 +298,7 @@ def close_review(setup: ReviewSetup) -> None:
     call's funding decisions may then be recorded (grants.lifecycle.decisions_problem)."""
     from demo import journeys
 
+    staff_if_nobody_is(setup)
     journeys.panel_close(call=setup.call, actor=setup.admin, chair=setup.chair)
     setup.call_review.refresh_from_db()
 

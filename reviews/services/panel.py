@@ -21,7 +21,7 @@ from ..choices import (
     ReviewPhase,
     ReviewStatus,
 )
-from ..models import CallReview, FinalScore, PanelEntry, Review
+from ..models import Assignment, CallReview, FinalScore, PanelEntry, Review
 from ..validators import RESUME_MAX
 from ._common import FINALIZED, audit, call_review_of, require, require_phase
 
@@ -264,6 +264,17 @@ def review_phase_transition(
         )
     if to == ReviewPhase.INDEPENDENT_REVIEW and review.call.status != CallStatus.IN_REVIEW:
         raise ValidationError("Move the call to review before reviewers start.")
+    if (
+        to == ReviewPhase.INDEPENDENT_REVIEW
+        and review.phase == ReviewPhase.ASSIGNMENT
+        and not Assignment.objects.filter(
+            proposal__call=call, proposal__status=ProposalStatus.IN_REVIEW
+        ).exists()
+    ):
+        # docs/invariants.md, "A review starts with reviewers".
+        raise ValidationError(
+            "Assign reviewers before the independent review starts: no proposal has a reviewer."
+        )
     if to == ReviewPhase.PANEL:
         in_review = Proposal.objects.filter(call=call, status=ProposalStatus.IN_REVIEW)
         if not PanelEntry.objects.filter(proposal__call=call).exists():

@@ -23,6 +23,7 @@ from tests.factories import (
     make_review_setup,
     make_reviewer,
     move_review_to,
+    staff_if_nobody_is,
     submit_review,
 )
 
@@ -454,6 +455,7 @@ def test_auto_assign_is_404_to_a_reviewer_and_400_outside_the_assignment_phases(
 
 def test_phase_get_and_step_forward():
     setup = make_review_setup(proposals=1)
+    staff_if_nobody_is(setup)
     client = api_as(setup.chair)
     url = f"{API}/calls/{setup.call.pk}/phase/"
 

@@ -7,7 +7,7 @@ from demo import journeys
 from grants.choices import DecisionOutcome, ProposalStatus
 from reviews.choices import PanelDisposition, ReviewPhase, ReviewStatus
 from reviews.models import CallReview, PanelEntry, Review
-from tests.factories import complete_review_data, make_review_setup
+from tests.factories import complete_review_data, make_review_setup, staff_if_nobody_is
 
 pytestmark = pytest.mark.django_db
 
@@ -44,6 +44,7 @@ def test_call_through_review_reviews_discusses_closes_decides_and_releases():
 
 def test_decisions_record_wraps_each_decision_in_its_step():
     setup = make_review_setup(proposals=2)
+    staff_if_nobody_is(setup)
     journeys.panel_close(call=setup.call, actor=setup.admin, chair=setup.chair)
     steps = []
 

@@ -36,6 +36,7 @@ from tests.factories import (
     make_reviewer,
     make_user,
     move_review_to,
+    staff_if_nobody_is,
     submit_review,
 )
 from tests.reviews.support import CO_INVESTIGATOR, MENTOR, assignments_of, call_in_review_with_team
@@ -1026,6 +1027,7 @@ def test_dropping_a_finalized_proposal_from_discussion_clears_its_results(panele
 
 def test_phases_follow_the_table():
     setup = make_review_setup(proposals=1)
+    staff_if_nobody_is(setup)
 
     with pytest.raises(InvalidTransition):
         services.review_phase_transition(call=setup.call, to=ReviewPhase.PANEL, actor=setup.chair)
