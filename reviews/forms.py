@@ -109,3 +109,43 @@ class DecisionForm(forms.Form):
         required=False,
         max_length=2000,
     )
+
+
+class DecisionBatchForm(forms.Form):
+    """Several proposals decided at once: ticked in the ranking, or a range of ranks. Funding
+    is at the requested amounts; a reduced amount is decided one proposal at a time."""
+
+    outcome = forms.ChoiceField(
+        label="Decision",
+        choices=[
+            ("", "Choose…"),
+            ("funded", "Fund as requested"),
+            ("waitlisted", "Waitlist"),
+            ("not_funded", "Do not fund"),
+        ],
+        error_messages={"required": "Choose the decision: fund, waitlist or do not fund."},
+    )
+    proposal = forms.TypedMultipleChoiceField(
+        coerce=int, required=False, error_messages={"invalid_choice": "Choose again."}
+    )
+    rank_from = forms.IntegerField(
+        label="From rank",
+        required=False,
+        min_value=1,
+        error_messages={"invalid": "Give the first rank as a whole number, like 1."},
+    )
+    rank_to = forms.IntegerField(
+        label="to rank",
+        required=False,
+        min_value=1,
+        error_messages={"invalid": "Give the last rank as a whole number, like 5."},
+    )
+    confirmed_total = forms.DecimalField(
+        required=False, max_digits=14, decimal_places=2, widget=forms.HiddenInput
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Any id is accepted here; the selector keeps only those in the reader's ranking.
+        data = self.data.getlist("proposal") if hasattr(self.data, "getlist") else []
+        self.fields["proposal"].choices = [(value, value) for value in data if value.isdigit()]

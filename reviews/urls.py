@@ -51,6 +51,12 @@ urlpatterns = [
     ),
     path("calls/<int:pk>/ballot/", views.ballot, name="ballot"),
     path("calls/<int:pk>/ranking/", views.ranking, name="ranking"),
+    path("calls/<int:pk>/ranking/decide/", views.decide_many, name="decide_many"),
+    path(
+        "calls/<int:pk>/ranking/<int:proposal_pk>/decision/",
+        views.decision_form,
+        name="decision_form",
+    ),
     path("calls/<int:pk>/ranking/<int:proposal_pk>/decide/", views.decide, name="decide"),
     path("calls/<int:pk>/release/", views.release, name="release"),
 ]

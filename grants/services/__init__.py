@@ -13,7 +13,7 @@ from ._common import STALE_ADVICE, InvalidTransition, StaleVersion, saved_when
 from .attachments import attachment_add, attachment_remove
 from .awards import award_dates, award_transition
 from .calls import call_begin_review, call_committee_review_set, call_transition
-from .decisions import decision_record, decisions_release
+from .decisions import decision_record, decisions_record_many, decisions_release
 from .endorsements import endorsement_request, endorsement_respond
 from .history import record_proposal_note, record_state_change
 from .proposals import (
@@ -46,6 +46,7 @@ __all__ = [
     "call_committee_review_set",
     "call_transition",
     "decision_record",
+    "decisions_record_many",
     "decisions_release",
     "endorsement_request",
     "endorsement_respond",

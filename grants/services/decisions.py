@@ -121,6 +121,64 @@ def decision_record(
 
 
 @transaction.atomic
+def decisions_record_many(
+    *,
+    call: FundingCall,
+    actor: User,
+    proposals: list[Proposal],
+    outcome: str,
+    confirmed_total: Decimal | None = None,
+) -> list[Decision]:
+    """Record ``outcome`` for several proposals of the call at once (funding at the requested
+    amounts), all or none: each goes through ``decision_record``, so every rule of a single
+    decision holds (the budget above all); the first refusal undoes the batch and names the
+    proposal.
+
+    ``confirmed_total`` is the money the administrator saw on the confirmation: if funding the
+    batch now would commit a different sum (someone changed a budget or a decision since), it
+    is refused, so nobody funds a total they did not see.
+    """
+    require(actor, "grants.manage_calls")
+    call = FundingCall.objects.select_for_update().get(pk=call.pk)
+    if not proposals:
+        raise ValidationError({"proposals": ["Choose at least one proposal to decide."]})
+    if any(p.call_id != call.pk for p in proposals):
+        raise ValidationError({"proposals": ["Every proposal must belong to this call."]})
+    if outcome not in DecisionOutcome.values:
+        raise ValidationError({"outcome": ["Choose funded, not funded or waitlisted."]})
+    released = Decision.objects.filter(
+        proposal__in=proposals, released_at__isnull=False
+    ).select_related("proposal")
+    if released:
+        names = ", ".join(f"NS-{d.proposal_id}" for d in released)
+        raise ValidationError(
+            {"proposals": [f"Released decisions are changed one at a time: {names}."]}
+        )
+    if confirmed_total is not None and outcome == DecisionOutcome.FUNDED:
+        total = sum((proposal_requested_total(p) for p in proposals), Decimal("0.00"))
+        if total != confirmed_total:
+            raise ValidationError(
+                {
+                    "proposals": [
+                        f"The requested amounts now add up to ${total:,.2f}, not the "
+                        f"${confirmed_total:,.2f} you confirmed. Check the batch again."
+                    ]
+                }
+            )
+    recorded = []
+    for proposal in proposals:
+        try:
+            recorded.append(decision_record(proposal=proposal, actor=actor, outcome=outcome))
+        except ValidationError as exc:
+            raise ValidationError(
+                {"proposals": [f"NS-{proposal.pk} {proposal.title}: " + " ".join(exc.messages)]}
+            ) from exc
+        except InvalidTransition as exc:
+            raise InvalidTransition(f"NS-{proposal.pk} {proposal.title}: {exc}") from exc
+    return recorded
+
+
+@transaction.atomic
 def decisions_release(*, call: FundingCall, actor: User) -> list[Decision]:
     """Release every unreleased decision of the call: the proposals take their outcome and each
     PI is e-mailed after commit. The call becomes decided once nothing is left undecided."""

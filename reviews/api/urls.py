@@ -36,6 +36,7 @@ urlpatterns = [
         name="api-call-panel-proposal",
     ),
     path("calls/<int:pk>/ranking/", views.RankingView.as_view(), name="api-call-ranking"),
+    path("calls/<int:pk>/decisions/", views.DecideManyView.as_view(), name="api-call-decide-many"),
     path(
         "proposals/<int:pk>/summary-statement/",
         views.SummaryStatementView.as_view(),

@@ -22,7 +22,16 @@ from .committees import (
     open_assignment_counts,
 )
 from .panel import BallotRow, PanelRow, VoteStatus, ballot_for, final_score_status, panel_rows
-from .ranking import RANKING_ROW_FIELDS, Ranking, RankingRow, ranking, ranking_for, ranking_order
+from .ranking import (
+    RANKING_ROW_FIELDS,
+    DecisionBatch,
+    Ranking,
+    RankingRow,
+    decision_batch,
+    ranking,
+    ranking_for,
+    ranking_order,
+)
 from .reviewing import (
     ReviewSheet,
     assignment_for,
@@ -86,6 +95,8 @@ __all__ = [
     "panel_rows",
     "proposals_open_to_own_declaration",
     "proposals_visible_to_reviewer",
+    "DecisionBatch",
+    "decision_batch",
     "ranking",
     "ranking_for",
     "ranking_order",

@@ -86,6 +86,13 @@ class RankingRow:
     # The reader may record (or change) its decision now: grants' decidable states, and the
     # call's stage allows decisions (Ranking.decisions_problem is empty).
     may_decide: bool = False
+    # The call's budget less the running total: what is left if everything to here is funded
+    # as the running total counts it (negative past the pay line).
+    budget_left: Decimal = Decimal("0.00")
+
+    @property
+    def over_budget_by(self) -> Decimal:
+        return max(-self.budget_left, Decimal("0.00"))
 
     @property
     def disposition(self) -> str:
@@ -130,6 +137,11 @@ class Ranking:
     @property
     def remaining(self) -> Decimal | None:
         return None if self.committed is None else self.call.total_budget - self.committed
+
+    @property
+    def may_decide_several(self) -> bool:
+        """The reader may record decisions now and the ranking has proposals to decide."""
+        return self.deciding and not self.decisions_problem and bool(self.page.paginator.count)
 
     @property
     def pay_line_page(self) -> int | None:
@@ -233,6 +245,7 @@ def ranking_for(
                 decision=decisions.get(pk),
                 running_total=running_totals[rank - 1],
                 within_budget=running_totals[rank - 1] <= call.total_budget,
+                budget_left=call.total_budget - running_totals[rank - 1],
                 pay_line_before=rank == pay_line_rank,
                 may_decide=deciding
                 and not decisions_problem
@@ -251,4 +264,158 @@ def ranking_for(
         pay_line_rank=pay_line_rank,
         hidden_count=len(hidden),
         decisions_problem=decisions_problem,
+    )
+
+
+# ---- Several decisions at once ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BatchRow:
+    """One proposal of a batch of decisions, with what recording it would change."""
+
+    rank: int
+    proposal: Proposal
+    requested: Decimal
+    current: Decision | None
+    unscored: bool
+    # Why it is left out of the batch ("" when it is in): already so decided, released, or
+    # not decidable now.
+    skipped: str = ""
+
+    @property
+    def changes(self) -> bool:
+        return not self.skipped
+
+
+@dataclass(frozen=True)
+class DecisionBatch:
+    """What recording ``outcome`` for the chosen proposals would do to the money: the page's
+    confirmation and the API's dry run read it, and ``grants.services.decisions_record_many``
+    records ``to_record``."""
+
+    call: FundingCall
+    outcome: str
+    rows: list[BatchRow]
+    committed_now: Decimal
+    committed_after: Decimal
+    # Why nothing can be recorded (no choice, an unknown rank...), or "".
+    problem: str = ""
+
+    @property
+    def to_record(self) -> list[Proposal]:
+        return [row.proposal for row in self.rows if row.changes]
+
+    @property
+    def funded_total(self) -> Decimal:
+        """What the batch funds: the requested amounts of the proposals it funds."""
+        if self.outcome != DecisionOutcome.FUNDED:
+            return Decimal("0.00")
+        return sum((row.requested for row in self.rows if row.changes), Decimal("0.00"))
+
+    @property
+    def remaining_after(self) -> Decimal:
+        return self.call.total_budget - self.committed_after
+
+    @property
+    def over_budget(self) -> bool:
+        return self.committed_after > self.call.total_budget
+
+    @property
+    def over_by(self) -> Decimal:
+        return max(self.committed_after - self.call.total_budget, Decimal("0.00"))
+
+    @property
+    def unscored_count(self) -> int:
+        return sum(1 for row in self.rows if row.changes and row.unscored)
+
+
+def _batch_skip_reason(proposal: Proposal, current: Decision | None, outcome: str) -> str:
+    if proposal.status not in DECIDABLE_STATES:
+        return f"It is {proposal.get_status_display().lower()}: it cannot be decided."
+    if current is not None and current.released_at is not None:
+        return "Its decision is released; change it on its own."
+    if current is not None and current.outcome == outcome:
+        return f"Already decided: {current.get_outcome_display().lower()}."
+    return ""
+
+
+def decision_batch(
+    call: FundingCall,
+    *,
+    user,
+    outcome: str,
+    proposal_ids: list[int] | None = None,
+    rank_from: int | None = None,
+    rank_to: int | None = None,
+) -> DecisionBatch:
+    """The proposals chosen by id, or by a range of ranks in the funding order the user sees
+    (``ranking_for``'s ranks: hidden proposals are left out and take no rank), with what
+    recording ``outcome`` for each would change. Funding is always at the requested amount;
+    a reduced amount is decided one proposal at a time. A proposal already so decided, or
+    whose decision is released, is listed but left out; ids not in the user's ranking make
+    the whole batch refused (``problem``), never a hint of what they are."""
+    funding_order = _funding_order(call)
+    hidden = results_hidden_ids(user, [pk for pk, _ in funding_order], call=call)
+    visible = [(pk, amount) for pk, amount in funding_order if pk not in hidden]
+    rank_of = {pk: rank for rank, (pk, _amount) in enumerate(visible, start=1)}
+    requested = dict(visible)
+    committed_now = grant_selectors.call_committed_amount(call)
+    problem = ""
+    chosen: list[int] = []
+    if outcome not in DecisionOutcome.values:
+        problem = "Choose the decision: fund, waitlist or do not fund."
+    elif proposal_ids:
+        unknown = [pk for pk in proposal_ids if pk not in rank_of]
+        if unknown:
+            problem = "Some of the chosen proposals are not in this ranking; choose again."
+        chosen = sorted(set(proposal_ids) & set(rank_of), key=rank_of.__getitem__)
+    elif rank_from is not None or rank_to is not None:
+        first, last = rank_from or 1, rank_to or len(visible)
+        if not (1 <= first <= last <= len(visible)):
+            problem = f"Give ranks from 1 to {len(visible)}, the first no higher than the last."
+        else:
+            chosen = [pk for pk, _amount in visible[first - 1 : last]]
+    else:
+        problem = "Choose the proposals: tick them in the ranking, or give a range of ranks."
+    if problem:
+        chosen = []
+    decisions = {
+        d.proposal_id: d for d in Decision.objects.filter(call=call, proposal_id__in=chosen)
+    }
+    loaded = {
+        p.pk: p
+        for p in Proposal.objects.filter(pk__in=chosen)
+        .select_related("pi", "panel_entry")
+        .only(*RANKING_ROW_FIELDS)
+    }
+    rows = []
+    committed_after = committed_now
+    for pk in chosen:
+        current = decisions.get(pk)
+        skipped = _batch_skip_reason(loaded[pk], current, outcome)
+        entry = getattr(loaded[pk], "panel_entry", None)
+        rows.append(
+            BatchRow(
+                rank=rank_of[pk],
+                proposal=loaded[pk],
+                requested=requested[pk],
+                current=current,
+                unscored=entry is None or entry.final_impact_score is None,
+                skipped=skipped,
+            )
+        )
+        if skipped:
+            continue
+        if current is not None and current.outcome == DecisionOutcome.FUNDED:
+            committed_after -= current.amount or Decimal("0.00")
+        if outcome == DecisionOutcome.FUNDED:
+            committed_after += requested[pk]
+    return DecisionBatch(
+        call=call,
+        outcome=outcome,
+        rows=rows,
+        committed_now=committed_now,
+        committed_after=committed_after,
+        problem=problem,
     )

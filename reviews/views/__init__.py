@@ -20,6 +20,8 @@ from .panel import ballot, panel, panel_disposition, panel_proposal
 from .results import (
     RANKING_PAGE_SIZE,
     decide,
+    decide_many,
+    decision_form,
     ranking,
     release,
     summary_statement,
@@ -49,6 +51,8 @@ __all__ = [
     "committee_list",
     "conflict_check",
     "decide",
+    "decide_many",
+    "decision_form",
     "panel",
     "panel_disposition",
     "panel_proposal",

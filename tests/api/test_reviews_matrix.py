@@ -95,6 +95,7 @@ ROUTES: dict[str, Route] = {
     "api-call-panel-finalize": Route(lambda w: (w.call.pk,)),
     "api-call-panel-proposal": Route(lambda w: (w.call.pk, w.proposal.pk)),
     "api-call-ranking": Route(lambda w: (w.call.pk,)),
+    "api-call-decide-many": Route(lambda w: (w.call.pk,)),
     "api-proposal-summary-statement": Route(lambda w: (w.proposal.pk,)),
 }
 
@@ -172,6 +173,7 @@ MATRIX: dict[str, dict[str, dict[str, object]]] = {
     "api-call-panel-finalize": _all(everyone(NO_GET)),
     "api-call-panel-proposal": _all(_managers),
     "api-call-ranking": _all({"chair": (200, 2), "admin": (200, 2)}),
+    "api-call-decide-many": _all(everyone(NO_GET)),
     "api-proposal-summary-statement": {
         READ: _managers,
         PANEL: _managers,
@@ -345,6 +347,23 @@ WRITES: dict[str, Write] = {
         PANEL,
         lambda w: {"proposal": w.proposal.pk, "resume_of_discussion": "Strong."},
         _managers,
+    ),
+    # Deciding is the administrators' alone (the chair too gets 404), and not while the panel
+    # sits (409: decisions follow the review).
+    "decide several": Write(
+        "api-call-decide-many",
+        "post",
+        PANEL,
+        lambda w: {"outcome": "funded", "rank_from": 1, "rank_to": 2},
+        {"admin": 409},
+    ),
+    # Once released, a dry run lists both proposals as skipped and records nothing.
+    "decide several, released": Write(
+        "api-call-decide-many",
+        "post",
+        RELEASED,
+        lambda w: {"outcome": "not_funded", "rank_from": 1, "rank_to": 2, "dry_run": True},
+        {"admin": 200},
     ),
 }
 

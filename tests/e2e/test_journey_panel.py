@@ -87,19 +87,37 @@ def test_chair_panel_and_funding_decisions(page):
     sign_in(page, setup.admin.username, PASSWORD)
     page.goto(f"/review/calls/{setup.call.pk}/ranking/")
     check_accessibility(page, "ranking")
-    screenshot(page, "ranking")
+    screenshot(page, "ranking", phone=True)
     assert page.locator("tr.pay-line").count() == 1
-    for index, title in enumerate(titles):
-        row = page.locator("tr", has_text=title)
-        row.get_by_label("Fund", exact=True).check()
-        row.get_by_role("button", name=re.compile("^Record")).click()
-        if index < 2:
-            assert "Decision recorded" in page.locator(".messages").inner_text()
-    assert "would exceed the call's budget" in page.locator(".messages").inner_text()
-    check_accessibility(page, "ranking with a refusal")
-    row = page.locator("tr", has_text=titles[2])
-    row.get_by_label("Do not fund").check()
-    row.get_by_role("button", name=re.compile("^Record")).click()
+    # Fund ranks 1-3 at once: the confirmation shows the money, over the budget, and offers
+    # nothing to record.
+    batch = page.locator("#decide-many")
+    batch.get_by_label("Decision").select_option("funded")
+    batch.get_by_label("From rank").fill("1")
+    batch.get_by_label("to rank").fill("3")
+    batch.get_by_role("button", name="Review the money").click()
+    assert "over the budget by" in page.locator("main").inner_text()
+    assert page.get_by_role("button", name=re.compile("^Record")).count() == 0
+    check_accessibility(page, "several decisions over the budget")
+    # The two that fit, ticked in the ranking, confirmed with their total.
+    page.goto(f"/review/calls/{setup.call.pk}/ranking/")
+    for title in titles[:2]:
+        page.locator("tr", has_text=title).get_by_role("checkbox").check()
+    batch.get_by_label("Decision").select_option("funded")
+    batch.get_by_role("button", name="Review the money").click()
+    check_accessibility(page, "several decisions confirmed")
+    screenshot(page, "decide-several")
+    page.get_by_role("button", name=re.compile("^Record 2 decisions: fund")).click()
+    assert "2 decisions recorded" in page.locator(".messages").inner_text()
+    # The third on its own page: funding it is refused, with the reason at the top.
+    page.locator("tr", has_text=titles[2]).get_by_role("link", name=re.compile("^Decide")).click()
+    page.get_by_label("Fund", exact=True).check()
+    page.get_by_role("button", name="Record the decision").click()
+    assert "would exceed the call's budget" in page.locator(".error-summary").inner_text()
+    check_accessibility(page, "decision with a refusal")
+    page.get_by_label("Do not fund").check()
+    page.get_by_role("button", name="Record the decision").click()
+    assert "Decision recorded" in page.locator(".messages").inner_text()
     page.get_by_role("button", name="Release decisions").click()
     assert "3 decisions released" in page.locator(".messages").inner_text()
 

@@ -106,6 +106,9 @@ ROUTES: dict[str, Route] = {
         lambda w, r: (w.call.pk, w.proposal.pk), "POST", lambda w: {"outcome": "waitlisted"}
     ),
     "release": Route(lambda w, r: (w.call.pk,), "POST"),
+    # The confirmation of several decisions; with nothing chosen it says what to choose.
+    "decide_many": Route(lambda w, r: (w.call.pk,)),
+    "decision_form": Route(lambda w, r: (w.call.pk, w.proposal.pk)),
 }
 
 # ---- What each role gets ---------------------------------------------------------------------
@@ -185,6 +188,8 @@ MATRIX: dict[str, dict[str, dict[str, object]]] = {
     "ranking": _all({"admin": 200}),
     "decide": _all({"admin": to("reviews:ranking")}),
     "release": _all({"admin": to("reviews:ranking")}),
+    "decide_many": _all({"admin": 200}),
+    "decision_form": _all({"admin": 200}),
 }
 
 

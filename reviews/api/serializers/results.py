@@ -99,3 +99,53 @@ class SummaryStatementSerializer(serializers.Serializer):
     criteria = CriterionSummarySerializer(many=True)
     critiques = CritiqueSerializer(many=True)
     resume_of_discussion = serializers.CharField()
+
+
+class DecideManyRequestSerializer(serializers.Serializer):
+    """Several decisions at once: by id, or by a range of ranks in your ranking."""
+
+    outcome = serializers.ChoiceField(DecisionOutcome.choices)
+    proposals = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=2**63 - 1),
+        required=False,
+        max_length=5000,
+        help_text="Proposal ids; or give rank_from and rank_to instead.",
+    )
+    rank_from = serializers.IntegerField(required=False, min_value=1, max_value=1_000_000)
+    rank_to = serializers.IntegerField(required=False, min_value=1, max_value=1_000_000)
+    dry_run = serializers.BooleanField(
+        default=False, help_text="Answer what would be recorded, and record nothing."
+    )
+    confirmed_total = serializers.DecimalField(
+        max_digits=14,
+        decimal_places=2,
+        required=False,
+        help_text="The total you saw in a dry run: funding is refused if it is no longer so.",
+    )
+
+
+class BatchRowSerializer(serializers.Serializer):
+    rank = serializers.IntegerField()
+    proposal = ProposalWithPiSerializer()
+    requested = serializers.DecimalField(**MONEY)
+    current_outcome = serializers.SerializerMethodField()
+    unscored = serializers.BooleanField(help_text="It has no final impact score.")
+    skipped = serializers.CharField(help_text="Why it is left out of the batch, or empty.")
+
+    def get_current_outcome(self, row) -> str | None:
+        return row.current.outcome if row.current else None
+
+
+class DecideManySerializer(serializers.Serializer):
+    outcome = serializers.ChoiceField(DecisionOutcome.choices)
+    dry_run = serializers.BooleanField()
+    recorded = serializers.ListField(
+        child=serializers.IntegerField(),
+        help_text="Ids of the proposals decided (none on a dry run).",
+    )
+    committed_now = serializers.DecimalField(**MONEY)
+    funded_total = serializers.DecimalField(**MONEY)
+    committed_after = serializers.DecimalField(**MONEY)
+    remaining_after = serializers.DecimalField(**MONEY)
+    over_budget = serializers.BooleanField()
+    rows = BatchRowSerializer(many=True)

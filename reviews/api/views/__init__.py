@@ -15,7 +15,7 @@ from .committees import CommitteeViewSet
 from .conflicts import ConflictViewSet
 from .panel import BallotView, DispositionView, FinalizeView, PanelProposalView, PanelView
 from .phases import PhaseView
-from .results import RankingView, SummaryStatementView
+from .results import DecideManyView, RankingView, SummaryStatementView
 from .reviews import ReviewViewSet
 
 __all__ = [
@@ -29,6 +29,7 @@ __all__ = [
     "PanelProposalView",
     "PanelView",
     "PhaseView",
+    "DecideManyView",
     "RankingView",
     "ReviewViewSet",
     "SummaryStatementView",

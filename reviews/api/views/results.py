@@ -4,16 +4,24 @@ import dataclasses
 
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.generics import get_object_or_404
 from rest_framework.response import Response
 
 from accounts.permissions import can
-from config.api import READ_ERRORS, error_responses
+from config.api import READ_ERRORS, WRITE_ERRORS, error_responses
+from grants import lifecycle as grant_lifecycle
+from grants import selectors as grant_selectors
+from grants import services as grant_services
 from grants.models import Proposal
 
 from ... import selectors
-from ..serializers.results import RankingSerializer, SummaryStatementSerializer
+from ..serializers.results import (
+    DecideManyRequestSerializer,
+    DecideManySerializer,
+    RankingSerializer,
+    SummaryStatementSerializer,
+)
 from .common import CALL_ID, CallView, UnpaginatedView
 
 
@@ -44,6 +52,69 @@ class RankingView(CallView):
             "results": ranking.rows,
         }
         return Response(RankingSerializer(data).data)
+
+
+class DecideManyView(CallView):
+    @extend_schema(
+        operation_id="calls_decide_many",
+        summary="Record several funding decisions at once",
+        description="An administrator records one outcome for several proposals of the call — "
+        "by id, or by a range of ranks in their ranking (say, fund ranks 1 to 5) — funding each "
+        "at the amount requested (`services.decisions_record_many`): all or none, every rule "
+        "of a single decision applying (the budget above all). `dry_run` answers the money "
+        "before and after and records nothing; send its `funded_total` back as "
+        "`confirmed_total` and funding is refused (400) if the total has changed since. A "
+        "proposal already so decided, or whose decision is released, is listed with why it "
+        "is `skipped`. 400 with field messages for a bad choice or a refusal; 409 while the "
+        "committee is still reviewing the call; 404 for anyone but an administrator.",
+        parameters=[CALL_ID],
+        request=DecideManyRequestSerializer,
+        responses={200: DecideManySerializer, **error_responses(*WRITE_ERRORS, 409)},
+    )
+    def post(self, request, pk=None):
+        call = self.get_call()
+        if not can(request.user, "grants.manage_calls"):
+            raise NotFound("No such call.")
+        problem = grant_lifecycle.decisions_problem(call)
+        if problem:
+            raise grant_services.InvalidTransition(problem)
+        incoming = DecideManyRequestSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        data = incoming.validated_data
+        batch = selectors.decision_batch(
+            call,
+            user=request.user,
+            outcome=data["outcome"],
+            proposal_ids=data.get("proposals"),
+            rank_from=data.get("rank_from"),
+            rank_to=data.get("rank_to"),
+        )
+        if batch.problem:
+            raise ValidationError({"proposals": [batch.problem]})
+        recorded = []
+        if not data["dry_run"]:
+            recorded = grant_services.decisions_record_many(
+                call=call,
+                actor=request.user,
+                proposals=batch.to_record,
+                outcome=batch.outcome,
+                confirmed_total=data.get("confirmed_total"),
+            )
+            batch = dataclasses.replace(
+                batch, committed_after=grant_selectors.call_committed_amount(call)
+            )
+        body = {
+            "outcome": batch.outcome,
+            "dry_run": data["dry_run"],
+            "recorded": [decision.proposal_id for decision in recorded],
+            "committed_now": batch.committed_now,
+            "funded_total": batch.funded_total,
+            "committed_after": batch.committed_after,
+            "remaining_after": batch.remaining_after,
+            "over_budget": batch.over_budget,
+            "rows": batch.rows,
+        }
+        return Response(DecideManySerializer(body).data)
 
 
 # ---- Summary statement -----------------------------------------------------------------------
