@@ -114,8 +114,9 @@ def check_accessibility(page, context: str = "") -> None:
     )
 
 
-def screenshot(page, name: str) -> None:
-    """Keep a screenshot of a main page for the README and the user guide.
+def screenshot(page, name: str, *, phone: bool = False) -> None:
+    """Keep a screenshot of a main page for the README and the user guide; with ``phone``,
+    also ``<name>-phone.png`` at 320 CSS px wide (the reflow width of WCAG 1.4.10).
 
     Only when NORTHSTAR_SCREENSHOTS=1 (`make screenshots`), so a test run leaves the tree clean.
     """
@@ -123,6 +124,11 @@ def screenshot(page, name: str) -> None:
         return
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=False)
+    if phone:
+        size = page.viewport_size
+        page.set_viewport_size({"width": 320, "height": 720})
+        page.screenshot(path=str(SCREENSHOTS / f"{name}-phone.png"), full_page=False)
+        page.set_viewport_size(size)
 
 
 def sign_in(page, username: str, password: str) -> None:

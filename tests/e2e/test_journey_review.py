@@ -73,7 +73,7 @@ def test_reviewer_conflict_review_and_read_phase(page):
     page.get_by_label("Overall impact paragraph").fill("A promising, feasible pilot.")
     page.get_by_role("button", name="Save draft").click()
     check_accessibility(page, "review sheet saved")
-    screenshot(page, "review-sheet")
+    screenshot(page, "review-sheet", phone=True)
     page.get_by_role("button", name="Submit the review").click()
     assert Review.objects.get(assignment__reviewer=reviewer).status == "submitted"
 

@@ -26,7 +26,7 @@ def test_student_submission_journey(page, tmp_path):
 
     sign_in(page, "student", PASSWORD)
     check_accessibility(page, "dashboard")
-    screenshot(page, "dashboard")
+    screenshot(page, "dashboard", phone=True)
     page.get_by_role("link", name=call.title).first.click()
     check_accessibility(page, "call page")
     page.get_by_role("button", name="Start a proposal").click()
@@ -46,7 +46,7 @@ def test_student_submission_journey(page, tmp_path):
     page.get_by_label("IRB status").select_option("pending")
     page.get_by_role("button", name="Save draft").click()
     check_accessibility(page, "editor after save")
-    screenshot(page, "proposal-editor")
+    screenshot(page, "proposal-editor", phone=True)
 
     # A budget over the call's maximum.
     page.get_by_role("link", name="Budget", exact=True).click()
