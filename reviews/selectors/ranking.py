@@ -138,10 +138,14 @@ class Ranking:
     def remaining(self) -> Decimal | None:
         return None if self.committed is None else self.call.total_budget - self.committed
 
+    # Proposals the reader could decide now in a batch: decidable, not hidden from them, and
+    # with no released decision (those are changed one at a time).
+    batch_decidable: bool = False
+
     @property
     def may_decide_several(self) -> bool:
-        """The reader may record decisions now and the ranking has proposals to decide."""
-        return self.deciding and not self.decisions_problem and bool(self.page.paginator.count)
+        """The reader may record decisions now and some proposal is left to decide."""
+        return self.deciding and not self.decisions_problem and self.batch_decidable
 
     @property
     def pay_line_page(self) -> int | None:
@@ -264,6 +268,12 @@ def ranking_for(
         pay_line_rank=pay_line_rank,
         hidden_count=len(hidden),
         decisions_problem=decisions_problem,
+        batch_decidable=deciding
+        and not decisions_problem
+        and Proposal.objects.filter(call=call, status__in=DECIDABLE_STATES)
+        .exclude(pk__in=hidden)
+        .exclude(decision__released_at__isnull=False)
+        .exists(),
     )
 
 
