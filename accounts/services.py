@@ -158,6 +158,7 @@ def invitation_create(
     token, which only the e-mail may carry. Expires after INVITATION_LIFETIME. Audited."""
     invitation_void(subject_type=subject_type, subject_id=subject_id)
     token = secrets.token_urlsafe(32)
+    now = timezone.now()
     invitation = Invitation.objects.create(
         email=email,
         full_name=full_name,
@@ -165,7 +166,8 @@ def invitation_create(
         subject_type=subject_type,
         subject_id=str(subject_id),
         invited_by=actor,
-        expires_at=timezone.now() + INVITATION_LIFETIME,
+        created_at=now,
+        expires_at=now + INVITATION_LIFETIME,
     )
     audit_record(
         action=AuditAction.INVITATION_SENT,
