@@ -3,6 +3,8 @@
 it. Nobody's e-mail address is ever shown; an exact address only says it matched."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.choices import ApplicantType
@@ -210,3 +212,21 @@ def test_api_people_needs_a_signed_in_caller(maria):
     response = api_as(None).get("/api/v1/people/", {"search": "garcia"})
 
     assert response.status_code == 401
+
+
+def test_api_people_query_count_is_the_same_for_1_and_10_matches():
+    caller = make_user()
+    client = api_as(caller)
+
+    def queries_for(count: int) -> int:
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get("/api/v1/people/", {"search": f"count{count}x"})
+        assert len(response.json()) == count
+        return len(captured.captured_queries)
+
+    for n in range(10):
+        _person(f"count10x{n}", f"Ten{n}", "Person")
+    _person("count1x", "One", "Person")
+    client.get("/api/v1/people/", {"search": "warm up"})
+
+    assert queries_for(1) == queries_for(10)
