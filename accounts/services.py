@@ -6,7 +6,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.dispatch import Signal
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
@@ -249,15 +249,21 @@ def invitation_accept_new_account(
             "An account with this e-mail address exists: sign in, then open the link again.",
             code="has_account",
         )
-    user = user_create(
-        username=username,
-        email=invitation.email,
-        password=password,
-        first_name=first_name,
-        last_name=last_name,
-        applicant_type=applicant_type,
-        department=department,
-    )
+    try:
+        with transaction.atomic():
+            user = user_create(
+                username=username,
+                email=invitation.email,
+                password=password,
+                first_name=first_name,
+                last_name=last_name,
+                applicant_type=applicant_type,
+                department=department,
+            )
+    except IntegrityError as exc:  # the username was taken since the form checked it
+        raise ValidationError(
+            {"username": ["A user with that username already exists."]}, code="unique"
+        ) from exc
     return user, _accept(invitation, user)
 
 

@@ -416,7 +416,7 @@ def invitation_accept(request, token: str):
                 department=data["department"],
             )
         except ValidationError as exc:
-            form.add_error(None, exc.messages)
+            form.add_error(None, exc)
         else:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(request, "Welcome to Northstar: your account is ready.")

@@ -9,11 +9,14 @@ from datetime import timedelta
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts.choices import ApplicantType, AuditAction
 from accounts.models import AuditEntry, Invitation
+from accounts.selectors import invitation_by_token
+from accounts.services import invitation_accept_new_account
 from grants import selectors, services
 from grants.choices import ProposalStatus, TeamRole
 from grants.models import TeamMember
@@ -437,6 +440,8 @@ def test_an_invited_mentor_is_shown_as_not_yet_joined_on_the_checklist(
         "accept the e-mailed invitation."
     ]
     assert "Your mentor has not yet joined Northstar" in response.content.decode()
+    team_page = signed_in(proposal.pi).get(_team_url(proposal)).content.decode()
+    assert "To submit: Your mentor, Rosa Díaz, has not yet joined Northstar" in team_page
     assert "and endorse it" in mailoutbox[0].body
 
 
@@ -511,3 +516,25 @@ def test_accepting_links_the_row_even_after_submission(
     assert member.user.username == "rdiaz"
     assert proposal.status == ProposalStatus.SUBMITTED
     assert TeamMember.objects.filter(proposal=proposal).count() == 1
+
+
+def test_a_username_taken_after_the_form_checked_it_is_a_field_error(
+    mailoutbox, django_capture_on_commit_callbacks
+):
+    proposal = make_proposal()
+    _invite(proposal, capture=django_capture_on_commit_callbacks)
+    invitation = invitation_by_token(_token(mailoutbox[0]))
+    make_user("rdiaz")
+
+    with pytest.raises(ValidationError) as exc:
+        invitation_accept_new_account(
+            invitation=invitation,
+            username="rdiaz",
+            password=PASSWORD,
+            first_name="Rosa",
+            last_name="Díaz",
+            applicant_type=ApplicantType.ASSISTANT_PROFESSOR,
+        )
+
+    assert exc.value.message_dict == {"username": ["A user with that username already exists."]}
+    assert Invitation.objects.get().used_at is None
