@@ -138,7 +138,8 @@ class TeamMemberForm(forms.Form):
     def clean(self):
         data = super().clean()
         chosen = data.get("person") or data.get("username")
-        if "person" in self.errors or "username" in self.errors:
+        if self.errors:  # a field is wrong already: that is the message, not "choose one"
+            data.setdefault("user", chosen)
             return data
         if chosen and data.get("full_name"):
             raise forms.ValidationError(
