@@ -99,3 +99,5 @@ class AuditAction(models.TextChoices):
     REPORT_EXPORTED = "report_exported", "Report exported"
     DEMOGRAPHICS_VIEWED = "demographics_viewed", "Demographics viewed"
     API_TOKEN_REVOKED = "api_token_revoked", "API token revoked"
+    INVITATION_SENT = "invitation_sent", "Invitation sent"
+    INVITATION_ACCEPTED = "invitation_accepted", "Invitation accepted"

@@ -1,10 +1,13 @@
-"""Forms for the profile and the self-reported demographics."""
+"""Forms for the profile, the self-reported demographics, the colleague finder and the
+invitee's new account."""
 
 from django import forms
+from django.contrib.auth.forms import UserCreationForm
 from django.utils import timezone
 
-from .choices import PREFER_NOT, AuditAction, RaceEthnicity
+from .choices import PREFER_NOT, ApplicantType, AuditAction, RaceEthnicity
 from .models import Demographics, Profile, User
+from .selectors import PEOPLE_QUERY_MIN
 from .validators import normalize_orcid, validate_orcid
 
 
@@ -194,3 +197,49 @@ class TwoFactorConfirmForm(forms.Form):
             }
         ),
     )
+
+
+class PersonSearchForm(forms.Form):
+    """The colleague finder's search box (``accounts.selectors.people_matching``)."""
+
+    q = forms.CharField(
+        label="Find a colleague by name or e-mail",
+        min_length=PEOPLE_QUERY_MIN,
+        max_length=254,
+        help_text="At least 3 letters of their name, or their whole e-mail address.",
+        error_messages={
+            "min_length": "Type at least 3 characters of a name or an e-mail address.",
+            "required": "Type at least 3 characters of a name or an e-mail address.",
+        },
+        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
+    )
+
+
+class InvitationAccountForm(UserCreationForm):
+    """The account an invitee makes from their invitation: the address is the invited one
+    (set on ``instance``, so the password validators compare the password with it too)."""
+
+    applicant_type = forms.ChoiceField(
+        label="Position", choices=[("", "— choose —"), *ApplicantType.choices]
+    )
+    department = forms.CharField(max_length=200, required=False)
+
+    class Meta(UserCreationForm.Meta):
+        model = User
+        fields = ("first_name", "last_name", "username")
+        widgets = {
+            "first_name": forms.TextInput(attrs={"autocomplete": "given-name"}),
+            "last_name": forms.TextInput(attrs={"autocomplete": "family-name"}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["first_name"].required = True
+        self.fields["last_name"].required = True
+        self.fields["username"].widget.attrs.pop("autofocus", None)
+        self.fields["username"].widget.attrs["autocomplete"] = "username"
+        # Django's help is HTML; ours is plain text (the field template escapes it).
+        self.fields["password1"].help_text = (
+            "At least 8 characters; not a common password, not all numbers, and not like your "
+            "name, username or e-mail address."
+        )

@@ -6,6 +6,7 @@ import json
 from django.contrib.auth.models import AbstractUser
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
+from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
 from .choices import (
@@ -223,3 +224,50 @@ def _shown(value) -> str:
     if isinstance(value, dict | list):
         return json.dumps(value, ensure_ascii=False, sort_keys=True, cls=DjangoJSONEncoder)
     return str(value)
+
+
+class Invitation(models.Model):
+    """An e-mailed invitation for someone without an account to join (and, once they have an
+    account, to be linked to what they were invited to: ``subject``).
+
+    Single use and short-lived: ``accounts.services.invitation_create`` makes it, voiding any
+    earlier one for the same subject. Only a SHA-256 of the token is stored; the token itself
+    exists in the e-mail alone. ``subject_type``/``subject_id`` name the row of a higher app
+    (``grants.teammember``, 42) without importing it: that app links the account when the
+    invitation is accepted (``accounts.signals.invitation_accepted``).
+    """
+
+    email = models.EmailField("e-mail address")
+    full_name = models.CharField(max_length=200, blank=True)
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    subject_type = models.CharField(max_length=100)
+    subject_id = models.CharField(max_length=64)
+    invited_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    voided_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["subject_type", "subject_id"], name="invitation_subject")]
+
+    def __str__(self) -> str:
+        return (
+            f"Invitation of {self.full_name or self.email} ({self.subject_type} {self.subject_id})"
+        )
+
+    def state(self, now=None) -> str:
+        """``used``, ``void``, ``expired`` or ``valid``."""
+        if self.used_at:
+            return "used"
+        if self.voided_at:
+            return "void"
+        if self.expires_at <= (now or timezone.now()):
+            return "expired"
+        return "valid"

@@ -12,4 +12,5 @@ urlpatterns = [
     path("audit/", views.audit_log, name="audit_log"),
     path("audit/csv/", views.audit_log_csv, name="audit_log_csv"),
     path("session/keep-alive/", views.session_keep_alive, name="session_keep_alive"),
+    path("invitation/<str:token>/", views.invitation_accept, name="invitation_accept"),
 ]

@@ -8,9 +8,10 @@ from urllib.parse import urlencode
 from axes.helpers import get_cool_off
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import logout
+from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import LoginView
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, JsonResponse, StreamingHttpResponse
@@ -28,16 +29,26 @@ from .choices import AuditAction
 from .forms import (
     AuditSearchForm,
     DemographicsForm,
+    InvitationAccountForm,
     ProfileForm,
     TwoFactorCodeForm,
     TwoFactorConfirmForm,
     UserNameForm,
 )
+from .models import User
 from .permissions import can
-from .selectors import api_token_summary, audit_entries
+from .selectors import (
+    account_with_email,
+    api_token_summary,
+    audit_entries,
+    invitation_by_token,
+)
 from .services import (
+    INVITATION_GONE,
     api_token_revoke,
     demographics_for,
+    invitation_accept_existing,
+    invitation_accept_new_account,
     profile_for,
     profile_position_changed,
     sign_out_everywhere,
@@ -357,3 +368,83 @@ def session_keep_alive(request):
     if request.headers.get("Accept", "").startswith("application/json"):
         return JsonResponse({"expires_in": request.session.get_expiry_age()})
     return redirect(_next_url(request))
+
+
+# ---- Accepting an invitation -----------------------------------------------------------------
+
+
+@never_cache
+@sensitive_post_parameters("password1", "password2")
+def invitation_accept(request, token: str):
+    """The page an invitation's e-mailed link opens (no sign-in needed to reach it).
+
+    Unknown link: 404; used, replaced or expired: 410, each with a page that says so. If the
+    invited address has an account, its owner signs in and accepts with one button (anyone
+    else signed in is told the invitation is not theirs); otherwise the invitee creates their
+    account here and is signed in. Either way the invitation's app links the account to what
+    it was for (a place on a proposal's team) and we go there."""
+    invitation = invitation_by_token(token)
+    if invitation is None:
+        return render(request, "accounts/invitation_gone.html", {"state": "unknown"}, status=404)
+    state = invitation.state()
+    if state != "valid":
+        return render(
+            request,
+            "accounts/invitation_gone.html",
+            {"state": state, "message": INVITATION_GONE[state]},
+            status=410,
+        )
+    context = {"invitation": invitation, "inviter": invitation.invited_by}
+    existing = account_with_email(invitation.email)
+    if existing is not None or request.user.is_authenticated:
+        return _accept_as_signed_in(request, invitation, existing, context)
+    form = InvitationAccountForm(
+        request.POST if request.method == "POST" else None,
+        instance=User(email=invitation.email),
+        initial=_split_name(invitation.full_name),
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            user, next_url = invitation_accept_new_account(
+                invitation=invitation,
+                username=data["username"],
+                password=data["password1"],
+                first_name=data["first_name"],
+                last_name=data["last_name"],
+                applicant_type=data["applicant_type"],
+                department=data["department"],
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(request, "Welcome to Northstar: your account is ready.")
+            return redirect(next_url)
+    return render(request, "accounts/invitation_accept.html", {**context, "form": form})
+
+
+def _accept_as_signed_in(request, invitation, existing, context):
+    """The invited address has an account (or someone is signed in): only its owner,
+    signed in, may accept."""
+    mine = request.user.is_authenticated and (
+        (request.user.email or "").strip().lower() == invitation.email.strip().lower()
+    )
+    context = {**context, "has_account": existing is not None, "mine": mine}
+    if not request.user.is_authenticated:
+        context["login_url"] = f"{reverse('login')}?{urlencode({'next': request.path})}"
+    elif mine and request.method == "POST":
+        try:
+            next_url = invitation_accept_existing(invitation=invitation, actor=request.user)
+        except (ValidationError, PermissionDenied) as exc:
+            messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
+        else:
+            messages.success(request, "You have joined the team.")
+            return redirect(next_url)
+    return render(request, "accounts/invitation_existing.html", context)
+
+
+def _split_name(full_name: str) -> dict[str, str]:
+    """The invited name as a first guess at first and last name."""
+    first, _, last = (full_name or "").strip().rpartition(" ")
+    return {"first_name": first, "last_name": last} if first else {"first_name": last}

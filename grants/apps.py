@@ -8,3 +8,6 @@ class GrantsConfig(AppConfig):
 
     def ready(self) -> None:
         from . import permissions  # noqa: F401  (registers the rules predicates)
+
+        # Links an invited team member's new account (accounts.services.invitation_accepted).
+        from .services import team_budget  # noqa: F401

@@ -90,7 +90,12 @@ def send_endorsement_result(endorsement) -> None:
     )
 
 
-def send_team_invitation(member) -> None:
+def send_team_invitation(member, token: str = "") -> None:
+    """Tell a new team member. Someone invited without an account (``token``) gets the link
+    to join (accounts:invitation_accept), which works once and expires; anyone else the
+    proposal's page."""
+    from accounts.services import INVITATION_LIFETIME
+
     send_templated(
         template="team_invitation",
         to=[member.user.email if member.user_id else member.email],
@@ -98,6 +103,10 @@ def send_team_invitation(member) -> None:
             "member": member,
             "proposal": member.proposal,
             "url": settings.SITE_URL + reverse("grants:proposal_detail", args=[member.proposal.pk]),
+            "accept_url": settings.SITE_URL + reverse("accounts:invitation_accept", args=[token])
+            if token
+            else "",
+            "lifetime_days": INVITATION_LIFETIME.days,
         },
     )
 

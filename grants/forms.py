@@ -101,16 +101,30 @@ class ProposalSectionsForm(forms.ModelForm):
 
 
 class TeamMemberForm(forms.Form):
+    """Add a person: one found with the colleague finder (``person``, a user id), or someone
+    without an account (name, e-mail to invite them by, organisation). ``username`` is still
+    accepted (no longer shown) for scripts that post it."""
+
     role = forms.ChoiceField(choices=TeamRole.choices)
-    username = forms.CharField(
-        label="Username of a person with an account",
+    person = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+    username = forms.CharField(required=False, max_length=150, widget=forms.HiddenInput)
+    full_name = forms.CharField(label="Name", required=False, max_length=200)
+    email = forms.EmailField(
+        label="E-mail",
         required=False,
-        max_length=150,
-        help_text="Leave empty for an outside person, such as a community partner.",
+        max_length=254,
+        help_text="We e-mail them a link to join (it works once, for 14 days).",
     )
-    full_name = forms.CharField(label="Name (outside person)", required=False, max_length=200)
-    email = forms.EmailField(label="E-mail (outside person)", required=False, max_length=254)
     organisation = forms.CharField(required=False, max_length=200)
+
+    def clean_person(self):
+        pk = self.cleaned_data.get("person")
+        if not pk:
+            return None
+        user = User.objects.filter(pk=pk, is_active=True).first()
+        if user is None:
+            raise forms.ValidationError("That person is not available; search again.")
+        return user
 
     def clean_username(self):
         username = self.cleaned_data.get("username", "").strip()
@@ -120,6 +134,25 @@ class TeamMemberForm(forms.Form):
         if user is None:
             raise forms.ValidationError(f"No active user is called “{username}”.")
         return user
+
+    def clean(self):
+        data = super().clean()
+        chosen = data.get("person") or data.get("username")
+        if self.errors:  # a field is wrong already: that is the message, not "choose one"
+            data.setdefault("user", chosen)
+            return data
+        if chosen and data.get("full_name"):
+            raise forms.ValidationError(
+                "Choose a person from the search results or invite someone without an "
+                "account, not both."
+            )
+        if not chosen and not data.get("full_name"):
+            raise forms.ValidationError(
+                "Choose a person from the search results, or invite someone without an "
+                "account (give their name)."
+            )
+        data["user"] = chosen
+        return data
 
 
 class BudgetLineForm(forms.Form):

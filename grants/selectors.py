@@ -421,7 +421,20 @@ def proposal_blockers(proposal: Proposal, *, now=None) -> list[Blocker]:
             if m.role == TeamRole.MENTOR and m.user_id and lifecycle.may_mentor(m.user)
         ]
         endorsement = Endorsement.objects.filter(proposal=proposal).first()
-        if not mentors:
+        invited = [
+            m
+            for m in proposal.team.all()
+            if m.role == TeamRole.MENTOR and not m.user_id and m.email
+        ]
+        if not mentors and invited:
+            blockers.append(
+                Blocker(
+                    "endorsement",
+                    f"Your mentor, {invited[0].name}, has not yet joined Northstar: they can "
+                    "endorse once they accept the e-mailed invitation.",
+                )
+            )
+        elif not mentors:
             blockers.append(
                 Blocker("endorsement", "Trainee proposals need a faculty mentor on the team.")
             )

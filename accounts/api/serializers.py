@@ -8,6 +8,7 @@ from rest_framework import serializers
 
 from accounts.choices import ApplicantType, Role
 from accounts.models import Profile, User
+from accounts.selectors import PEOPLE_QUERY_MIN
 
 # Most endpoints need a signed-in caller and look their object up in the caller's scope.
 
@@ -97,3 +98,29 @@ class TokenInfoSerializer(serializers.Serializer):
     created = serializers.DateTimeField(read_only=True, help_text="When it was issued.")
     expires = serializers.DateTimeField(read_only=True, help_text="When it stops working.")
     expired = serializers.BooleanField(read_only=True)
+
+
+class PeopleQuerySerializer(serializers.Serializer):
+    search = serializers.CharField(
+        min_length=PEOPLE_QUERY_MIN,
+        max_length=254,
+        help_text="At least 3 characters of a name or username, or a whole e-mail address.",
+        error_messages={
+            "min_length": "Type at least 3 characters of a name or an e-mail address.",
+            "required": "Type at least 3 characters of a name or an e-mail address.",
+            "blank": "Type at least 3 characters of a name or an e-mail address.",
+        },
+    )
+
+
+class PersonMatchSerializer(serializers.Serializer):
+    """A person found by the colleague finder: never their e-mail address."""
+
+    id = serializers.IntegerField(read_only=True)
+    username = serializers.CharField(read_only=True)
+    display_name = serializers.CharField(read_only=True)
+    position = serializers.CharField(read_only=True, help_text="Their position, or blank.")
+    department = serializers.CharField(read_only=True)
+    matches_email = serializers.BooleanField(
+        read_only=True, help_text="The search was this person's e-mail address."
+    )

@@ -1,4 +1,4 @@
-"""The token endpoint, ``me/`` and ``me/token/``."""
+"""The token endpoint, ``me/``, ``me/token/`` and the colleague finder ``people/``."""
 
 from axes.helpers import get_cool_off
 from django.contrib.auth import authenticate
@@ -11,11 +11,23 @@ from rest_framework.response import Response
 
 from accounts.audit import audit_record
 from accounts.choices import AuditAction
-from accounts.selectors import api_token_expires_at, api_token_summary
+from accounts.selectors import (
+    PEOPLE_RESULTS_MAX,
+    api_token_expires_at,
+    api_token_summary,
+    people_matching,
+)
 from accounts.services import api_token_issue, api_token_revoke
 from config.api import error_responses
 
-from .serializers import MeSerializer, TokenInfoSerializer, TokenRequestSerializer, TokenSerializer
+from .serializers import (
+    MeSerializer,
+    PeopleQuerySerializer,
+    PersonMatchSerializer,
+    TokenInfoSerializer,
+    TokenRequestSerializer,
+    TokenSerializer,
+)
 from .throttling import ClientScopedRateThrottle
 
 BAD_CREDENTIALS = "Unable to sign in with that username and password."
@@ -134,3 +146,29 @@ class MeTokenView(GenericAPIView):
         ):
             raise NotFound(self.NONE_DETAIL)
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class PeopleView(GenericAPIView):
+    """The colleague finder: the same search as the team page's."""
+
+    serializer_class = PersonMatchSerializer
+    pagination_class = None
+    filter_backends = []
+
+    @extend_schema(
+        operation_id="people_list",
+        summary="Find a colleague",
+        description="Active people other than the caller whose first name, last name, full "
+        "name or username contains `search` (any case), or whose e-mail address is `search` "
+        f"exactly; at most {PEOPLE_RESULTS_MAX}, by name. No e-mail address is ever returned: "
+        "`matches_email` says only that `search` was that person's address. `search` needs "
+        "at least 3 characters (400 under `search`). Add one to a team with its `id` as "
+        "`user` (`POST /api/v1/proposals/{id}/team/`).",
+        parameters=[PeopleQuerySerializer],
+        responses={200: PersonMatchSerializer(many=True), **error_responses(400, 401, 403)},
+    )
+    def get(self, request):
+        query = PeopleQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        people = people_matching(query.validated_data["search"], request.user)
+        return Response(PersonMatchSerializer(people, many=True).data)

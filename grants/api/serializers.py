@@ -244,19 +244,35 @@ class TeamMemberSerializer(serializers.ModelSerializer):
     name = serializers.CharField(read_only=True)
     # Not `format: email`: it is blank for most members (those with an account).
     email = serializers.CharField(read_only=True, help_text="An outside person's e-mail, or blank.")
+    invited = serializers.SerializerMethodField(
+        help_text="Invited by e-mail and has not joined yet (no account linked)."
+    )
 
     class Meta:
         model = TeamMember
-        fields = ["id", "role", "user", "name", "email", "organisation", "added_at"]
+        fields = ["id", "role", "user", "name", "email", "organisation", "invited", "added_at"]
         read_only_fields = fields
+
+    def get_invited(self, member: TeamMember) -> bool:
+        return member.user_id is None and bool(member.email)
 
 
 class TeamMemberCreateSerializer(serializers.Serializer):
-    """A person with an account (``username``) or an outside person (``full_name``)."""
+    """A person with an account (``user``, an id from ``GET /api/v1/people/?search=``, or
+    ``username``) or someone without one (``full_name``; with ``email`` they are invited)."""
 
     role = serializers.ChoiceField(TeamRole.choices)
+    user = serializers.PrimaryKeyRelatedField(
+        queryset=User.objects.filter(is_active=True),
+        required=False,
+        allow_null=True,
+        help_text="A person with an account: an id from GET /api/v1/people/?search=.",
+    )
     username = serializers.CharField(
-        required=False, allow_blank=True, max_length=150, help_text="A person with an account."
+        required=False,
+        allow_blank=True,
+        max_length=150,
+        help_text="A person with an account, by username (kept for older clients; prefer user).",
     )
     full_name = _text(max_length=200, help_text="An outside person, e.g. a community partner.")
     email = serializers.EmailField(required=False, allow_blank=True, max_length=254)
@@ -270,6 +286,11 @@ class TeamMemberCreateSerializer(serializers.Serializer):
         if user is None:
             raise serializers.ValidationError(f"No active user is called “{value}”.")
         return user
+
+    def validate(self, attrs):
+        if attrs.get("user") and attrs.get("username"):
+            raise serializers.ValidationError({"user": ["Give user or username, not both."]})
+        return attrs
 
 
 class BudgetLineSerializer(serializers.ModelSerializer):

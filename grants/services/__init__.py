@@ -28,7 +28,13 @@ from .proposals import (
     proposal_update,
     proposal_withdraw,
 )
-from .team_budget import budget_line_remove, budget_line_save, team_member_add, team_member_remove
+from .team_budget import (
+    budget_line_remove,
+    budget_line_save,
+    team_member_add,
+    team_member_invite,
+    team_member_remove,
+)
 
 __all__ = [
     "EDITABLE_FIELDS",
@@ -62,5 +68,6 @@ __all__ = [
     "record_state_change",
     "saved_when",
     "team_member_add",
+    "team_member_invite",
     "team_member_remove",
 ]

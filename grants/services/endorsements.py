@@ -24,6 +24,16 @@ def endorsement_request(*, proposal: Proposal, actor: User) -> Endorsement:
         .first()
     )
     if mentor_member is None:
+        invited = proposal.team.filter(role=TeamRole.MENTOR, user__isnull=True).exclude(email="")
+        if invited.exists():
+            raise ValidationError(
+                {
+                    "endorsement": [
+                        "Your mentor has not yet joined Northstar; ask again once they have "
+                        "accepted the e-mailed invitation."
+                    ]
+                }
+            )
         raise ValidationError(
             {"endorsement": ["Add your faculty mentor to the team first (role: Mentor)."]}
         )

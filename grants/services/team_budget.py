@@ -5,9 +5,12 @@ from decimal import Decimal
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
+from django.dispatch import receiver
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
+from accounts.services import invitation_accepted, invitation_create, invitation_void
 
 from .. import emails, lifecycle
 from ..choices import TeamRole
@@ -16,6 +19,10 @@ from ..validators import single_line, text_length_errors
 from ._common import lock_for_edit
 
 # ---- Team ------------------------------------------------------------------------------------
+
+
+# What an invitation names when it is for a place on a proposal's team (accounts.Invitation).
+TEAM_INVITATION = "grants.teammember"
 
 
 @transaction.atomic
@@ -29,9 +36,12 @@ def team_member_add(
     email: str = "",
     organisation: str = "",
 ) -> TeamMember:
-    """Add a person (with an account) or an outside person; e-mails them an invitation.
-    A mentor must have an account and hold a faculty position (their endorsement is what
-    lets a trainee submit)."""
+    """Add a person with an account, or someone without one (a name, and an e-mail address
+    to invite them by); e-mails them. Someone without an account who has an address gets an
+    invitation to join (``team_member_invite``): until they accept, their row is "invited"
+    (no user, the name and address kept). A mentor either has an account and a faculty
+    position, or is invited — their position is then asked when they accept, and the
+    checklist waits for them (``lifecycle.may_mentor`` still decides whether they count)."""
     proposal = lock_for_edit(proposal, actor)
     if role not in TeamRole.values:
         raise ValidationError({"role": ["Choose a role."]})
@@ -55,11 +65,16 @@ def team_member_add(
             raise ValidationError({"user": ["The principal investigator is already on the team."]})
         if proposal.team.filter(user=user).exists():
             raise ValidationError({"user": [f"{user.display_name} is already on the team."]})
-    if role == TeamRole.MENTOR and user is None:
+    if role == TeamRole.MENTOR and user is None and not email:
         raise ValidationError(
-            {"user": ["A mentor must have an account here so they can endorse the proposal."]}
+            {
+                "email": [
+                    "A mentor needs an account here to endorse the proposal: choose them, or "
+                    "give their e-mail address so we can invite them."
+                ]
+            }
         )
-    if role == TeamRole.MENTOR and not lifecycle.may_mentor(user):
+    if role == TeamRole.MENTOR and user is not None and not lifecycle.may_mentor(user):
         raise ValidationError(
             {
                 "role": [
@@ -76,7 +91,41 @@ def team_member_add(
         organisation=organisation.strip(),
         role=role,
     )
-    transaction.on_commit(lambda: emails.send_team_invitation(member))
+    if user is None and email:
+        _invite(member, actor)
+    else:
+        transaction.on_commit(lambda: emails.send_team_invitation(member))
+    return member
+
+
+def is_invited(member: TeamMember) -> bool:
+    """Someone without an account yet, invited by e-mail (until they accept)."""
+    return member.user_id is None and bool(member.email)
+
+
+def _invite(member: TeamMember, actor: User) -> None:
+    _, token = invitation_create(
+        email=member.email,
+        full_name=member.full_name,
+        subject_type=TEAM_INVITATION,
+        subject_id=member.pk,
+        actor=actor,
+    )
+    transaction.on_commit(lambda: emails.send_team_invitation(member, token=token))
+
+
+@transaction.atomic
+def team_member_invite(*, member: TeamMember, actor: User) -> TeamMember:
+    """Send an invited member a new invitation: a new link, the old one void. Only while the
+    PI may edit the proposal (a submitted team is frozen; links sent before still work)."""
+    lock_for_edit(member.proposal_id, actor)
+    member = TeamMember.objects.select_for_update().get(pk=member.pk)
+    if not is_invited(member):
+        raise ValidationError(
+            f"{member.name} has no invitation to send: they have an account, or no e-mail "
+            "address was given."
+        )
+    _invite(member, actor)
     return member
 
 
@@ -84,7 +133,41 @@ def team_member_add(
 def team_member_remove(*, member: TeamMember, actor: User) -> None:
     proposal = lock_for_edit(member.proposal_id, actor)
     Endorsement.objects.filter(proposal=proposal, mentor_id=member.user_id).delete()
+    invitation_void(subject_type=TEAM_INVITATION, subject_id=member.pk)
     member.delete()
+
+
+@receiver(invitation_accepted, dispatch_uid="grants_team_invitation_accepted")
+def team_member_join(sender, *, invitation, user: User, **kwargs) -> str | None:
+    """The invitee accepted (accounts.services.invitation_accept_*): link their account to
+    their row on the team, in the same transaction; the proposal's page is where they go.
+
+    Allowed whatever the proposal's state: the team itself does not change (the row, its role
+    and name were there at submission); only who signs in as that row does. The proposal's
+    row is locked so a submission sees the row before or after, never half-linked. Whether a
+    linked mentor may endorse is still ``lifecycle.may_mentor``'s to say."""
+    if invitation.subject_type != TEAM_INVITATION:
+        return None
+    member = TeamMember.objects.filter(pk=invitation.subject_id).first()
+    if member is None:
+        raise ValidationError("You are no longer on this proposal's team.", code="gone")
+    proposal = Proposal.objects.select_for_update().get(pk=member.proposal_id)
+    member = TeamMember.objects.select_for_update().filter(pk=member.pk).first()
+    if member is None:  # removed while we waited for the proposal's lock
+        raise ValidationError("You are no longer on this proposal's team.", code="gone")
+    if member.user_id is not None:
+        raise ValidationError("This place on the team has been taken up already.", code="used")
+    if user.pk == proposal.pi_id or proposal.team.filter(user=user).exists():
+        raise ValidationError(
+            "You are already on this proposal's team; the principal investigator can remove "
+            "the extra entry.",
+            code="already_on_team",
+        )
+    member.user = user
+    member.full_name = ""
+    member.email = ""
+    member.save(update_fields=["user", "full_name", "email"])
+    return reverse("grants:proposal_detail", args=[proposal.pk])
 
 
 # ---- Budget ----------------------------------------------------------------------------------

@@ -8,6 +8,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from accounts.forms import PersonSearchForm
+from accounts.selectors import people_matching
 from config.uploads import attachment_response
 
 from .. import selectors, services
@@ -19,8 +21,21 @@ from ._common import apply_errors, part_removed, parts_page, proposal_context, r
 @never_cache
 @login_required
 def proposal_team(request, pk: int):
+    """The team, the trainee's endorsement request, and (for the PI of an editable proposal)
+    the add form: the colleague finder (``?q=``, a GET, so it works without JavaScript) and
+    an invitation for someone without an account. A POST with ``resend`` sends an invited
+    member a new link."""
     proposal = selectors.proposal_for_page(user=request.user, pk=pk)
+    if request.method == "POST" and "resend" in request.POST:
+        return _resend_invitation(request, proposal)
     form = TeamMemberForm(request.POST if request.method == "POST" else None)
+    query = (request.POST if request.method == "POST" else request.GET).get("q", "")
+    search_form = PersonSearchForm({"q": query} if query or "q" in request.GET else None)
+    people = (
+        people_matching(search_form.cleaned_data["q"], request.user)
+        if search_form.is_bound and search_form.is_valid()
+        else []
+    )
     if request.method == "POST":
         require_edit(request, proposal)
         if form.is_valid():
@@ -30,17 +45,52 @@ def proposal_team(request, pk: int):
                     proposal=proposal,
                     actor=request.user,
                     role=data["role"],
-                    user=data["username"],
+                    user=data["user"],
                     full_name=data["full_name"],
                     email=data["email"],
                     organisation=data["organisation"],
                 )
             except ValidationError as exc:
-                apply_errors(form, exc, rename={"user": "username"})
+                apply_errors(form, exc, rename={"user": "person"})
             else:
-                messages.success(request, f"{member.name} is on the team.")
+                invited = " We e-mailed them an invitation to join." if member.email else ""
+                messages.success(request, f"{member.name} is on the team.{invited}")
                 return redirect("grants:proposal_team", pk=proposal.pk)
-    return parts_page(request, proposal, "grants/proposal_team.html", form=form)
+    return parts_page(
+        request,
+        proposal,
+        "grants/proposal_team.html",
+        form=form,
+        search_form=search_form,
+        people=people,
+        chosen_person=str(request.POST.get("person", "")),
+        invite_open=bool(
+            form.is_bound
+            and (
+                any(form.data.get(name) for name in ("full_name", "email", "organisation"))
+                or any(name in form.errors for name in ("full_name", "email", "organisation"))
+            )
+        ),
+    )
+
+
+def _resend_invitation(request, proposal):
+    member_pk = request.POST.get("resend", "")
+    if not member_pk.isdigit():
+        raise Http404("No such team member.")
+    member = get_object_or_404(TeamMember, pk=int(member_pk), proposal=proposal)
+    require_edit(request, proposal)
+    try:
+        services.team_member_invite(member=member, actor=request.user)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(
+            request,
+            f"We e-mailed {member.name} a new invitation; the earlier link no longer works.",
+        )
+    return redirect("grants:proposal_team", pk=proposal.pk)
 
 
 @login_required

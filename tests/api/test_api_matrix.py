@@ -121,6 +121,9 @@ READS: dict[str, Read] = {
     "me": Read("api-me", _none, _all(everyone(200))),
     # the caller's own token (nobody here has one: signed in without); asked in one world
     "my token": Read("api-me-token", _none, {IN_REVIEW: everyone(NOT_FOUND)}),
+    # the colleague finder: anyone signed in; without a search of 3 characters, a 400
+    # (the search itself is tests/accounts/test_people_finder.py's)
+    "people": Read("api-people", _none, {IN_REVIEW: everyone(400)}),
     # calls: drafts for administrators only
     "calls": Read("api-call-list", _none, _all({**everyone((200, 2)), "admin": (200, 3)})),
     "call": Read("api-call-detail", lambda w: (w.call.pk,), _all(everyone(200))),

@@ -589,8 +589,14 @@ def test_team_add_by_username_invites_and_remove_works(
             {"full_name": ["Give the person's name, or choose a user."]},
         ),
         (
+            # Without an account a mentor can only be invited, by e-mail (issue 16).
             {"role": "mentor", "full_name": "Outside Mentor"},
-            {"username": ["A mentor must have an account here so they can endorse the proposal."]},
+            {
+                "email": [
+                    "A mentor needs an account here to endorse the proposal: choose them, or "
+                    "give their e-mail address so we can invite them."
+                ]
+            },
         ),
         ({"role": "boss", "full_name": "X"}, {"role": ['"boss" is not a valid choice.']}),
     ],

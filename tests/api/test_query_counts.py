@@ -404,5 +404,13 @@ def _list_paths() -> set[str]:
     return paths
 
 
+# Lists that never reach 20 items, measured where they are tested: path -> the test.
+CAPPED = {
+    # The colleague finder answers at most 10 people.
+    "/api/v1/people/": "tests/accounts/test_people_finder.py::"
+    "test_api_people_query_count_is_the_same_for_1_and_10_matches",
+}
+
+
 def test_every_list_endpoint_is_measured():
-    assert _list_paths() == {path for path, _, _ in LISTS}
+    assert _list_paths() == {path for path, _, _ in LISTS} | set(CAPPED)

@@ -87,8 +87,10 @@ def test_student_submission_journey(page, tmp_path):
 
     # Add the mentor and ask for the endorsement.
     page.get_by_role("link", name="Team & endorsement").click()
+    page.get_by_label("Find a colleague by name or e-mail").fill("mentor")
+    page.get_by_role("button", name="Search", exact=True).click()
+    page.get_by_role("radio", name=re.compile("^Mentor Tester")).check()
     page.get_by_label("Role").select_option("mentor")
-    page.get_by_label("Username of a person with an account").fill("mentor")
     page.get_by_role("button", name="Add to the team").click()
     page.get_by_role("button", name="Ask my mentor to endorse").click()
     check_accessibility(page, "team page")

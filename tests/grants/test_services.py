@@ -1250,7 +1250,8 @@ def test_team_member_add_outside_person_mails_their_address(
         "Clínica del Valle",
     )
     assert [m.to for m in mailoutbox] == [["rosa@example.org"]]
-    assert "No action is needed from you" in mailoutbox[0].body
+    # An outside person with an address is invited to join (issue 16), not told "no action".
+    assert "/accounts/invitation/" in mailoutbox[0].body
 
 
 def test_team_member_add_outside_person_without_email_sends_nothing(
@@ -1315,8 +1316,12 @@ def test_team_member_add_mentor_without_account_refused():
             proposal=proposal, actor=proposal.pi, role=TeamRole.MENTOR, full_name="Dr. Outside"
         )
 
+    # Without an account a mentor can only be invited, by e-mail (issue 16).
     assert exc.value.message_dict == {
-        "user": ["A mentor must have an account here so they can endorse the proposal."]
+        "email": [
+            "A mentor needs an account here to endorse the proposal: choose them, or give "
+            "their e-mail address so we can invite them."
+        ]
     }
 
 

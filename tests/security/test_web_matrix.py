@@ -194,6 +194,14 @@ ROWS: dict[str, Row] = {
         post=once(everyone(to("dashboard"), anonymous=401)),
         sensitive=False,
     ),
+    # An invitation's link, opened by anyone (it is how someone without an account joins):
+    # a made-up one is "not valid" (404) to everyone, signed in or not.
+    "accounts:invitation_accept": Row(
+        args=lambda w: ("not-a-token",),
+        get=once(everyone(404, anonymous=404)),
+        post=once(everyone(404, anonymous=404)),
+        sensitive=False,
+    ),
     "accounts:audit_log": Row(get=once({"admin": 200})),
     "accounts:audit_log_csv": Row(get=once({"admin": 200})),
     # The short address redirects everyone, signed in or not; the page itself decides.

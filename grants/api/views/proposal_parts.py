@@ -36,9 +36,12 @@ from ._common import PROPOSAL_PK, ProposalChildViewSet
     ),
     create=extend_schema(
         summary="Add a team member",
-        description="A person with an account (`username`) or an outside person "
-        "(`full_name`); they are e-mailed an invitation (`services.team_member_add`). A "
-        "mentor needs an account. 403 unless the caller is the PI of an editable proposal.",
+        description="A person with an account (`user`, an id found with `GET "
+        "/api/v1/people/?search=`; or `username`) or someone without one (`full_name`). "
+        "Someone without an account who has an `email` is e-mailed a single-use link to join "
+        "(14 days) and is `invited` until they accept; others are told by e-mail "
+        "(`services.team_member_add`). A mentor has an account and a faculty position, or is "
+        "invited by e-mail. 403 unless the caller is the PI of an editable proposal.",
         request=TeamMemberCreateSerializer,
         responses={201: TeamMemberSerializer, **error_responses(*WRITE_ERRORS)},
     ),
@@ -58,11 +61,13 @@ class TeamMemberViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Propos
         return selectors.team_of(proposal)
 
     def add(self, proposal, data):
+        # The service's ``user`` errors go under the field the caller used.
+        self.request_field_names = {"user": "username" if data.get("username") else "user"}
         return services.team_member_add(
             proposal=proposal,
             actor=self.request.user,
             role=data["role"],
-            user=data.get("username"),
+            user=data.get("user") or data.get("username"),
             full_name=data.get("full_name", ""),
             email=data.get("email", ""),
             organisation=data.get("organisation", ""),
