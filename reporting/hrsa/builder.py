@@ -85,6 +85,7 @@ def build_report(
         builder.outcomes(),
         builder.indgen_py(),
         builder.pc10(),
+        builder.pc10_counts(),
         builder.narrative(),
     ]
     checks = builder.checks(tables)
@@ -229,6 +230,36 @@ class _Builder(PeopleTables, ReportChecks):
             total = Count("pk")
         return dict(links.order_by().values_list("award_id").annotate(total=total))
 
+    def _returns(self, follow_on_dollars: Decimal) -> tuple[Decimal | None, Decimal | None]:
+        """(return ratio, return ratio of the awards active in the period): follow-on dollars
+        compared with the dollars of the awards they came from — never with awards made later
+        — and, for the active awards, their own follow-on dollars over their own dollars. A
+        follow-on grant linked to two awards counts its dollars once and both awards' dollars;
+        None when there is nothing to divide by."""
+        awarded = FollowOnFunding.objects.filter(
+            self.in_period[FollowOnFunding], status=FundingStatus.AWARDED
+        )
+        released = released_awards().values("pk")
+        sources = Award.objects.filter(
+            pk__in=FollowOnFunding.awards.through.objects.filter(
+                followonfunding__in=awarded.values("pk"), award__in=released
+            ).values("award_id")
+        ).aggregate(total=Sum("amount"))["total"]
+        active_dollars = sum((award.amount for award in self.awards), ZERO)
+        active_follow_on = (
+            awarded.filter(linked_to(FollowOnFunding, self.active))
+            .order_by()
+            .aggregate(total=Sum("amount"))["total"]
+            or ZERO
+        )
+
+        def ratio(numerator, denominator):
+            if not denominator:
+                return None
+            return (numerator / denominator).quantize(Decimal("0.01"), ROUND_HALF_UP)
+
+        return ratio(follow_on_dollars, sources), ratio(active_follow_on, active_dollars)
+
     # ---- 1. Summary ----------------------------------------------------------------------------
 
     def summary(self) -> Table:
@@ -261,9 +292,7 @@ class _Builder(PeopleTables, ReportChecks):
                 Decimal("0.1"), ROUND_HALF_UP
             )
         awarded_funding, follow_on_dollars = self._funding(status=FundingStatus.AWARDED)
-        ratio = None
-        if awarded:
-            ratio = (follow_on_dollars / awarded).quantize(Decimal("0.01"), ROUND_HALF_UP)
+        ratio, active_ratio = self._returns(follow_on_dollars)
         figures = [
             ("Program", self.program, TEXT),
             ("Reporting period", f"{period.label} ({period.display})", TEXT),
@@ -283,7 +312,8 @@ class _Builder(PeopleTables, ReportChecks):
             ("Presentations", self.presentation_levels.total(), COUNT),
             ("Follow-on funding awarded", awarded_funding, COUNT),
             ("Follow-on funding awarded ($)", follow_on_dollars, MONEY),
-            ("Return ratio (follow-on $ / awarded $)", ratio, RATIO),
+            ("Return ratio (follow-on $ / $ of the awards it came from)", ratio, RATIO),
+            ("Return ratio of the awards active in the period", active_ratio, RATIO),
         ]
         rows = [Row([label, value], kinds=[TEXT, kind]) for label, value, kind in figures]
         participants = ([f[0] for f in figures].index("Participants"), 1)
@@ -301,6 +331,10 @@ class _Builder(PeopleTables, ReportChecks):
                 "Publications, presentations and follow-on funding: dated in the period "
                 "(follow-on funding by its decision date, or application date while pending); "
                 "follow-on dollars count awarded funding only.",
+                "Return ratio: the period's awarded follow-on dollars over the dollars of the "
+                "awards they came from (each award once, whenever it was made). Return ratio "
+                "of the awards active in the period: the period's awarded follow-on dollars "
+                "linked to an award active in it, over those awards' dollars.",
             ],
             people=True,
             people_cells={participants},
@@ -434,13 +468,71 @@ class _Builder(PeopleTables, ReportChecks):
 
     # ---- 9. PC-10 ------------------------------------------------------------------------------
 
+    def _partners(self) -> dict[str, dict]:
+        """The partner organisations of awards active in the period, one per organisation
+        (names compared without case or extra spaces): its name as first written, its types,
+        its purposes and the awards it works with."""
+        labels = {award.pk: award.label for award in self.awards}
+        partners: dict[str, dict] = {}
+        for organisation, partner_type, purpose, award_id in (
+            Partnership.objects.filter(award__in=self.active)
+            .order_by("organisation", "pk")
+            .values_list("organisation", "partner_type", "purpose", "award_id")
+        ):
+            name = " ".join(organisation.split())
+            entry = partners.setdefault(
+                name.casefold(),
+                {"name": name, "types": set(), "purposes": set(), "awards": set(), "pairs": set()},
+            )
+            entry["pairs"].add((partner_type, purpose))
+            entry["types"].add(partner_type)
+            entry["purposes"].add(purpose)
+            entry["awards"].add(award_id)
+        for entry in partners.values():
+            entry["award_labels"] = sorted(labels.get(pk, f"Award {pk}") for pk in entry["awards"])
+        return partners
+
     def pc10(self) -> Table:
-        seen = set()
-        for organisation, partner_type, purpose in Partnership.objects.filter(
-            award__in=self.active
-        ).values_list("organisation", "partner_type", "purpose"):
-            seen.add((" ".join(organisation.split()).casefold(), partner_type, purpose))
-        counts = Counter((ptype, purpose) for _, ptype, purpose in seen)
+        """PC-10 as the APR form lays it out: one row per major participating site or partner,
+        with its type and the purposes the grant supported."""
+        type_labels, purpose_labels = dict(PartnerType.choices), dict(PartnershipPurpose.choices)
+        order = {value: i for i, value in enumerate(PartnershipPurpose.values)}
+        partners = sorted(self._partners().values(), key=lambda e: e["name"].casefold())
+        rows = [
+            Row(
+                [
+                    entry["name"],
+                    "; ".join(type_labels[t] for t in sorted(entry["types"])),
+                    "; ".join(purpose_labels[p] for p in sorted(entry["purposes"], key=order.get)),
+                    "; ".join(entry["award_labels"]),
+                ]
+            )
+            for entry in partners
+        ]
+        return Table(
+            key="pc10",
+            code="PC-10",
+            title="PC-10 Major participating sites and partners",
+            columns=[
+                Column("partner", "Partner / site", width=40),
+                Column("partner_type", "Partner type", width=30),
+                Column("purposes", "Purposes supported", width=40),
+                Column("projects", "Projects", width=24),
+            ],
+            rows=rows,
+            notes=[
+                f"{len(rows)} partner organisation{'s' if len(rows) != 1 else ''} of awards "
+                "active in the period, each once (names compared without case or spacing), "
+                "with every type and purpose recorded for it on those awards. The counts by "
+                "type and purpose follow in the next table."
+            ],
+            wide=True,
+        )
+
+    def pc10_counts(self) -> Table:
+        """Our partner counts: partner organisations by type and purpose (an organisation with
+        one purpose on two projects counts once)."""
+        counts = Counter(pair for entry in self._partners().values() for pair in entry["pairs"])
         purposes = list(PartnershipPurpose)
         rows = []
         for ptype in PartnerType:
@@ -449,9 +541,9 @@ class _Builder(PeopleTables, ReportChecks):
         column_totals = [sum(r.cells[i + 1] for r in rows) for i in range(len(purposes))]
         rows.append(Row(["Total", *column_totals, sum(column_totals)], total=True))
         return Table(
-            key="pc10",
-            code="PC-10",
-            title="PC-10 Partnerships",
+            key="pc10_counts",
+            code="PC-10 counts",
+            title="PC-10 By type and purpose",
             columns=[
                 Column("partner_type", "Partner type", width=40),
                 *[Column(p.value, p.label, COUNT, width=14) for p in purposes],

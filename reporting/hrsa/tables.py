@@ -177,6 +177,7 @@ def display_rows(table: "Table", only: list[int] | None = None) -> list[dict]:
                 {
                     "text": display(value, kind),
                     "numeric": kind in (COUNT, MONEY, PERCENT, RATIO),
+                    "date": kind == DATE,
                     "suppressed": (r, c) in table.suppressed,
                 }
             )

@@ -45,7 +45,8 @@ SHEETS = [
     "DV-2 Background",
     "Outcomes",
     "INDGEN-PY Trainee outcomes",
-    "PC-10 Partnerships",
+    "PC-10 Major participating sites",
+    "PC-10 By type and purpose",
     "Narrative",
     "Checks",
 ]

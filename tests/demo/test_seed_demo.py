@@ -76,7 +76,7 @@ PREVIOUS = CURRENT.previous
 # The decided call is the previous round of the open call, e.g. "2025 Health Equity Pilot Awards".
 DECIDED_CALL_TITLE = f"{PREVIOUS.first_year} {OPEN_CALL_TITLE}"
 # Every table HRSA.md asks to have rows in the demo, by key.
-REPORT_TABLES = ["projects", "lr1", "lr2", "dv1", "dv2", "outcomes", "indgen_py", "pc10"]
+REPORT_TABLES = ["projects", "lr1", "lr2", "dv1", "dv2", "outcomes", "indgen_py", "pc10_counts"]
 
 DEMO_LOGINS = [
     "admin",
@@ -581,7 +581,20 @@ class TestSeededDemo:
         assert report.table("dv2").cell("Disadvantaged, not URM", "total") > 0
         summary = report.table("summary")
         assert summary.cell("Proposals funded", "value") == 6
-        assert summary.cell("Return ratio (follow-on $ / awarded $)", "value") > 0
+        assert (
+            summary.cell("Return ratio (follow-on $ / $ of the awards it came from)", "value") > 0
+        )
+
+    def test_the_demo_reports_pdf_fits_its_pages_with_every_projects_column(self, demo):
+        from reporting.hrsa import PdfExporter
+        from tests.support.pdf_layout import overflowing_tables
+
+        report = build_report(PREVIOUS)
+        html = PdfExporter(report).html()
+
+        assert overflowing_tables(html) == []
+        for column in report.table("projects").columns:
+            assert f'<th scope="col">{column.label}</th>' in html
 
     def test_seed_demo_current_report_has_active_awards(self, demo):
         report = build_report(CURRENT)

@@ -23,7 +23,8 @@ SHEETS = [
     "DV-2 Background",
     "Outcomes",
     "INDGEN-PY Trainee outcomes",
-    "PC-10 Partnerships",
+    "PC-10 Major participating sites",
+    "PC-10 By type and purpose",
     "Narrative",
     "Checks",
 ]
@@ -214,7 +215,7 @@ def test_json_shape(world):
         "tables",
     ]
     assert data["period"] == "2025-2026"
-    assert [t["title"] for t in data["tables"]] == SHEETS
+    assert [t["title"][:31] for t in data["tables"]] == SHEETS  # sheet names: 31 characters
     lr1 = data["tables"][2]
     assert lr1["code"] == "LR-1"
     assert [c["key"] for c in lr1["columns"]] == ["level", "current", "completers", "total"]
@@ -293,3 +294,45 @@ def test_command_refuses_bad_period_or_format(world, tmp_path, options, message)
 
     assert str(exc.value).startswith(message)
     assert not (tmp_path / "x").exists()
+
+
+# ---- The PDF fits its pages ------------------------------------------------------------------
+
+
+def test_the_overflow_check_sees_a_table_wider_than_its_page():
+    from tests.support.pdf_layout import overflowing_tables
+
+    wide = "<table style='width: 2000px'><tr><td>x</td></tr></table>"
+
+    assert overflowing_tables(f"<html><body>{wide}</body></html>")
+
+
+def test_no_table_of_the_pdf_is_wider_than_its_page_even_with_long_words(world):
+    from tests.support.pdf_layout import overflowing_tables
+
+    report = build_report("2025-2026")
+    projects = report.table("projects")
+    # The longest words and numbers a real program has: a title, a department, big money.
+    for row in projects.rows:
+        if not row.total:
+            row.cells[4] = "Pharmacogenomically-informed antihypertensive deprescribing " * 2
+            row.cells[3] = "Obstetrics, Gynecology and Reproductive Sciences"
+    html = PdfExporter(report).html()
+
+    assert overflowing_tables(html) == []
+    for column in projects.columns:
+        assert f'<th scope="col">{column.label}</th>' in html
+
+
+def test_every_page_of_the_pdf_names_the_program_the_period_and_the_page(world):
+    from pypdf import PdfReader
+
+    report = build_report("2025-2026")
+    pages = PdfReader(io.BytesIO(PdfExporter(report).render())).pages
+
+    assert len(pages) > 2
+    for number, page in enumerate(pages, start=1):
+        text = " ".join(page.extract_text().split())
+        assert report.program[:30] in text, number
+        assert "2025-2026" in text, number
+        assert f"Page {number} of {len(pages)}" in text, number

@@ -113,7 +113,12 @@ def test_summary_figures(world):
         "Presentations": 3,
         "Follow-on funding awarded": 2,
         "Follow-on funding awarded ($)": money("260000"),
-        "Return ratio (follow-on $ / awarded $)": money("21.67"),
+        # 260,000 of follow-on (f1 250,000 to a1; f5 10,000 to a1 and a2) over the dollars of
+        # the awards it came from, a1 and a2: 15,000 each. Not over the 12,000 awarded in the
+        # period to erin's a3, which produced none of it (that gave 21.67).
+        "Return ratio (follow-on $ / $ of the awards it came from)": money("8.67"),
+        # The same 260,000 over the active awards a1, a2 and a3: 42,000.
+        "Return ratio of the awards active in the period": money("6.19"),
     }
 
 
@@ -372,7 +377,7 @@ def test_indgen_py_previous_year_completers_by_latest_record(world):
 
 
 def test_pc10_partners_of_active_awards_once(world):
-    grid = build_report("2025-2026").table("pc10").grid()
+    grid = build_report("2025-2026").table("pc10_counts").grid()
 
     purposes = [
         "research",
@@ -405,6 +410,30 @@ def test_pc10_partners_of_active_awards_once(world):
             "Total": {"research": 1, "community_engagement": 1, "dissemination": 1, "total": 3},
         },
     )
+
+
+def test_pc10_lists_each_site_or_partner_as_the_form_does(world):
+    a1, a2, a3 = (world.awards[k] for k in ("a1", "a2", "a3"))
+    table = build_report("2025-2026").table("pc10")
+
+    assert [column.label for column in table.columns] == [
+        "Partner / site",
+        "Partner type",
+        "Purposes supported",
+        "Projects",
+    ]
+    assert table.title == "PC-10 Major participating sites and partners"
+    # One row per organisation, named as first written; A4's clinic is out (A4 ended earlier).
+    assert [row.cells for row in table.rows] == [
+        ["County Public Health", "Public health department", "Dissemination", str(a3)],
+        [
+            "Eastside Community Health Center",
+            "Community health center",
+            "Community engagement",
+            "; ".join(sorted([str(a1), str(a2)])),
+        ],
+        ["Valley FQHC", "FQHC or look-alike", "Research collaboration", str(a1)],
+    ]
 
 
 def test_narrative_from_the_period_entry(world):
