@@ -9,6 +9,7 @@ the code that makes it.
 from collections import Counter
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
+from functools import cached_property
 
 from django.conf import settings
 from django.db.models import Count, Q, QuerySet, Sum
@@ -468,6 +469,7 @@ class _Builder(PeopleTables, ReportChecks):
 
     # ---- 9. PC-10 ------------------------------------------------------------------------------
 
+    @cached_property
     def _partners(self) -> dict[str, dict]:
         """The partner organisations of awards active in the period, one per organisation
         (names compared without case or extra spaces): its name as first written, its types,
@@ -497,7 +499,7 @@ class _Builder(PeopleTables, ReportChecks):
         with its type and the purposes the grant supported."""
         type_labels, purpose_labels = dict(PartnerType.choices), dict(PartnershipPurpose.choices)
         order = {value: i for i, value in enumerate(PartnershipPurpose.values)}
-        partners = sorted(self._partners().values(), key=lambda e: e["name"].casefold())
+        partners = sorted(self._partners.values(), key=lambda e: e["name"].casefold())
         rows = [
             Row(
                 [
@@ -532,7 +534,7 @@ class _Builder(PeopleTables, ReportChecks):
     def pc10_counts(self) -> Table:
         """Our partner counts: partner organisations by type and purpose (an organisation with
         one purpose on two projects counts once)."""
-        counts = Counter(pair for entry in self._partners().values() for pair in entry["pairs"])
+        counts = Counter(pair for entry in self._partners.values() for pair in entry["pairs"])
         purposes = list(PartnershipPurpose)
         rows = []
         for ptype in PartnerType:

@@ -239,7 +239,15 @@ class PeopleTables:
                 )
                 current, completers = counts[(True, CURRENT)], counts[(True, COMPLETERS)]
                 rows.append(
-                    Row(["Disadvantaged, not URM", current, completers, current + completers])
+                    Row(
+                        [
+                            "Disadvantaged — yes, of which not URM",
+                            current,
+                            completers,
+                            current + completers,
+                        ],
+                        subset=True,
+                    )
                 )
         sums += [Total((r, 3), [(r, 1), (r, 2)]) for r in range(len(rows))]
         return Table(
@@ -251,7 +259,7 @@ class PeopleTables:
             notes=[
                 "Self-reported. Unknown answers (none given, or prefer not to answer) count as "
                 "not reported, never as no. URM: any selected category in the profile's URM set "
-                f"({', '.join(sorted(mapping.urm_codes))}). Disadvantaged, not URM: "
+                f"({', '.join(sorted(mapping.urm_codes))}). Disadvantaged — yes, of which not URM: "
                 "disadvantaged = yes and URM = no."
             ],
             people=True,

@@ -336,3 +336,56 @@ def test_every_page_of_the_pdf_names_the_program_the_period_and_the_page(world):
         assert report.program[:30] in text, number
         assert "2025-2026" in text, number
         assert f"Page {number} of {len(pages)}" in text, number
+
+
+# ---- The workbook prints well ----------------------------------------------------------------
+
+
+def test_every_sheet_prints_to_the_pages_width_with_its_headings_and_the_period(world):
+    report = build_report("2025-2026")
+    workbook = open_workbook(XlsxExporter(report).render())
+
+    for table in report.tables:
+        sheet = workbook[table.sheet_name]
+        setup = sheet.page_setup
+        assert setup.orientation == ("landscape" if table.wide else "portrait"), table.key
+        assert (setup.fitToWidth, setup.fitToHeight) == (1, 0), table.key
+        assert sheet.sheet_properties.pageSetUpPr.fitToPage, table.key
+        assert sheet.print_title_rows == f"${HEADER_ROW - 1}:${HEADER_ROW}", table.key
+        assert "2025-2026" in sheet.oddHeader.center.text, table.key
+        assert sheet.oddFooter.right.text == "Page &P of &N", table.key
+        assert "2025-2026" in sheet.cell(row=2, column=1).value, table.key
+
+
+def test_grouped_headings_are_merged_over_their_columns(world):
+    from reporting.hrsa.tables import column_groups
+
+    report = build_report("2025-2026")
+    workbook = open_workbook(XlsxExporter(report).render())
+    grouped = [t for t in report.tables if any(heading for heading, _ in column_groups(t))]
+
+    assert grouped
+    for table in grouped:
+        merged = {str(r) for r in workbook[table.sheet_name].merged_cells.ranges}
+        column = 1
+        for heading, span in column_groups(table):
+            if heading and span > 1:
+                from openpyxl.utils import get_column_letter
+
+                first, last = get_column_letter(column), get_column_letter(column + span - 1)
+                assert f"{first}{HEADER_ROW - 1}:{last}{HEADER_ROW - 1}" in merged, table.key
+            column += span
+
+
+def test_a_subset_row_is_labelled_and_indented_as_part_of_the_count_above(world):
+    report = build_report("2025-2026")
+    sheet = open_workbook(XlsxExporter(report).render())["DV-2 Background"]
+    labels = {row[0].value: row[0] for row in sheet.iter_rows(min_row=HEADER_ROW + 1)}
+
+    subset = labels["Disadvantaged — yes, of which not URM"]
+    assert subset.alignment.indent == 2 and subset.font.i
+    assert labels["Disadvantaged background — yes"].alignment.indent == 0
+    html = PdfExporter(report).html()
+    assert (
+        '<tr class="subset">\n      <th scope="row">Disadvantaged — yes, of which not URM' in html
+    )

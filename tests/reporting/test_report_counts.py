@@ -312,7 +312,7 @@ def test_dv2_background_with_not_reported_rows(world):
         "Disadvantaged background — yes": row(2, 1),  # alice, bob; dan
         "Disadvantaged background — no": row(0, 1),  # frank
         "Disadvantaged background — not reported": row(2, 1),  # carol, jack; erin
-        "Disadvantaged, not URM": row(0, 1),  # dan (MENA is not in the URM set)
+        "Disadvantaged — yes, of which not URM": row(0, 1),  # dan (MENA is not in the URM set)
         "Rural background — yes": row(1, 0),  # bob
         "Rural background — no": row(1, 0),  # alice
         "Rural background — not reported": row(2, 3),
