@@ -16,7 +16,7 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 
 from accounts.choices import ApplicantType
-from grants.choices import AwardStatus, DecisionOutcome
+from grants.choices import DecisionOutcome
 from grants.models import Award, Decision, FundingCall, Program, Proposal
 
 from ..choices import (
@@ -75,7 +75,7 @@ def build_report(
     counts. With ``suppress``, the people tables are then suppressed (suppression.py)."""
     if isinstance(period, str):
         period = parse_period(period)
-    builder = _Builder(period)
+    builder = _Builder(period, today=timezone.localdate(now) if now else None)
     tables = [
         builder.summary(),
         builder.projects(),
@@ -152,7 +152,7 @@ class _Builder(PeopleTables, ReportChecks):
     Outcomes are counted in SQL (aggregates and per-award counts), never loaded one by one: a
     national program's year holds a hundred thousand of them, and no table lists them."""
 
-    def __init__(self, period: Period):
+    def __init__(self, period: Period, *, today=None):
         self.period = period
         self.mapping = profile_for_period(period)
         active = awards_active_in(period)
@@ -160,6 +160,8 @@ class _Builder(PeopleTables, ReportChecks):
         self.awards = active_awards(period)
         self.people: dict[int, Participant] = participants_of(active, period)
         self.program = program_name(period)
+        # The day the report is built (``now``): an award's status on Projects is as of it.
+        self.today = today or timezone.localdate()
         start, end = period.start, period.end
         released = released_awards().values("pk")
         self.in_period = {
@@ -381,7 +383,7 @@ class _Builder(PeopleTables, ReportChecks):
                         award.amount,
                         award.start_date,
                         award.effective_end,
-                        AwardStatus(award.status).label,
+                        award.status_on(self.today),
                         publications.get(award.pk, 0),
                         presentations.get(award.pk, 0),
                         follow_on.get(award.pk, ZERO),

@@ -122,6 +122,20 @@ class ReportChecks:
                 else "",
             )
         )
+        unclosed = [a for a in self.awards if a.ended_not_closed(self.today)]
+        checks.append(
+            Check(
+                "Ended awards are closed out",
+                CheckStatus.WARNING if unclosed else CheckStatus.PASS,
+                len(unclosed),
+                "Past their end date but not closed: "
+                + ", ".join(f"{a.label} (ended {a.effective_end:%b %-d, %Y})" for a in unclosed)
+                + ". Close each out on its award page (Change the award → Closed) once its final report"
+                " is in."
+                if unclosed
+                else "",
+            )
+        )
         checks.append(
             Check(
                 "Narrative written for the period",

@@ -133,7 +133,9 @@ def test_projects_one_row_per_active_award_with_outcomes_in_period(world):
         "title": "Community health workers and diabetes control in rural Latino families",
         "populations": "Hispanic or Latino; Underserved rural communities",
         "domains": "Behavioral; Health care system",
-        "status": "Active",
+        # Built today (after June 2026), all three have ended and none is closed out yet
+        # (test_projects_status_follows_the_dates has the report built in the period).
+        "status": "Ended — close-out pending",
     }
     assert grid == {
         str(a1): {
@@ -458,10 +460,40 @@ def test_checks_on_a_clean_world(world):
         ("Participants with demographics", CheckStatus.WARNING, 2),  # carol, jack
         ("Participants with a position on their profile", CheckStatus.PASS, 0),
         ("Outcomes have a date", CheckStatus.WARNING, 1),  # pub4: a year, no month
+        ("Ended awards are closed out", CheckStatus.WARNING, 3),  # a1-a3, built after 2026-08
         ("Narrative written for the period", CheckStatus.PASS, None),
     ]
     checks = report.table("checks")
     assert [row.cells[:3] for row in checks.rows][6] == ["Outcomes have a date", "Warning", 1]
+
+
+def test_projects_status_follows_the_dates_and_the_checks_name_what_to_close(world):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from grants import services as grant_services
+    from grants.choices import AwardStatus
+
+    a1, a2, a3 = (world.awards[k] for k in ("a1", "a2", "a3"))
+    # Built on June 15, 2026: a2 ended Dec 31, 2025 and a3 May 31, 2026; a1 runs to August.
+    june = datetime(2026, 6, 15, 12, tzinfo=ZoneInfo("America/Los_Angeles"))
+    grant_services.award_transition(
+        award=a3, to=AwardStatus.CLOSED, actor=world.admin, reason="Final report in."
+    )
+
+    report = build_report("2025-2026", now=june)
+
+    status = {label: cells["status"] for label, cells in report.table("projects").grid().items()}
+    assert (status[str(a1)], status[str(a2)], status[str(a3)]) == (
+        "Active",
+        "Ended — close-out pending",
+        "Closed",
+    )
+    check = {c.rule: c for c in report.checks}["Ended awards are closed out"]
+    assert (check.status, check.count) == (CheckStatus.WARNING, 1)
+    assert check.detail.startswith(
+        f"Past their end date but not closed: {a2} (ended Dec 31, 2025)."
+    )
 
 
 def test_checks_flag_a_call_over_budget(world):
