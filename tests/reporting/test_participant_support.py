@@ -415,3 +415,37 @@ def test_api_records_and_lists_training_status(setup):
     ]
     assert api_as(setup["trainee"]).post(url, body, format="json").status_code == 403
     assert api_as(setup["other_pi"]).get(url).status_code == 404
+
+
+def _page_queries(n: int) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    members = [make_user(applicant_type=ApplicantType.MEDICAL_STUDENT) for _ in range(n)]
+    award, _ = simple_award(team=members)
+    pi = award.proposal.pi
+    for member in members:
+        services.participant_support_create(
+            actor=pi,
+            award=award,
+            data={
+                "person": member.pk,
+                "kind": "stipend",
+                "amount": "100.00",
+                "paid_from": award.start_date,
+                "paid_to": award.start_date,
+            },
+        )
+        services.training_status_record(
+            actor=pi, award=award, data={"person": member.pk, "status": "enrolled"}
+        )
+    client = client_for(pi)
+    url = reverse("reporting:award_support", args=[award.pk])
+    client.get(url)  # first reads (progress report scheduling, sessions) aside
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+def test_the_support_page_costs_the_same_for_1_and_3_people(db):
+    assert _page_queries(1) == _page_queries(3)
