@@ -468,7 +468,7 @@ class ParticipantSupport(models.Model):
         TrainingProgram,
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         related_name="support",
     )
     note = models.CharField(max_length=500, blank=True)

@@ -42,7 +42,7 @@ class Migration(migrations.Migration):
                 ('award', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='participant_support', to='grants.award')),
                 ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
                 ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='support_received', to=settings.AUTH_USER_MODEL)),
-                ('training_program', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='support', to='reporting.trainingprogram')),
+                ('training_program', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='support', to='reporting.trainingprogram')),
             ],
             options={
                 'verbose_name': 'participant support',

@@ -118,3 +118,48 @@ def test_training_programs_are_added_on_the_reporting_profile_page(staff_client)
 
 
 JSON_FIELDS = ("race_map", "hispanic_codes", "urm_codes", "sex_columns", "sex_map")
+
+
+def test_a_training_program_in_use_cannot_be_deleted_from_the_profile(staff_client):
+    from datetime import date
+
+    from reporting import services
+    from reporting.models import ParticipantSupport
+    from tests.reporting.support import simple_award
+
+    award, admin = simple_award(start=date(2025, 1, 1), end=date(2025, 12, 31))
+    profile = ReportingProfile.objects.get()
+    program = profile.training_programs.create(name="Scholars", program_type="structured")
+    services.participant_support_create(
+        actor=admin,
+        award=award,
+        data={
+            "person": award.proposal.pi_id,
+            "kind": "stipend",
+            "amount": "10",
+            "paid_from": date(2025, 1, 1),
+            "paid_to": date(2025, 1, 1),
+            "training_program": program.pk,
+        },
+    )
+    url = reverse("admin:reporting_reportingprofile_change", args=[profile.pk])
+    data = {
+        "period": profile.period,
+        "name": profile.name,
+        "notes": "",
+        **{name: json.dumps(getattr(profile, name)) for name in JSON_FIELDS},
+        f"{PROGRAMS}-TOTAL_FORMS": "1",
+        f"{PROGRAMS}-INITIAL_FORMS": "1",
+        f"{PROGRAMS}-0-id": program.pk,
+        f"{PROGRAMS}-0-profile": profile.pk,
+        f"{PROGRAMS}-0-position": "0",
+        f"{PROGRAMS}-0-name": "Scholars",
+        f"{PROGRAMS}-0-program_type": "structured",
+        f"{PROGRAMS}-0-state": "ongoing",
+        f"{PROGRAMS}-0-DELETE": "on",
+    }
+
+    response = staff_client.post(url, data)
+
+    assert response.status_code == 200  # the form again, with the refusal
+    assert ParticipantSupport.objects.get().training_program == program
