@@ -144,6 +144,35 @@ class ReportChecks:
                 "" if self.has_narrative else "Write the narrative before sending the report.",
             )
         )
+        unrecorded = [p for p in self.indgen_people if p.status is None]
+        checks.append(
+            Check(
+                "People paid from an award have a training status",
+                CheckStatus.WARNING if unrecorded else CheckStatus.PASS,
+                len(unrecorded),
+                "No status recorded for: "
+                + "; ".join(f"{p.name} (ID {p.user_id})" for p in unrecorded)
+                + ". INDGEN shows them as Not recorded; INDGEN-PY infers their completion "
+                "from their awards' end."
+                if unrecorded
+                else "",
+                people=True,
+                shared_detail="Record their training status on the award's support page."
+                if unrecorded
+                else "",
+            )
+        )
+        checks.append(
+            Check(
+                "Training programs set up on the reporting profile",
+                CheckStatus.PASS if self.training_programs_set_up else CheckStatus.WARNING,
+                self.training_programs_set_up,
+                ""
+                if self.training_programs_set_up
+                else "Add the program's training programs to the reporting profile (Django "
+                "admin) for the Program set-up sheet.",
+            )
+        )
         return checks
 
 

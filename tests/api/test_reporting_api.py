@@ -37,6 +37,7 @@ pytestmark = pytest.mark.django_db
 
 # HRSA.md's order.
 SHEETS = [
+    "Program set-up",
     "Summary",
     "Projects",
     "LR-1 Participants",
@@ -44,6 +45,7 @@ SHEETS = [
     "DV-1 Race and ethnicity",
     "DV-2 Background",
     "Outcomes",
+    "INDGEN Individual records",
     "INDGEN-PY Trainee outcomes",
     "PC-10 Major participating sites",
     "PC-10 By type and purpose",
@@ -1184,6 +1186,7 @@ class Matrix:
     award: object
     report: ProgressReport
     outcomes: dict  # kind -> the PI's outcome of that kind
+    support: object = None  # a payment to the member from the PI's award
 
 
 @pytest.fixture
@@ -1210,7 +1213,23 @@ def matrix(awards) -> Matrix:
         "other_pi": awards.other_pi,
         "admin": awards.admin,
     }
-    return Matrix(users=users, award=awards.award, report=report, outcomes=outcomes)
+    support = services.participant_support_create(
+        actor=awards.pi, award=awards.award, data=_payment(awards.award, awards.member)
+    )
+    return Matrix(
+        users=users, award=awards.award, report=report, outcomes=outcomes, support=support
+    )
+
+
+def _payment(award, person) -> dict:
+    day = award.start_date.isoformat()
+    return {
+        "person": person.pk,
+        "kind": "stipend",
+        "amount": "100.00",
+        "paid_from": day,
+        "paid_to": day,
+    }
 
 
 NAMES = {
@@ -1239,6 +1258,11 @@ GET_MATRIX = {
         {"stranger": 403, "pi": 403, "member": 403, "other_pi": 403, "admin": 200},
     ),
 }
+# Trainee support: the award's PI and administrators; the team member sees the award (403).
+SUPPORT = {"stranger": 404, "pi": 200, "member": 403, "other_pi": 404, "admin": 200}
+GET_MATRIX["api-award-support-list"] = (lambda m: [m.award.pk], SUPPORT)
+GET_MATRIX["api-award-support-detail"] = (lambda m: [m.award.pk, m.support.pk], SUPPORT)
+GET_MATRIX["api-award-training-status-list"] = (lambda m: [m.award.pk], SUPPORT)
 for _kind, _name in NAMES.items():
     GET_MATRIX[f"{_name}-list"] = (lambda m: [], LIST_SCOPE | {"admin": (200, 2)})
     GET_MATRIX[f"{_name}-detail"] = (lambda m, k=_kind: [m.outcomes[k].pk], DETAIL_SCOPE)
@@ -1341,6 +1365,36 @@ WRITES = {
         lambda m: [m.award.pk],
         lambda m: {"to": "no_cost_extension", "new_end_date": "2026-06-30"},
         {"stranger": 404, "pi": 403, "member": 403, "other_pi": 404, "admin": 200},
+    ),
+}
+WRITES |= {
+    "support-create": Write(
+        "api-award-support-list",
+        "post",
+        lambda m: [m.award.pk],
+        lambda m: _payment(m.award, m.users["member"]),
+        SUPPORT | {"pi": 201, "admin": 201},
+    ),
+    "support-patch": Write(
+        "api-award-support-detail",
+        "patch",
+        lambda m: [m.award.pk, m.support.pk],
+        lambda m: {"amount": "150.00"},
+        SUPPORT,
+    ),
+    "support-delete": Write(
+        "api-award-support-detail",
+        "delete",
+        lambda m: [m.award.pk, m.support.pk],
+        lambda m: None,
+        SUPPORT | {"pi": 204, "admin": 204},
+    ),
+    "training-status": Write(
+        "api-award-training-status-list",
+        "post",
+        lambda m: [m.award.pk],
+        lambda m: {"person": m.users["member"].pk, "status": "enrolled"},
+        SUPPORT,
     ),
 }
 for _kind, _name in NAMES.items():

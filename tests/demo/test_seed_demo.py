@@ -596,6 +596,29 @@ class TestSeededDemo:
         for column in report.table("projects").columns:
             assert f'<th scope="col">{column.label}</th>' in html
 
+    def test_seed_demo_report_lists_the_paid_trainees_and_the_program_setup(self, demo):
+        report = build_report(PREVIOUS)
+
+        setup = report.tables[0]
+        indgen = report.table("indgen")
+        assert setup.key == "program_setup"
+        assert [row.cells[0] for row in setup.rows] == [
+            "Health Equity Research Scholars",
+            "Primary Care Research Fellowship",
+            "Mentored pilot research",
+        ]
+        names = {u: User.objects.get(username=u).display_name for u in ("student1", "fellow1")}
+        rows = {row.cells[0]: row.cells for row in indgen.rows}
+        assert rows[names["student1"]][5:8] == ["Stipend; Travel", Decimal("3650.00"), "Enrolled"]
+        assert rows[names["fellow1"]][5:8] == [
+            "Stipend",
+            Decimal("6000.00"),
+            "Graduated / completed",
+        ]
+        assert rows["Total"][6] == Decimal("12150.00")
+        unrecorded = next(c for c in report.checks if c.rule.startswith("People paid"))
+        assert (unrecorded.status, unrecorded.count) == (CheckStatus.WARNING, 1)  # resident1
+
     def test_seed_demo_current_report_has_active_awards(self, demo):
         report = build_report(CURRENT)
 
@@ -623,7 +646,7 @@ class TestSeededDemo:
         written = load_workbook(output)
 
         assert written.sheetnames == expected.sheetnames
-        assert len(written.sheetnames) == 12
+        assert len(written.sheetnames) == 14
         for name in expected.sheetnames:
             assert sheet_values(written[name]) == sheet_values(expected[name]), name
 

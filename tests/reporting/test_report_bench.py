@@ -71,9 +71,9 @@ def test_phases_give_sane_figures(world, tmp_path):
     }
 
     build = figures["build"]
-    # A fixed number, whatever the size (test_report_counts): 29, and the two return ratios
+    # A fixed number, whatever the size (test_report_counts): 33, and the two return ratios
     # sums (the PC-10 sheets share one read of the partners).
-    assert build["queries"] == 31
+    assert build["queries"] == 35
     assert build["summary"] == {
         "Active awards": 3,
         "Participants": 7,

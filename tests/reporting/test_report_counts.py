@@ -462,6 +462,8 @@ def test_checks_on_a_clean_world(world):
         ("Outcomes have a date", CheckStatus.WARNING, 1),  # pub4: a year, no month
         ("Ended awards are closed out", CheckStatus.WARNING, 3),  # a1-a3, built after 2026-08
         ("Narrative written for the period", CheckStatus.PASS, None),
+        ("People paid from an award have a training status", CheckStatus.PASS, 0),
+        ("Training programs set up on the reporting profile", CheckStatus.WARNING, 0),
     ]
     checks = report.table("checks")
     assert [row.cells[:3] for row in checks.rows][6] == ["Outcomes have a date", "Warning", 1]

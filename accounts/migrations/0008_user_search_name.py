@@ -15,7 +15,7 @@ def fill_search_names(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("accounts", "0006_invitation")]
+    dependencies = [("accounts", "0007_audit_support_changed")]
 
     operations = [
         migrations.AddField(
