@@ -855,7 +855,7 @@ def test_import_commit_saves_new_records_and_skips_duplicates(awards):
 @pytest.mark.parametrize("query", ["", "?commit=true"])
 @pytest.mark.parametrize(
     "content",
-    ["just some notes\n", "%PDF-1.4 binary\x00\x01", "TY  - JOUR\nTI  - No end record\n", ""],
+    ["just some notes\n", "%PDF-1.4 binary\x00\x01", "[1, 2, 3]", ""],
 )
 def test_import_of_a_file_that_is_not_medline_or_ris_is_400_under_file(awards, query, content):
     response = _import(api_as(awards.pi), awards.award.pk, content, query)
@@ -868,7 +868,7 @@ def test_import_of_a_file_that_is_not_medline_or_ris_is_400_under_file(awards, q
 def test_import_garbage_file_says_why(awards):
     response = _import(api_as(awards.pi), awards.award.pk, "just some notes\n", "?commit=true")
 
-    assert response.json() == {"file": ["This is not a MEDLINE or RIS file."]}
+    assert response.json() == {"file": ["This is not a MEDLINE, RIS, BibTeX or CSL JSON file."]}
 
 
 def test_import_of_too_large_a_file_is_400_under_file(awards, settings):
