@@ -8,6 +8,7 @@ reporting window); "another PI" has an award of their own.
 import io
 from dataclasses import dataclass
 from datetime import date, datetime
+from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -896,6 +897,76 @@ def test_import_with_a_bad_commit_flag_is_400(awards, query):
     assert response.status_code == 400
     assert list(response.json()) == ["commit"]
     assert not Publication.objects.exists()
+
+
+CORPUS = Path(__file__).resolve().parents[1] / "reporting" / "import_corpus"
+
+
+@pytest.mark.parametrize(
+    ("name", "first_title"),
+    [
+        (
+            "zotero.bib",
+            "Efecto de una intervención de promotoras sobre la hipertensión en "
+            "comunidades rurales de México y California: ensayo «PASO»",
+        ),
+        (
+            "zotero.json",
+            "Language-concordant primary care and emergency department use among "
+            "Chinese-, Korean-, and Vietnamese-speaking older adults in California: a "
+            "retrospective cohort study",
+        ),
+        (
+            "cinahl.ris",
+            "Doulas and maternal outcomes among Black and immigrant birthing people "
+            "in Minneapolis–Saint Paul",
+        ),
+        (
+            "ovid.txt",
+            "Teaching Health Equity Through Community-Based Participatory Research: "
+            "Lessons from a Service-Learning Course with the Diné Community",
+        ),
+    ],
+)
+def test_import_preview_takes_the_new_formats(awards, name, first_title):
+    response = _import(
+        api_as(awards.pi), awards.award.pk, (CORPUS / name).read_text(encoding="utf-8")
+    )
+
+    body = response.json()
+    assert response.status_code == 200, body
+    assert body["records"][0]["title"] == first_title
+    assert [r["problems"] for r in body["records"]] == [[] for _ in body["records"]]
+    assert not Publication.objects.exists()
+
+
+def test_import_commit_of_bibtex_saves_and_reports_the_broken_entry(awards):
+    text = (
+        "@article{ok, title = {Promotoras and blood pressure in {East Los Angeles}},\n"
+        "  author = {Garc{\\'\\i}a, Luz}, journal = {Ethnicity \\& Disease}, year = {2025},\n"
+        "  doi = {10.18865/ed.35.1.1}}\n"
+        "@article{broken, title = {Lost brace, year = {2025}\n"
+    )
+
+    response = _import(api_as(awards.pi), awards.award.pk, text, "?commit=true")
+
+    body = response.json()
+    assert response.status_code == 201, body
+    assert [(p["title"], p["authors"], p["journal"], p["doi"]) for p in body["created"]] == [
+        (
+            "Promotoras and blood pressure in East Los Angeles",
+            "García, Luz",
+            "Ethnicity & Disease",
+            "10.18865/ed.35.1.1",
+        )
+    ]
+    assert [(s["record"]["title"], s["reason"]) for s in body["skipped"]] == [
+        (
+            "",
+            "Record 2 could not be read: the BibTeX entry (“broken”) is malformed "
+            "(check its braces).",
+        )
+    ]
 
 
 def test_import_without_a_file_is_400(awards):
