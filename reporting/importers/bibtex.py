@@ -45,7 +45,8 @@ def latex_to_text(value: str) -> str:
     )
     value = SPACED_WORD.sub(lambda m: "\\" + m.group(1) + "{}", value)
     value = FONT_COMMANDS.sub("{", value)
-    value = latex_to_unicode(value)
+    if "\\" in value:  # latex_to_unicode walks a long table: only when a command is left
+        value = latex_to_unicode(value)
     value = value.replace("---", "—").replace("--", "–").replace("~", " ")
     value = value.replace("\\$", "$").replace("{", "").replace("}", "")
     return unicodedata.normalize("NFC", value)
@@ -100,42 +101,39 @@ def _record(entry: dict) -> PublicationRecord:
     return clean(record)
 
 
-def _parse(text: str) -> list[dict]:
+def parse_bibtex(text: str) -> list[PublicationRecord]:
+    """Every entry, in file order. Each entry (and @string macro) is handed to one
+    bibtexparser parser on its own, so an unreadable entry is named in its place, the others
+    are kept, and an unclosed brace cannot swallow the rest of the file (bibtexparser's
+    pyparsing grammar recurses: such a brace can exhaust the stack rather than fail)."""
     import bibtexparser
+    import pyparsing
     from bibtexparser.bparser import BibTexParser
 
     parser = BibTexParser(
         common_strings=True, ignore_nonstandard_types=False, interpolate_strings=True
     )
-    return bibtexparser.loads(text, parser).entries
-
-
-def parse_bibtex(text: str) -> list[PublicationRecord]:
-    """Every entry, in file order. The file is read whole; when an entry is missing from what
-    bibtexparser returns, each entry is read on its own (with the file's @string macros) so
-    the unreadable one can be named and the rest kept."""
+    parser.expect_multiple_parse = True  # one parser, one chunk at a time; macros carry over
+    entries = parser.bib_database.entries
     starts = list(ENTRY_START.finditer(text))
-    chunks = [
-        (
-            m.group(1).lower(),
-            text[m.start() : (starts[i + 1].start() if i + 1 < len(starts) else None)],
-        )
-        for i, m in enumerate(starts)
-    ]
-    wanted = [chunk for kind, chunk in chunks if kind not in NOT_ENTRIES]
-    entries = _parse(text)
-    if len(entries) == len(wanted):
-        return [_record(entry) for entry in entries]
-    macros = "\n".join(chunk for kind, chunk in chunks if kind == "string")
     records = []
-    for position, chunk in enumerate(wanted, start=1):
-        found = _parse(macros + "\n" + chunk)
-        if found:
-            records.append(_record(found[0]))
-        else:
-            key = re.match(r"\s*@\w+\s*[{(]\s*([^,\s]*)", chunk)
-            named = f" (“{key.group(1)}”)" if key and key.group(1) else ""
-            records.append(
-                unreadable(position, f"the BibTeX entry{named} is malformed (check its braces).")
+    for i, start in enumerate(starts):
+        chunk = text[start.start() : starts[i + 1].start() if i + 1 < len(starts) else None]
+        read = len(entries)
+        try:
+            bibtexparser.loads(chunk, parser)
+        except (pyparsing.ParseException, RecursionError, ValueError, IndexError, KeyError):
+            pass  # reported below when the chunk was an entry
+        if start.group(1).lower() in NOT_ENTRIES:
+            continue
+        if len(entries) > read:
+            records.append(_record(entries[read]))
+            continue
+        key = re.match(r"\s*@\w+\s*[{(]\s*([^,\s]*)", chunk)
+        named = f" (“{key.group(1)}”)" if key and key.group(1) else ""
+        records.append(
+            unreadable(
+                len(records) + 1, f"the BibTeX entry{named} is malformed (check its braces)."
             )
+        )
     return records

@@ -538,6 +538,20 @@ def test_broken_record_reported_and_the_rest_read(name, titles, problems):
     assert [r.problems for r in records] == problems
 
 
+def test_many_unclosed_braces_in_a_long_bibtex_file_reported_not_a_crash():
+    # Read whole, bibtexparser's grammar recursed past Python's limit on this (a 500).
+    text = (CORPUS / "broken.bib").read_text(encoding="utf-8") * 60
+
+    records = parse_publications(text.encode())
+
+    assert len(records) == 180
+    assert [bool(r.title) for r in records] == [True, False, True] * 60
+    assert records[-2].problems == [
+        "Record 179 could not be read: the BibTeX entry (“broken_2020”) is malformed "
+        "(check its braces)."
+    ]
+
+
 def test_file_of_only_unreadable_records_refused_with_why():
     text = "@article{lost, title = {Never closed,\n  year = {2020}\n"
 
