@@ -102,6 +102,7 @@ def parse_publications(file) -> list[PublicationRecord]:
     if not any(r.title or r.doi or r.pmid for r in records):
         # The format is known but nothing in it could be read: say what, not "not a file".
         reasons = [p for r in records[:5] for p in r.problems if p != "No title."]
+        reasons = reasons or ["None has a title."]
         raise ValidationError(
             " ".join(["No record in this file could be read.", *reasons]), code="unreadable"
         )

@@ -34,7 +34,9 @@ def load_csl(text: str) -> list | None:
 def _text(value) -> str:
     if isinstance(value, list):  # some writers give container-title as a list
         value = value[0] if value else ""
-    return value.strip() if isinstance(value, str) else str(value or "")
+    if isinstance(value, bool) or not isinstance(value, str | int):
+        return ""  # an object where text belongs is not read as its Python repr
+    return str(value).strip()
 
 
 def _name(person) -> str:

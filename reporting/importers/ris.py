@@ -3,8 +3,8 @@
 rispy reads the canonical form (``TY  - `` with two spaces, every record closed by ``ER``).
 Before handing the text over, one pass brings the dialects to that form: one space before
 the dash (Scopus, CINAHL, several EndNote styles), a missing final ``ER``, a record opened
-before the previous one was closed, blank lines inside a record. Values wrapped onto
-untagged lines (older EndNote and Reference Manager) are joined by rispy.
+before the previous one was closed, blank lines inside a record, values wrapped onto
+untagged lines (older EndNote and Reference Manager exports).
 """
 
 import re
@@ -55,7 +55,9 @@ def _canonical(text: str) -> tuple[str, list[int | None]]:
                 continue
             out.append(f"{tag}  - {value}")
         elif is_open:
-            out.append(" " + line.strip())  # the leading space keeps it a continuation
+            # A wrapped value: joined here, as rispy would carry a line that follows TY over
+            # to the previous record's last tag (a KeyError).
+            out[-1] += " " + line.strip()
     if is_open:
         out.append("ER  - ")
     if stray is not None:

@@ -443,6 +443,8 @@ def test_corpus_ids_months_and_kinds(name, pmids, dates, peer_reviewed):
         ),
         # Two spaces after a colon are not the end of the title.
         ("TY  - JOUR\nT1  - Communication:  Potential Contributions\nER  - \n", None),
+        # Windows line ends.
+        ("TY  - JOUR\r\nTI  - Windows line ends\r\nER  - \r\n", "Windows line ends"),
         # MEDLINE without a PMID or a blank line at the end.
         (
             "OWN - ERIC\nTI  - An ERIC record\n      continued\nDP  - 2009",
@@ -562,6 +564,30 @@ def test_file_of_only_unreadable_records_refused_with_why():
         "No record in this file could be read. Record 1 could not be read: the BibTeX entry "
         "(“lost”) is malformed (check its braces)."
     ]
+
+
+def test_ris_untagged_line_right_after_ty_is_not_a_crash():
+    # rispy carried it over to the previous record's last tag: a KeyError (a 500).
+    text = "TY - JOUR\nTI - First\nDB - Scopus\nER - \nTY - JOUR\nstray words\nTI - Second\n"
+
+    records = parse_publications(text.encode())
+
+    assert [r.title for r in records] == ["First", "Second"]
+
+
+def test_csl_values_of_the_wrong_shape_are_left_out_not_shown_as_code():
+    text = '[{"title": "A paper", "container-title": {"x": 1}, "author": [{"family": 5}, null]}]'
+
+    (record,) = parse_publications(text.encode())
+
+    assert (record.title, record.journal, record.authors) == ("A paper", "", ["5"])
+
+
+def test_file_whose_records_have_no_title_refused():
+    with pytest.raises(ValidationError) as exc:
+        parse_publications(b'[{"type": "article-journal", "author": [{"family": "Ng"}]}]')
+
+    assert exc.value.messages == ["No record in this file could be read. None has a title."]
 
 
 @pytest.mark.parametrize(
