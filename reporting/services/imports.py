@@ -31,10 +31,9 @@ class _Recorded:
     def __init__(self, records: list[PublicationRecord]):
         dois = {r.doi for r in records if r.doi}
         pmids = {r.pmid for r in records if r.pmid}
-        years = {r.year for r in records if r.year}
-        same_year = Q(year__in=years) | (
-            Q(year__isnull=True) if any(not r.year for r in records) else Q(pk__in=[])
-        )
+        same_year = Q(year__in={r.year for r in records if r.year})
+        if any(not r.year for r in records):
+            same_year |= Q(year__isnull=True)
         found = Publication.objects.filter(Q(doi__in=dois) | Q(pmid__in=pmids) | same_year)
         self.dois: set[str] = set()
         self.pmids: set[str] = set()
