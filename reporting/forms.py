@@ -100,9 +100,10 @@ class ProgressReportForm(forms.Form):
 
 class ImportForm(forms.Form):
     file = forms.FileField(
-        label="PubMed (MEDLINE .nbib/.txt) or RIS file",
-        help_text="Export your citations from PubMed (Send to › Citation manager) or a "
-        "reference manager (RIS).",
+        label="Citation file (MEDLINE, RIS, BibTeX or CSL JSON)",
+        help_text="Export your citations from PubMed (Send to › Citation manager), ERIC, Ovid, "
+        "Scopus, CINAHL, Google Scholar or ORCID, or from EndNote, Zotero or Mendeley. "
+        "The content decides the format, not the file name.",
     )
 
 

@@ -295,7 +295,7 @@ class PartnershipCreateSerializer(PartnershipWriteSerializer):
 class ImportUploadSerializer(serializers.Serializer):
     award = AwardsField(help_text="The award the publications came from.")
     file = serializers.FileField(
-        help_text="A PubMed MEDLINE (.nbib/.txt) or RIS export; the content decides, not the name."
+        help_text="A MEDLINE, RIS, BibTeX or CSL JSON export; the content decides, not the name."
     )
 
 
@@ -317,10 +317,13 @@ class PublicationRecordSerializer(serializers.Serializer):
     authors = serializers.ListField(child=serializers.CharField())
     peer_reviewed = serializers.BooleanField()
     duplicate = serializers.BooleanField(
-        help_text="Already recorded (same DOI or PubMed ID), or repeated earlier in the file."
+        help_text="Already recorded (same DOI, PubMed ID, or title and year), or repeated "
+        "earlier in the file."
     )
     problems = serializers.ListField(
-        child=serializers.CharField(), help_text="What was left out or is missing."
+        child=serializers.CharField(),
+        help_text="What was left out or is missing; a record that could not be read has no "
+        "title and says why here.",
     )
 
 

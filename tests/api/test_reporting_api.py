@@ -8,6 +8,7 @@ reporting window); "another PI" has an award of their own.
 import io
 from dataclasses import dataclass
 from datetime import date, datetime
+from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -857,7 +858,7 @@ def test_import_commit_saves_new_records_and_skips_duplicates(awards):
 @pytest.mark.parametrize("query", ["", "?commit=true"])
 @pytest.mark.parametrize(
     "content",
-    ["just some notes\n", "%PDF-1.4 binary\x00\x01", "TY  - JOUR\nTI  - No end record\n", ""],
+    ["just some notes\n", "%PDF-1.4 binary\x00\x01", "[1, 2, 3]", ""],
 )
 def test_import_of_a_file_that_is_not_medline_or_ris_is_400_under_file(awards, query, content):
     response = _import(api_as(awards.pi), awards.award.pk, content, query)
@@ -870,7 +871,7 @@ def test_import_of_a_file_that_is_not_medline_or_ris_is_400_under_file(awards, q
 def test_import_garbage_file_says_why(awards):
     response = _import(api_as(awards.pi), awards.award.pk, "just some notes\n", "?commit=true")
 
-    assert response.json() == {"file": ["This is not a MEDLINE or RIS file."]}
+    assert response.json() == {"file": ["This is not a MEDLINE, RIS, BibTeX or CSL JSON file."]}
 
 
 def test_import_of_too_large_a_file_is_400_under_file(awards, settings):
@@ -898,6 +899,76 @@ def test_import_with_a_bad_commit_flag_is_400(awards, query):
     assert response.status_code == 400
     assert list(response.json()) == ["commit"]
     assert not Publication.objects.exists()
+
+
+CORPUS = Path(__file__).resolve().parents[1] / "reporting" / "import_corpus"
+
+
+@pytest.mark.parametrize(
+    ("name", "first_title"),
+    [
+        (
+            "zotero.bib",
+            "Efecto de una intervención de promotoras sobre la hipertensión en "
+            "comunidades rurales de México y California: ensayo «PASO»",
+        ),
+        (
+            "zotero.json",
+            "Language-concordant primary care and emergency department use among "
+            "Chinese-, Korean-, and Vietnamese-speaking older adults in California: a "
+            "retrospective cohort study",
+        ),
+        (
+            "cinahl.ris",
+            "Doulas and maternal outcomes among Black and immigrant birthing people "
+            "in Minneapolis–Saint Paul",
+        ),
+        (
+            "ovid.txt",
+            "Teaching Health Equity Through Community-Based Participatory Research: "
+            "Lessons from a Service-Learning Course with the Diné Community",
+        ),
+    ],
+)
+def test_import_preview_takes_the_new_formats(awards, name, first_title):
+    response = _import(
+        api_as(awards.pi), awards.award.pk, (CORPUS / name).read_text(encoding="utf-8")
+    )
+
+    body = response.json()
+    assert response.status_code == 200, body
+    assert body["records"][0]["title"] == first_title
+    assert [r["problems"] for r in body["records"]] == [[] for _ in body["records"]]
+    assert not Publication.objects.exists()
+
+
+def test_import_commit_of_bibtex_saves_and_reports_the_broken_entry(awards):
+    text = (
+        "@article{ok, title = {Promotoras and blood pressure in {East Los Angeles}},\n"
+        "  author = {Garc{\\'\\i}a, Luz}, journal = {Ethnicity \\& Disease}, year = {2025},\n"
+        "  doi = {10.18865/ed.35.1.1}}\n"
+        "@article{broken, title = {Lost brace, year = {2025}\n"
+    )
+
+    response = _import(api_as(awards.pi), awards.award.pk, text, "?commit=true")
+
+    body = response.json()
+    assert response.status_code == 201, body
+    assert [(p["title"], p["authors"], p["journal"], p["doi"]) for p in body["created"]] == [
+        (
+            "Promotoras and blood pressure in East Los Angeles",
+            "García, Luz",
+            "Ethnicity & Disease",
+            "10.18865/ed.35.1.1",
+        )
+    ]
+    assert [(s["record"]["title"], s["reason"]) for s in body["skipped"]] == [
+        (
+            "",
+            "Record 2 could not be read: the BibTeX entry (“broken”) is malformed "
+            "(check its braces).",
+        )
+    ]
 
 
 def test_import_without_a_file_is_400(awards):
