@@ -722,3 +722,21 @@ def test_import_page_shows_what_it_could_not_read():
     ) in page
     assert page.count("skipped (could not be read)") == 1
     assert Publication.objects.count() == 2
+
+
+@pytest.mark.parametrize("kind", ["bibtex", "ris"])
+def test_a_file_of_more_records_than_one_import_takes_is_refused_before_the_slow_part(kind):
+    from django.core.exceptions import ValidationError
+
+    from reporting.importers import MAX_RECORDS, parse_publications
+
+    n = MAX_RECORDS + 1
+    if kind == "bibtex":
+        text = "".join(f"@article{{k{i}, title={{Paper {i}}}, year={{2020}}}}\n" for i in range(n))
+    else:
+        text = "".join(f"TY  - JOUR\nTI  - Paper {i}\nPY  - 2020\nER  - \n" for i in range(n))
+
+    with pytest.raises(ValidationError) as refused:
+        parse_publications(text.encode())
+
+    assert f"holds {n:,} records; import at most {MAX_RECORDS:,}" in refused.value.messages[0]
