@@ -97,8 +97,11 @@ def _components(sums: list[Total], hidden: list) -> list[list]:
 class _Program:
     """The reader's system for one group of hidden cells: A x = b, x whole and >= 1."""
 
-    def __init__(self, cells: list, sums: list[Total], values: dict):
+    def __init__(self, cells: list, sums: list[Total], values: dict, lower: dict):
         self.cells = cells
+        # What the reader knows a hidden cell is at least: 1 (zeros are shown), or more when
+        # another table tells (Projects' PIs by position).
+        self.floor = np.array([max(1, lower.get(c, 1)) for c in cells], dtype=float)
         index = {cell: i for i, cell in enumerate(cells)}
         rows, rhs = [], []
         for total in sums:
@@ -122,7 +125,7 @@ class _Program:
         sum from the others' bounds (bound propagation); a cell whose outer range is already
         too narrow needs no linear program."""
         n = len(self.cells)
-        low, high = np.ones(n), np.full(n, math.inf)
+        low, high = self.floor.copy(), np.full(n, math.inf)
         for _ in range(passes):
             changed = False
             for row, b in zip(self.a, self.b, strict=True):
@@ -173,9 +176,13 @@ class _Program:
         objective = np.zeros(n)
         objective[i] = sense
         if not len(self.b):
-            return (1.0, np.ones(n)) if sense == 1 else (math.inf, None)
+            return (self.floor[i], self.floor.copy()) if sense == 1 else (math.inf, None)
         result = linprog(
-            objective, A_eq=self.a, b_eq=self.b, bounds=[(1, None)] * n, method="highs"
+            objective,
+            A_eq=self.a,
+            b_eq=self.b,
+            bounds=[(f, None) for f in self.floor],
+            method="highs",
         )
         if result.status == 3:  # unbounded; with a whole solution known, so are whole ones
             return -sense * math.inf, None
@@ -189,7 +196,7 @@ class _Program:
             objective,
             constraints=LinearConstraint(self.a, self.b, self.b),
             integrality=np.ones(n),
-            bounds=Bounds(np.ones(n), np.full(n, np.inf)),
+            bounds=Bounds(self.floor, np.full(n, np.inf)),
         )
         if exact.status != 0:
             raise RuntimeError(f"suppression audit: integer program failed ({exact.message})")
@@ -197,7 +204,7 @@ class _Program:
         return float(x[i]), x
 
 
-def _audit(values: dict, sums: list[Total], hidden: set, needed, cache=None) -> dict:
+def _audit(values: dict, sums: list[Total], hidden: set, needed, cache=None, lower=None) -> dict:
     """{hidden cell: (least, greatest)} for the cells whose range is narrower than
     ``needed(cell)``, or for every hidden cell when ``needed`` is None (exact ranges).
 
@@ -211,16 +218,18 @@ def _audit(values: dict, sums: list[Total], hidden: set, needed, cache=None) -> 
             found.update(cache[key])
             continue
         weak = found if cache is None else {}
-        _audit_group(group, sums, values, needed, weak)
+        _audit_group(group, sums, values, needed, weak, lower or {})
         if cache is not None:
             cache[key] = weak
             found.update(weak)
     return found
 
 
-def _audit_group(group: list, sums: list[Total], values: dict, needed, found: dict) -> None:
+def _audit_group(
+    group: list, sums: list[Total], values: dict, needed, found: dict, lower: dict
+) -> None:
     """Audit one group of linked hidden cells into ``found`` (see _audit)."""
-    program = _Program(group, sums, values)
+    program = _Program(group, sums, values, lower)
     rays = program.unbounded()
     floor, ceiling = program.quick_bounds()
     truth = np.array([values[c] for c in group], dtype=float)
@@ -249,18 +258,30 @@ def _audit_group(group: list, sums: list[Total], values: dict, needed, found: di
             found[cell] = (int(least), greatest if greatest == math.inf else int(greatest))
 
 
-def cell_ranges(values: dict, sums: list[Total], hidden: set) -> dict:
+def cell_ranges(values: dict, sums: list[Total], hidden: set, lower: dict | None = None) -> dict:
     """Each hidden cell's feasible range (least, greatest; greatest may be ``math.inf``) given
-    the published cells, the sums and that hidden cells are whole numbers of at least 1."""
-    return _audit(values, sums, hidden, None)
+    the published cells, the sums and that hidden cells are whole numbers of at least 1 (or
+    of at least ``lower[cell]``, when the reader learns that elsewhere)."""
+    return _audit(values, sums, hidden, None, lower=lower)
 
 
 def under_protected(
-    values: dict, sums: list[Total], hidden: set, threshold: int, cache: dict | None = None
+    values: dict,
+    sums: list[Total],
+    hidden: set,
+    threshold: int,
+    cache: dict | None = None,
+    lower: dict | None = None,
 ) -> dict:
-    """The hidden cells the criterion is not met for, with their feasible range."""
+    """The hidden cells the criterion is not met for, with bounds that show their feasible
+    range too narrow."""
     return _audit(
-        values, sums, hidden, lambda cell: protection_needed(values[cell], threshold), cache
+        values,
+        sums,
+        hidden,
+        lambda cell: protection_needed(values[cell], threshold),
+        cache,
+        lower,
     )
 
 
@@ -273,9 +294,11 @@ def suppress_cells(
     threshold: int,
     *,
     forced: Iterable = frozenset(),
+    lower: dict | None = None,
 ) -> set:
     """The cells to hide: primary, forced (shared with other tables) and complementary, until
-    ``under_protected`` finds none. Zero cells are never hidden."""
+    ``under_protected`` finds none. Zero cells are never hidden. ``lower``: what the reader
+    knows some cells are at least, from elsewhere in the report."""
     suppressed = primary_cells(values, threshold) | {c for c in forced if values.get(c, 0)}
     sums = [s for s in sums if any(c in values for c in s.cells)]
     cache: dict = {}
@@ -294,7 +317,7 @@ def suppress_cells(
                     added = True
         if added:
             continue
-        weak = under_protected(values, sums, suppressed, threshold, cache)
+        weak = under_protected(values, sums, suppressed, threshold, cache, lower)
         if not weak:
             return suppressed
         touched: set[int] = set()
@@ -340,11 +363,25 @@ def apply_suppression(tables: list[Table], threshold: int) -> None:
     table is then hidden in all of them) and audited across tables together."""
     people = [t for t in tables if t.people]
     values, sums = joint_system(people)
-    hidden = suppress_cells(values, sums, threshold)
+    hidden = suppress_cells(values, sums, threshold, lower=known_bounds(tables, people))
     for i, table in enumerate(people):
         table.suppressed = {(r, c) for t, r, c in hidden if t == i}
         for r, c in table.suppressed:
             table.rows[r].cells[c] = SUPPRESSED
+
+
+def known_bounds(tables: list[Table], people: list[Table]) -> dict:
+    """What the report's other tables tell a reader about the people tables' cells, keyed as
+    in ``joint_system``: {(table index, row, column): least value}."""
+    index = {table.key: i for i, table in enumerate(people)}
+    lower: dict = {}
+    for table in tables:
+        for (key, row, column), least in table.implies.items():
+            if key in index:
+                target = people[index[key]]
+                cell = (index[key], target.row_index(row), target.col_index(column))
+                lower[cell] = max(lower.get(cell, 0), least)
+    return lower
 
 
 def joint_system(people: list[Table]) -> tuple[dict, list[Total]]:

@@ -5,6 +5,7 @@ enumeration on tiny tables) proves that no hidden cell is determined, and that e
 small cell keeps a feasible range at least the threshold wide (docs/hrsa-report.md)."""
 
 import itertools
+from collections import Counter
 
 import numpy as np
 import pytest
@@ -12,6 +13,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from scipy.optimize import Bounds, LinearConstraint, milp
 
+from accounts.choices import ApplicantType
+from reporting.choices import LEVEL_OF_APPLICANT_TYPE, ParticipantLevel
 from reporting.hrsa import build_report
 from reporting.hrsa.suppression import apply_suppression, cell_ranges, suppress_cells
 from reporting.hrsa.tables import COUNT, SUPPRESSED, TEXT, Column, Row, Table, Total
@@ -24,15 +27,23 @@ CAP = 10**6  # "unbounded" for the checker: a range reaching it is wide enough f
 
 
 def reader_range(
-    values: dict, sums: list[Total], hidden: set, cell, *, enough: int | None = None
+    values: dict,
+    sums: list[Total],
+    hidden: set,
+    cell,
+    *,
+    enough: int | None = None,
+    lower: dict | None = None,
 ) -> tuple[int, int]:
     """The least and greatest whole value of ``cell`` a reader can find: every cell a whole
     variable, published cells fixed, hidden ones in [1, CAP], every sum holding. With
     ``enough``, the least is not sought when the greatest is already that far above the true
     value (the least is at most the true value): the range is then returned as (true value,
-    greatest), narrower than the real one."""
+    greatest), narrower than the real one. ``lower``: what the reader knows from elsewhere
+    that a cell is at least."""
+    lower = lower or {}
     shape = tuple((t.target, *t.sources) for t in sums)
-    key = (tuple(sorted(values.items())), shape, frozenset(hidden), cell)
+    key = (tuple(sorted(values.items())), shape, frozenset(hidden), cell, tuple(lower.items()))
     if key in _SEEN:
         return _SEEN[key]
     cells = sorted(values)
@@ -42,7 +53,9 @@ def reader_range(
         matrix[k, index[total.target]] -= 1
         for source in total.sources:
             matrix[k, index[source]] += 1
-    low = np.array([1 if c in hidden else values[c] for c in cells], dtype=float)
+    low = np.array(
+        [max(1, lower.get(c, 1)) if c in hidden else values[c] for c in cells], dtype=float
+    )
     high = np.array([CAP if c in hidden else values[c] for c in cells], dtype=float)
 
     def extreme(sense: int) -> int:
@@ -73,12 +86,14 @@ def needed(value: int, threshold: int) -> int:
     return threshold if 1 <= value <= threshold else 1
 
 
-def assert_safe(values: dict, sums: list[Total], hidden: set, threshold: int) -> None:
+def assert_safe(
+    values: dict, sums: list[Total], hidden: set, threshold: int, lower: dict | None = None
+) -> None:
     assert {c for c, v in values.items() if 1 <= v <= threshold} <= hidden
     assert [c for c in hidden if values[c] == 0] == []  # zeros are shown
     for cell in sorted(hidden):
         want = needed(values[cell], threshold)
-        least, greatest = reader_range(values, sums, hidden, cell, enough=want)
+        least, greatest = reader_range(values, sums, hidden, cell, enough=want, lower=lower)
         assert least <= values[cell] <= greatest
         assert greatest - least >= want, (cell, values[cell], least, greatest)
 
@@ -335,8 +350,22 @@ def joint(tables: list[Table], raws: list[Table]) -> tuple[dict, list[Total], se
     return values, sums, hidden
 
 
+def projects_bounds(projects: Table, lr1: Table) -> dict:
+    """What a reader of Projects knows: each PI named with their position is a participant of
+    that LR-1 level, so LR-1's total for the level is at least the number of distinct PIs."""
+    level_of_label = {
+        label: LEVEL_OF_APPLICANT_TYPE.get(value) for value, label in ApplicantType.choices
+    }
+    people = {(row.cells[1], row.cells[2]) for row in projects.rows if not row.total}
+    counts = Counter(
+        (level_of_label.get(role) or ParticipantLevel.STAFF_OTHER).label for _, role in people
+    )
+    column = lr1.col_index("total")
+    return {("lr1", lr1.row_index(level), column): n for level, n in counts.items()}
+
+
 @pytest.mark.django_db
-@pytest.mark.parametrize("threshold", [1, 3, 10])
+@pytest.mark.parametrize("threshold", [3, 10])
 def test_report_people_tables_are_safe_together(world, threshold):
     raw = build_report("2025-2026")
     report = build_report("2025-2026", suppress=True, threshold=threshold)
@@ -344,8 +373,48 @@ def test_report_people_tables_are_safe_together(world, threshold):
     raws = [raw.table(t.key) for t in people]
 
     values, sums, hidden = joint(people, raws)
+    lower = projects_bounds(raw.table("projects"), raw.table("lr1"))
 
-    assert_safe(values, sums, hidden, threshold)
+    assert lower  # the world's PIs, by position
+    assert_safe(values, sums, hidden, threshold, lower)
+
+
+# ---- What another table tells: Projects names each PI and position -------------------------
+
+
+def test_a_lower_bound_from_elsewhere_makes_suppression_hide_more():
+    """4 + 3 = 7 with 7 published: each is in [1, 6], wide enough at threshold 5. But if the
+    reader knows from another table that the 4 is at least 3, it is in [3, 6]: too narrow."""
+    values, sums = plain_crosstab([[4, 3], [30, 40]])
+    lower = {(0, 0): 3}
+
+    plain = suppress_cells(values, sums, 5)
+    informed = suppress_cells(values, sums, 5, lower=lower)
+
+    assert (0, 2) not in plain
+    assert_safe(values, sums, plain, 5)
+    with pytest.raises(AssertionError):
+        assert_safe(values, sums, plain, 5, lower)
+    assert plain < informed
+    assert_safe(values, sums, informed, 5, lower)
+
+
+@pytest.mark.django_db
+def test_projects_tells_suppression_how_many_pis_each_lr1_level_has_at_least(world):
+    """The world's PIs: alice (associate professor, A1), dan (resident, A2), erin (PhD
+    student, A3) — tests/reporting/test_report_counts.py."""
+    report = build_report("2025-2026")
+
+    assert report.table("projects").implies == {
+        ("lr1", ParticipantLevel.ASSOCIATE_PROFESSOR.label, "total"): 1,
+        ("lr1", ParticipantLevel.RESIDENT_FELLOW.label, "total"): 1,
+        ("lr1", ParticipantLevel.PHD_STUDENT.label, "total"): 1,
+    }
+    lr1 = report.table("lr1")
+    assert projects_bounds(report.table("projects"), lr1) == {
+        ("lr1", lr1.row_index(level), 3): n
+        for (_, level, _), n in report.table("projects").implies.items()
+    }
 
 
 # ---- Edges -----------------------------------------------------------------------------------
