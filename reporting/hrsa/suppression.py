@@ -4,14 +4,19 @@
 hidden, the sums that tie the cells together (rows, columns, subtotals, the participant totals
 shared by several tables) and the rules themselves: zeros are shown, so every hidden cell is a
 whole number of at least 1; every count is at least 0, so a hidden cell is at most what the
-published totals leave for it. The reader does not know which hidden cells are small (primary)
-and which were hidden to protect them (complementary).
+published totals leave for it. The reader also reads the other sheets: a table's ``implies``
+gives lower bounds on people-table cells (Projects names each PI and position, so LR-1's total
+for a level is at least its number of PIs). The reader does not know which hidden cells are
+small (primary) and which were hidden to protect them (complementary).
 
 **What the reader can work out** about a hidden cell is its *feasible range*: the least and the
 greatest whole value it can take with every other hidden cell also a whole number of at least 1
-and every sum holding. ``cell_ranges`` computes it with one linear program per end (HiGHS, via
-scipy), checked against the integer program whenever the linear optimum is not a whole number,
-so the ranges are exact for whole numbers.
+(or its known lower bound) and every sum holding. ``cell_ranges`` computes it with one linear
+program per end (HiGHS, via scipy), checked against the integer program whenever the linear
+optimum is not a whole number, so the ranges are exact for whole numbers. The audit saves
+programs: hidden cells linked by no sum are solved apart, the cells with no greatest value are
+found together from the rays of the reader's region, bound propagation first settles the cells
+whose outer bounds are already too narrow, and solutions already seen settle those wide enough.
 
 **The protection criterion** (``protection_needed``), for threshold N:
 
@@ -27,22 +32,20 @@ cell gets a second one; then, while the audit finds a hidden cell under-protecte
 of its sums is hidden as well (the best of ``_candidates``: parts before totals, a cell that
 mends two sums, then the smallest). Every step only adds a non-zero cell, and once every non-zero
 cell is hidden every hidden cell's range is unbounded above (the true values scaled up still
-satisfy every sum, whose published cells are then all zeros), so the loop always ends with the
-criterion met.
+satisfy every sum, whose published cells are then all zeros, and every lower bound), so the
+loop always ends with the criterion met.
 
 A second-order reader who also replays the choice of complements (that the smallest cell of a
 sum was chosen) is outside this model, as in the usual statistical-disclosure practice.
 """
 
 import math
-from collections.abc import Hashable, Iterable
+from collections.abc import Iterable
 
 import numpy as np
 from scipy.optimize import Bounds, LinearConstraint, linprog, milp
 
 from .tables import SUPPRESSED, Cell, Table, Total
-
-Key = Hashable
 
 
 def primary_cells(values: dict, threshold: int) -> set:
