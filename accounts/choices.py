@@ -101,3 +101,4 @@ class AuditAction(models.TextChoices):
     API_TOKEN_REVOKED = "api_token_revoked", "API token revoked"
     INVITATION_SENT = "invitation_sent", "Invitation sent"
     INVITATION_ACCEPTED = "invitation_accepted", "Invitation accepted"
+    SUPPORT_CHANGED = "support_changed", "Trainee support changed"

@@ -2,6 +2,7 @@
 audit trail."""
 
 import json
+import unicodedata
 
 from django.contrib.auth.models import AbstractUser
 from django.core.serializers.json import DjangoJSONEncoder
@@ -22,10 +23,22 @@ from .choices import (
 from .validators import validate_era_commons_id, validate_orcid
 
 
+def fold_for_search(text: str) -> str:
+    """Lower case without accents, single-spaced: what the people finder compares, so that
+    "ramirez" finds Elena Ramírez and "Ramírez" finds a Ramirez (on SQLite and PostgreSQL
+    alike, with no database extension)."""
+    plain = unicodedata.normalize("NFKD", text or "")
+    plain = "".join(ch for ch in plain if not unicodedata.combining(ch))
+    return " ".join(plain.casefold().split())
+
+
 class User(AbstractUser):
     """A person who signs in. Custom from the first migration so it can grow."""
 
     email = models.EmailField("e-mail address", blank=True)
+    # "first last username", folded (fold_for_search); kept by save(). The people finder
+    # matches it, so a name typed without its accents still finds the person.
+    search_name = models.CharField(max_length=400, blank=True, default="", editable=False)
     # Raised by "sign out everywhere" (services.sign_out_everywhere): it is part of the session
     # hash, so every session signed in before the raise stops being valid.
     session_epoch = models.PositiveIntegerField(default=0, editable=False)
@@ -47,6 +60,15 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.display_name
+
+    def save(self, *args, **kwargs):
+        self.search_name = fold_for_search(f"{self.first_name} {self.last_name} {self.username}")
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and {"first_name", "last_name", "username"} & set(
+            update_fields
+        ):
+            kwargs["update_fields"] = {*update_fields, "search_name"}
+        super().save(*args, **kwargs)
 
     @property
     def display_name(self) -> str:

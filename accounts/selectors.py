@@ -11,7 +11,7 @@ from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
 from .choices import ApplicantType
-from .models import AuditEntry, Invitation, User
+from .models import AuditEntry, Invitation, User, fold_for_search
 
 
 def audit_entries(
@@ -106,7 +106,7 @@ class PersonMatch:
 
 def people_matching(query: str, viewer) -> list[PersonMatch]:
     """Active people other than ``viewer`` whose first name, last name, "first last" or
-    username contains ``query`` (any case), or whose e-mail address is ``query`` exactly (any
+    username contains ``query`` (any case, accents or none: ``User.search_name``), or whose e-mail address is ``query`` exactly (any
     case); at most PEOPLE_RESULTS_MAX, by name. Fewer than PEOPLE_QUERY_MIN characters find
     nobody (the forms say so). One query."""
     query = " ".join((query or "").split())
@@ -128,6 +128,7 @@ def people_matching(query: str, viewer) -> list[PersonMatch]:
             | Q(last_name__icontains=query)
             | Q(full_name__icontains=query)
             | Q(username__icontains=query)
+            | Q(search_name__contains=fold_for_search(query))
             | Q(email__iexact=query)
         )
         .select_related("profile")

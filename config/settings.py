@@ -390,6 +390,8 @@ SPECTACULAR_SETTINGS = {
         "ReviewStatusEnum": "reviews.choices.ReviewStatus",
         "CriterionKindEnum": "reviews.choices.CriterionKind",
         "ReviewPhaseEnum": "reviews.choices.ReviewPhase",
+        "SupportKindEnum": "reporting.choices.SupportKind",
+        "TrainingStatusValueEnum": "reporting.choices.TrainingStatusValue",
     },
 }
 

@@ -123,6 +123,10 @@ class Demo:
     partnerships: tuple
     narratives: dict
     text: dict
+    # Trainee support (INDGEN): the profile's training programs, payments, training statuses.
+    training_programs: tuple = ()
+    participant_support: tuple = ()
+    training_statuses: tuple = ()
 
     @property
     def people_by_username(self) -> dict[str, Person]:
@@ -215,6 +219,9 @@ def parse_demo(data: dict) -> Demo:
         partnerships=tuple(data.get("partnerships", ())),
         narratives=data["narratives"],
         text=data["text"],
+        training_programs=tuple(data.get("training_programs", ())),
+        participant_support=tuple(_money(e) for e in data.get("participant_support", ())),
+        training_statuses=tuple(data.get("training_statuses", ())),
     )
 
 

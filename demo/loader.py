@@ -254,6 +254,7 @@ class DemoLoader:
             last = self.clock.last_change(proposal)
             Proposal.objects.filter(pk=proposal.pk).update(updated_at=last)
         story.outcomes(self, awards)
+        story.trainee_support(self, awards)
         story.narratives(self, call)
 
     def decide(self, call: FundingCall, proposals: dict[str, Proposal]) -> None:

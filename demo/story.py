@@ -9,7 +9,12 @@ from grants.choices import AwardStatus
 from grants.models import Award, TeamMember
 from reporting import services as reporting_services
 from reporting.choices import ProgressReportKind
-from reporting.models import ProgressReport, ReportingPeriodNarrative
+from reporting.models import (
+    ProgressReport,
+    ReportingPeriodNarrative,
+    ReportingProfile,
+    TrainingProgram,
+)
 
 from .content import Plan, Topic
 
@@ -138,6 +143,45 @@ def outcomes(loader, awards: dict[str, Award]) -> None:
             },
         )
         stamp(item, award.start_date)
+
+
+def trainee_support(loader, awards: dict[str, Award]) -> None:
+    """The profile's training programs (as an administrator enters them in the Django admin),
+    then the payments from the trainee-led awards and the trainees' training status, recorded
+    by each award's PI through the reporting services."""
+    demo, clock = loader.demo, loader.clock
+    profile = ReportingProfile.objects.order_by("-period").first()
+    programs = {
+        entry["name"]: TrainingProgram.objects.create(profile=profile, position=i, **entry)
+        for i, entry in enumerate(demo.training_programs, start=1)
+    }
+    for entry in demo.participant_support:
+        award = awards[entry["award"]]
+        reporting_services.participant_support_create(
+            actor=award.proposal.pi,
+            award=award,
+            data={
+                "person": loader.users[entry["person"]],
+                "kind": entry["kind"],
+                "amount": entry["amount"],
+                "paid_from": clock.day(entry["paid_from"]),
+                "paid_to": clock.day(entry["paid_to"]),
+                "training_program": programs.get(entry.get("program")),
+                "note": entry.get("note", ""),
+            },
+        )
+    for entry in demo.training_statuses:
+        award = awards[entry["award"]]
+        reporting_services.training_status_record(
+            actor=award.proposal.pi,
+            award=award,
+            data={
+                "person": loader.users[entry["person"]],
+                "training_program": programs.get(entry.get("program")),
+                "status": entry["status"],
+                "status_date": clock.happened(entry["status_date"]),
+            },
+        )
 
 
 def narratives(loader, call) -> None:

@@ -19,6 +19,7 @@ from .models import (
     ReportingPeriodNarrative,
     ReportingProfile,
     TraineeOutcome,
+    TrainingProgram,
 )
 
 
@@ -30,10 +31,19 @@ class PrettyJSONWidget(forms.Textarea):
             return super().format_value(value)
 
 
+class TrainingProgramInline(admin.TabularInline):
+    """The Program set-up sheet's entries, printed first in the HRSA report in this order."""
+
+    model = TrainingProgram
+    extra = 0
+    fields = ["position", "name", "program_type", "state"]
+
+
 @admin.register(ReportingProfile)
 class ReportingProfileAdmin(admin.ModelAdmin):
     list_display = ["period", "name", "updated_at"]
     readonly_fields = ["updated_at"]
+    inlines = [TrainingProgramInline]
     formfield_overrides = {
         # Django's JSONField form field, shown indented for editing by hand.
         models.JSONField: {"widget": PrettyJSONWidget(attrs={"rows": 10, "cols": 60})}

@@ -54,6 +54,40 @@ class YesNoUnknown(models.TextChoices):
     UNKNOWN = "unknown", "Unknown"
 
 
+class SupportKind(models.TextChoices):
+    """INDGEN's kinds of direct financial support to a person."""
+
+    STIPEND = "stipend", "Stipend"
+    TUITION = "tuition", "Tuition"
+    TRAVEL = "travel", "Travel"
+    OTHER = "other", "Other"
+
+
+class TrainingStatusValue(models.TextChoices):
+    """Where a supported person is in their training (INDGEN's status column)."""
+
+    ENROLLED = "enrolled", "Enrolled"
+    COMPLETED = "completed", "Graduated / completed"
+    LEFT = "left", "Left"
+
+
+# A status that ends the training: it needs the date it happened.
+DATED_TRAINING_STATES = frozenset({TrainingStatusValue.COMPLETED, TrainingStatusValue.LEFT})
+
+
+class TrainingProgramType(models.TextChoices):
+    """The Program set-up sheet's types of training program (HRSA)."""
+
+    STRUCTURED = "structured", "Structured"
+    UNSTRUCTURED = "unstructured", "Unstructured"
+    DEGREE_GRANTING = "degree_granting", "Degree-granting"
+
+
+class TrainingProgramState(models.TextChoices):
+    ONGOING = "ongoing", "Ongoing"
+    COMPLETED = "completed", "Completed"
+
+
 class PartnerType(models.TextChoices):
     """PC-10's partner types (HRSA.md)."""
 

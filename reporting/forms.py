@@ -8,7 +8,15 @@ from accounts.models import User
 from grants.choices import AwardStatus
 from grants.forms import limit_text_fields
 
-from .models import FollowOnFunding, Partnership, Presentation, Publication, TraineeOutcome
+from .choices import SupportKind, TrainingStatusValue
+from .models import (
+    FollowOnFunding,
+    Partnership,
+    Presentation,
+    Publication,
+    TraineeOutcome,
+    TrainingProgram,
+)
 from .services.outcomes import (
     FOLLOW_ON_FIELDS,
     PARTNERSHIP_FIELDS,
@@ -92,9 +100,10 @@ class ProgressReportForm(forms.Form):
 
 class ImportForm(forms.Form):
     file = forms.FileField(
-        label="PubMed (MEDLINE .nbib/.txt) or RIS file",
-        help_text="Export your citations from PubMed (Send to › Citation manager) or a "
-        "reference manager (RIS).",
+        label="Citation file (MEDLINE, RIS, BibTeX or CSL JSON)",
+        help_text="Export your citations from PubMed (Send to › Citation manager), ERIC, Ovid, "
+        "Scopus, CINAHL, Google Scholar or ORCID, or from EndNote, Zotero or Mendeley. "
+        "The content decides the format, not the file name.",
     )
 
 
@@ -162,3 +171,58 @@ def trainees_of(award) -> "forms.ModelChoiceField":
         *award.proposal.team.filter(user__isnull=False).values_list("user_id", flat=True),
     ]
     return User.objects.filter(pk__in=ids)
+
+
+# ---- Trainee support (INDGEN) ----------------------------------------------------------------
+
+
+class _PersonChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return obj.display_name
+
+
+class _ProgramChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return f"{obj.name} ({obj.get_program_type_display().lower()})"
+
+
+class SupportForm(forms.Form):
+    """A payment to a person from the award (services.participant_support_create)."""
+
+    person = _PersonChoice(queryset=User.objects.none(), label="Person paid")
+    kind = forms.ChoiceField(label="Kind of support", choices=SupportKind.choices)
+    amount = forms.DecimalField(
+        max_digits=12, decimal_places=2, help_text="In dollars, e.g. 2500.00."
+    )
+    paid_from = forms.DateField(label="First day paid for", widget=DATE)
+    paid_to = forms.DateField(label="Last day paid for", widget=DATE)
+    training_program = _ProgramChoice(
+        queryset=TrainingProgram.objects.none(), required=False, label="Training program"
+    )
+    note = forms.CharField(max_length=500, required=False)
+
+    def __init__(self, *args, people, programs, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = people
+        self.fields["training_program"].queryset = programs
+
+
+class TrainingStatusForm(forms.Form):
+    """Where a person is in their training (services.training_status_record)."""
+
+    person = _PersonChoice(queryset=User.objects.none())
+    training_program = _ProgramChoice(
+        queryset=TrainingProgram.objects.none(), required=False, label="Training program"
+    )
+    status = forms.ChoiceField(choices=TrainingStatusValue.choices)
+    status_date = forms.DateField(
+        label="Date",
+        required=False,
+        widget=DATE,
+        help_text="Needed when they completed or left; not in the future.",
+    )
+
+    def __init__(self, *args, people, programs, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = people
+        self.fields["training_program"].queryset = programs

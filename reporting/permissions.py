@@ -7,7 +7,7 @@ Checked through ``accounts.permissions.can`` by services, views and the API alik
 import rules
 
 from accounts.permissions import is_administrator
-from grants.models import TeamMember
+from grants.models import Decision, TeamMember
 
 
 @rules.predicate
@@ -26,6 +26,18 @@ def is_award_team_member(user, award) -> bool:
 @rules.predicate
 def is_awardee(user, award) -> bool:
     return is_award_pi(user, award) or is_award_team_member(user, award)
+
+
+@rules.predicate
+def is_released_award(user, award) -> bool:
+    """The award's decision has been released (before that it is the administrators' alone,
+    and may still be voided)."""
+    return (
+        award is not None
+        and Decision.objects.filter(
+            proposal_id=award.proposal_id, released_at__isnull=False
+        ).exists()
+    )
 
 
 @rules.predicate
@@ -64,3 +76,6 @@ rules.add_perm("reporting.record_outcome", is_awardee | is_administrator)
 rules.add_perm("reporting.change_outcome", is_awardee_of_outcome | is_administrator)
 rules.add_perm("reporting.delete_outcome", is_awardee_of_every_award | is_administrator)
 rules.add_perm("reporting.submit_progress_report", is_report_pi | is_administrator)
+# Who was paid what is the PI's (the awardee's) and the program office's business, not the
+# whole team's: a team member sees the award, not their colleagues' stipends.
+rules.add_perm("reporting.manage_support", is_released_award & (is_award_pi | is_administrator))

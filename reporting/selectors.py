@@ -21,6 +21,7 @@ from django.db.models.functions import Coalesce, ExtractYear
 from django.utils import timezone
 
 from accounts.choices import ApplicantType, Role
+from accounts.models import User
 from grants.choices import DecisionOutcome, DisparityPopulation
 from grants.models import Award, FundingCall, TeamMember
 
@@ -30,11 +31,14 @@ from .hrsa.people import awards_active_in, participants_of, released_awards
 from .hrsa.periods import Period
 from .models import (
     FollowOnFunding,
+    ParticipantSupport,
     Partnership,
     Presentation,
     ProgressReport,
     Publication,
     TraineeOutcome,
+    TrainingProgram,
+    TrainingStatus,
 )
 
 ZERO = Decimal("0.00")
@@ -117,6 +121,56 @@ def outcomes_for_award(award: Award) -> AwardOutcomes:
         trainee_outcomes=list(TraineeOutcome.objects.filter(award=award).select_related("trainee")),
         partnerships=list(Partnership.objects.filter(award=award)),
     )
+
+
+# ---- Trainee support (INDGEN) ----------------------------------------------------------------
+
+
+def support_for_award(award: Award) -> QuerySet[ParticipantSupport]:
+    """The award's support records with their person and program (one query)."""
+    return (
+        ParticipantSupport.objects.filter(award=award)
+        .select_related("person", "training_program")
+        .order_by("person__last_name", "person__first_name", "person_id", "paid_from", "pk")
+    )
+
+
+def support_people(award: Award) -> QuerySet:
+    """Who may be paid from the award: its PI and the team members with an account."""
+    team = TeamMember.objects.filter(proposal_id=award.proposal_id, user__isnull=False)
+    return User.objects.filter(
+        Q(pk=award.proposal.pi_id) | Q(pk__in=team.values("user_id"))
+    ).order_by("last_name", "first_name", "pk")
+
+
+def training_programs() -> QuerySet[TrainingProgram]:
+    """Every profile's training programs, in the sheet's order (newest profile first)."""
+    return TrainingProgram.objects.select_related("profile").order_by(
+        "-profile__period", "position", "name", "pk"
+    )
+
+
+@dataclass
+class SupportedPerson:
+    """One person paid from an award, with their statuses (none recorded: an empty list)."""
+
+    person: object
+    total: Decimal
+    statuses: list[TrainingStatus]
+
+
+def supported_people(award: Award, support: list[ParticipantSupport]) -> list[SupportedPerson]:
+    """Each person of ``support`` once (in its order), with the total paid to them from the
+    award and their recorded training statuses (one query)."""
+    people: dict[int, SupportedPerson] = {}
+    for item in support:
+        entry = people.setdefault(item.person_id, SupportedPerson(item.person, ZERO, []))
+        entry.total += item.amount
+    for status in TrainingStatus.objects.filter(person_id__in=list(people)).select_related(
+        "training_program"
+    ):
+        people[status.person_id].statuses.append(status)
+    return list(people.values())
 
 
 def overdue_progress_reports(today: date | None = None) -> QuerySet[ProgressReport]:

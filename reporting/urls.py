@@ -12,6 +12,18 @@ urlpatterns = [
         views.progress_report,
         name="progress_report",
     ),
+    # Before the outcome routes, whose "<slug:kind>/<int:outcome_pk>/" would match these.
+    path("awards/<int:pk>/support/", views.award_support, name="award_support"),
+    path(
+        "awards/<int:pk>/support/<int:support_pk>/",
+        views.support_edit,
+        name="support_edit",
+    ),
+    path(
+        "awards/<int:pk>/support/<int:support_pk>/delete/",
+        views.support_delete,
+        name="support_delete",
+    ),
     path(
         "awards/<int:pk>/publications/import/",
         views.publication_import,

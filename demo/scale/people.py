@@ -5,7 +5,7 @@ import unicodedata
 from datetime import date, timedelta
 
 from accounts.choices import FACULTY_TYPES, ApplicantType, Role
-from accounts.models import Demographics, Profile, User
+from accounts.models import Demographics, Profile, User, fold_for_search
 
 from .shape import KINDS, CallPlan, _weighted
 from .vocabulary import DEPARTMENTS, FIRST_NAMES, KEYWORDS, LAST_NAMES, PROGRAMS
@@ -90,6 +90,7 @@ class PeopleMixin:
                     email=f"{username}@example.edu",
                     first_name=first,
                     last_name=last,
+                    search_name=fold_for_search(f"{first} {last} {username}"),
                     password=self.hash,
                     is_staff=admin,
                     is_superuser=admin,

@@ -22,17 +22,21 @@ from reporting.choices import (
     ProgressReportKind,
     ProgressReportStatus,
     SponsorType,
+    SupportKind,
+    TrainingStatusValue,
     YesNoUnknown,
 )
 from reporting.forms import ReportOptionsForm
 from reporting.hrsa.exporters import EXPORTERS
 from reporting.models import (
     FollowOnFunding,
+    ParticipantSupport,
     Partnership,
     Presentation,
     ProgressReport,
     Publication,
     TraineeOutcome,
+    TrainingStatus,
 )
 from reporting.services.outcomes import (
     FOLLOW_ON_FIELDS,
@@ -291,7 +295,7 @@ class PartnershipCreateSerializer(PartnershipWriteSerializer):
 class ImportUploadSerializer(serializers.Serializer):
     award = AwardsField(help_text="The award the publications came from.")
     file = serializers.FileField(
-        help_text="A PubMed MEDLINE (.nbib/.txt) or RIS export; the content decides, not the name."
+        help_text="A MEDLINE, RIS, BibTeX or CSL JSON export; the content decides, not the name."
     )
 
 
@@ -313,10 +317,13 @@ class PublicationRecordSerializer(serializers.Serializer):
     authors = serializers.ListField(child=serializers.CharField())
     peer_reviewed = serializers.BooleanField()
     duplicate = serializers.BooleanField(
-        help_text="Already recorded (same DOI or PubMed ID), or repeated earlier in the file."
+        help_text="Already recorded (same DOI, PubMed ID, or title and year), or repeated "
+        "earlier in the file."
     )
     problems = serializers.ListField(
-        child=serializers.CharField(), help_text="What was left out or is missing."
+        child=serializers.CharField(),
+        help_text="What was left out or is missing; a record that could not be read has no "
+        "title and says why here.",
     )
 
 
@@ -418,3 +425,78 @@ class ReportSerializer(serializers.Serializer):
     threshold = serializers.IntegerField()
     checks = ReportCheckSerializer(many=True)
     tables = ReportTableSerializer(many=True)
+
+
+# ---- Trainee support (INDGEN) ----------------------------------------------------------------
+
+
+class ParticipantSupportSerializer(serializers.ModelSerializer):
+    person = UserBriefSerializer(read_only=True)
+    kind = serializers.ChoiceField(SupportKind.choices, read_only=True)
+    training_program_name = serializers.CharField(
+        source="training_program.name", read_only=True, allow_null=True, default=None
+    )
+
+    class Meta:
+        model = ParticipantSupport
+        fields = [
+            "id",
+            "award",
+            "person",
+            "kind",
+            "amount",
+            "paid_from",
+            "paid_to",
+            "training_program",
+            "training_program_name",
+            "note",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+def _id(**kwargs) -> serializers.IntegerField:
+    return serializers.IntegerField(min_value=1, max_value=2**31 - 1, **kwargs)
+
+
+class ParticipantSupportWriteSerializer(serializers.Serializer):
+    """Shape only; services.participant_support_* check the rules (PATCH: partial=True)."""
+
+    person = _id(help_text="User id of the person paid: the award's PI or a team member.")
+    kind = serializers.ChoiceField(SupportKind.choices)
+    amount = serializers.DecimalField(**MONEY, help_text="Dollars, more than zero.")
+    paid_from = serializers.DateField(help_text="First day paid for, within the award.")
+    paid_to = serializers.DateField(help_text="Last day paid for, within the award.")
+    training_program = _id(
+        required=False, allow_null=True, help_text="Id of one of the program's training programs."
+    )
+    note = _text(max_length=500)
+
+
+class TrainingStatusSerializer(serializers.ModelSerializer):
+    person = UserBriefSerializer(read_only=True)
+    status = serializers.ChoiceField(TrainingStatusValue.choices, read_only=True)
+    training_program_name = serializers.CharField(
+        source="training_program.name", read_only=True, allow_null=True, default=None
+    )
+
+    class Meta:
+        model = TrainingStatus
+        fields = [
+            "id",
+            "person",
+            "training_program",
+            "training_program_name",
+            "status",
+            "status_date",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class TrainingStatusWriteSerializer(serializers.Serializer):
+    person = _id(help_text="User id: the award's PI or a team member.")
+    training_program = _id(required=False, allow_null=True)
+    status = serializers.ChoiceField(TrainingStatusValue.choices)
+    status_date = _date(help_text="Required when completed or left; not in the future.")

@@ -12,6 +12,16 @@ router.register("outcomes/presentations", views.PresentationViewSet, basename="a
 router.register("outcomes/funding", views.FollowOnFundingViewSet, basename="api-follow-on-funding")
 router.register("outcomes/trainees", views.TraineeOutcomeViewSet, basename="api-trainee-outcome")
 router.register("outcomes/partnerships", views.PartnershipViewSet, basename="api-partnership")
+router.register(
+    r"awards/(?P<award_pk>[0-9]+)/support",
+    views.ParticipantSupportViewSet,
+    basename="api-award-support",
+)
+router.register(
+    r"awards/(?P<award_pk>[0-9]+)/training-status",
+    views.TrainingStatusViewSet,
+    basename="api-award-training-status",
+)
 
 urlpatterns = [
     *router.urls,

@@ -122,12 +122,55 @@ class ReportChecks:
                 else "",
             )
         )
+        unclosed = [a for a in self.awards if a.ended_not_closed(self.today)]
+        checks.append(
+            Check(
+                "Ended awards are closed out",
+                CheckStatus.WARNING if unclosed else CheckStatus.PASS,
+                len(unclosed),
+                "Past their end date but not closed: "
+                + ", ".join(f"{a.label} (ended {a.effective_end:%b %-d, %Y})" for a in unclosed)
+                + ". Close each out on its award page (Change the award → Closed) once its final report"
+                " is in."
+                if unclosed
+                else "",
+            )
+        )
         checks.append(
             Check(
                 "Narrative written for the period",
                 CheckStatus.PASS if self.has_narrative else CheckStatus.WARNING,
                 None,
                 "" if self.has_narrative else "Write the narrative before sending the report.",
+            )
+        )
+        unrecorded = [p for p in self.indgen_people if p.status is None]
+        checks.append(
+            Check(
+                "People paid from an award have a training status",
+                CheckStatus.WARNING if unrecorded else CheckStatus.PASS,
+                len(unrecorded),
+                "No status recorded for: "
+                + "; ".join(f"{p.name} (ID {p.user_id})" for p in unrecorded)
+                + ". INDGEN shows them as Not recorded; INDGEN-PY infers their completion "
+                "from their awards' end."
+                if unrecorded
+                else "",
+                people=True,
+                shared_detail="Record their training status on the award's support page."
+                if unrecorded
+                else "",
+            )
+        )
+        checks.append(
+            Check(
+                "Training programs set up on the reporting profile",
+                CheckStatus.PASS if self.training_programs_set_up else CheckStatus.WARNING,
+                self.training_programs_set_up,
+                ""
+                if self.training_programs_set_up
+                else "Add the program's training programs to the reporting profile (Django "
+                "admin) for the Program set-up sheet.",
             )
         )
         return checks

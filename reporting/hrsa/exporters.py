@@ -82,6 +82,9 @@ class XlsxExporter(_Exporter):
         header_fill = PatternFill("solid", fgColor="DDE4EE")
         wrap = Alignment(wrap_text=True, vertical="top")
         right = Alignment(horizontal="right")
+        centred = Alignment(horizontal="center")
+        indented = Alignment(indent=2)
+        subset_font = Font(italic=True)
         period = (
             f"{report.program} — reporting period {report.period_label} ({report.period_display})"
         )
@@ -95,12 +98,17 @@ class XlsxExporter(_Exporter):
             for index, column in enumerate(table.columns, start=1):
                 sheet.column_dimensions[get_column_letter(index)].width = column.width
             sheet.freeze_panes = f"A{HEADER_ROW + 1}"
+            _print_setup(sheet, table, period)
             sheet.append([cell(0, table.title, font=title_font)])
             sheet.append([period])
             groups = []
             for heading, span in column_groups(table):
                 if heading:
-                    groups.append(cell(len(groups), heading, font=bold))
+                    groups.append(cell(len(groups), heading, font=bold, alignment=centred))
+                    if span > 1:
+                        first = get_column_letter(len(groups))
+                        last = get_column_letter(len(groups) + span - 1)
+                        sheet.merged_cells.add(f"{first}{HEADER_ROW - 1}:{last}{HEADER_ROW - 1}")
                 else:
                     groups.append(None)
                 groups += [None] * (span - 1)
@@ -122,7 +130,9 @@ class XlsxExporter(_Exporter):
                 for c, (value, number_format) in enumerate(
                     zip(row.cells, row_formats, strict=True)
                 ):
-                    if value is None:
+                    if c == 0 and row.subset:
+                        values.append(cell(c, value, font=subset_font, alignment=indented))
+                    elif value is None:
                         styled = font or alignment
                         values.append(
                             cell(c, None, font=font, alignment=alignment) if styled else None
@@ -147,6 +157,22 @@ class XlsxExporter(_Exporter):
                 for note in table.notes:
                     sheet.append([cell(0, note, font=italic)])
         workbook.save(target)
+
+
+def _print_setup(sheet, table, period: str) -> None:
+    """Printed, every sheet fits the page's width (landscape where the table is wide), repeats
+    its column headings on each page, and carries the program and period in its header and
+    the page number in its footer."""
+    sheet.page_setup.orientation = "landscape" if table.wide else "portrait"
+    sheet.page_setup.paperSize = "1"  # US letter
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.print_title_rows = f"{HEADER_ROW - 1}:{HEADER_ROW}"
+    sheet.oddHeader.center.text = period.replace("&", "&&")
+    sheet.oddHeader.center.size = 8
+    sheet.oddFooter.right.text = "Page &P of &N"
+    sheet.oddFooter.right.size = 8
 
 
 class _Cells:

@@ -19,6 +19,7 @@ from decimal import Decimal
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from accounts.models import Demographics, User
+from grants.choices import AwardStatus
 from grants.models import Award, Decision, Proposal, TeamMember
 
 from .periods import Period
@@ -88,6 +89,22 @@ class ActiveAward:
     pi_name: str
     pi_type: str
     pi_department: str
+
+    def ended_not_closed(self, today: date) -> bool:
+        """Past its (effective) end date but still active or extended: the program office
+        has a close-out to do."""
+        open_states = (AwardStatus.ACTIVE, AwardStatus.NO_COST_EXTENSION)
+        return self.status in open_states and self.effective_end < today
+
+    def status_on(self, today: date) -> str:
+        """The status the Projects sheet shows: "Ended — close-out pending" for an award
+        ``ended_not_closed``, never "Active" for one whose dates are over."""
+        if self.ended_not_closed(today):
+            return ENDED_PENDING_CLOSE_OUT
+        return AwardStatus(self.status).label
+
+
+ENDED_PENDING_CLOSE_OUT = "Ended — close-out pending"
 
 
 def active_awards(period: Period) -> list[ActiveAward]:

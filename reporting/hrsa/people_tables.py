@@ -15,9 +15,10 @@ from ..choices import (
     AprEthnicity,
     AprRace,
     ParticipantLevel,
+    TrainingStatusValue,
     YesNoUnknown,
 )
-from ..models import TraineeOutcome
+from ..models import TraineeOutcome, TrainingStatus
 from . import mapping as m
 from .people import Participant, awards_active_in, participants_of, released_awards
 from .tables import COUNT, Column, Row, Table, Total
@@ -239,7 +240,15 @@ class PeopleTables:
                 )
                 current, completers = counts[(True, CURRENT)], counts[(True, COMPLETERS)]
                 rows.append(
-                    Row(["Disadvantaged, not URM", current, completers, current + completers])
+                    Row(
+                        [
+                            "Disadvantaged — yes, of which not URM",
+                            current,
+                            completers,
+                            current + completers,
+                        ],
+                        subset=True,
+                    )
                 )
         sums += [Total((r, 3), [(r, 1), (r, 2)]) for r in range(len(rows))]
         return Table(
@@ -251,7 +260,7 @@ class PeopleTables:
             notes=[
                 "Self-reported. Unknown answers (none given, or prefer not to answer) count as "
                 "not reported, never as no. URM: any selected category in the profile's URM set "
-                f"({', '.join(sorted(mapping.urm_codes))}). Disadvantaged, not URM: "
+                f"({', '.join(sorted(mapping.urm_codes))}). Disadvantaged — yes, of which not URM: "
                 "disadvantaged = yes and URM = no."
             ],
             people=True,
@@ -261,19 +270,38 @@ class PeopleTables:
 
     # ---- 8. INDGEN-PY --------------------------------------------------------------------------
 
-    def indgen_py(self) -> Table:
-        previous = self.period.previous
+    def _completed_in(self, previous) -> tuple[set[int], set[int]]:
+        """(everyone who completed their training in ``previous``, those of them inferred
+        rather than recorded).
+
+        A recorded training status decides for its person: completed with a date in
+        ``previous`` counts; any other status (enrolled, left, completed another year) does
+        not. Without one, completion is inferred as before: a trainee (by position) whose
+        awards active in ``previous`` all ended in it, or a trainee outcome whose completion
+        date falls in it."""
+        recorded: dict[int, bool] = {}
+        for person_id, status, on in TrainingStatus.objects.values_list(
+            "person_id", "status", "status_date"
+        ):
+            done = status == TrainingStatusValue.COMPLETED and previous.contains(on)
+            recorded[person_id] = recorded.get(person_id, False) or done
         earlier = participants_of(awards_active_in(previous), previous, demographics=False)
-        cohort = {
+        inferred = {
             pk for pk, p in earlier.items() if p.completer and m.is_trainee_type(p.applicant_type)
         }
-        cohort |= set(
+        inferred |= set(
             TraineeOutcome.objects.filter(
                 completion_date__gte=previous.start,
                 completion_date__lte=previous.end,
                 award__in=released_awards().values("pk"),
             ).values_list("trainee_id", flat=True)
         )
+        inferred -= set(recorded)
+        return {pk for pk, done in recorded.items() if done} | inferred, inferred
+
+    def indgen_py(self) -> Table:
+        previous = self.period.previous
+        cohort, _ = self._completed_in(previous)
         measures = [
             ("In further training", "in_further_training"),
             ("Employed", "employed"),
@@ -311,10 +339,13 @@ class PeopleTables:
             ],
             rows=rows,
             notes=[
-                f"Trainees who completed in {previous.label}: trainees (by position) who were "
-                "completers of that period, and anyone with a trainee outcome whose completion "
-                "date falls in it. Each is counted by their latest outcome record dated on or "
-                f"before {self.period.end:%B %-d, %Y}; no record -> unknown."
+                f"Trainees who completed in {previous.label}: those whose recorded training "
+                "status is graduated / completed with a date in that year (enrolled or left: "
+                "not counted); for people with no recorded status, trainees (by position) who "
+                "were completers of that period, and anyone with a trainee outcome whose "
+                "completion date falls in it. Each "
+                "is counted by their latest outcome record dated on or before "
+                f"{self.period.end:%B %-d, %Y}; no record -> unknown."
             ],
             people=True,
             sums=[Total((r, 4), [(r, 1), (r, 2), (r, 3)]) for r in range(len(rows))],

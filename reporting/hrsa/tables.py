@@ -27,6 +27,9 @@ class Row:
     total: bool = False
     # Per-cell kinds when one column mixes kinds (the Summary's value column).
     kinds: list[str] | None = None
+    # Part of a count above it ("of which ..."), not a further category: shown indented, so no
+    # block seems to count anyone twice.
+    subset: bool = False
 
     @property
     def label(self) -> str:
@@ -180,10 +183,11 @@ def display_rows(table: "Table", only: list[int] | None = None) -> list[dict]:
                 {
                     "text": display(value, kind),
                     "numeric": kind in (COUNT, MONEY, PERCENT, RATIO),
+                    "date": kind == DATE,
                     "suppressed": (r, c) in table.suppressed,
                 }
             )
-        rows.append({"cells": cells, "total": row.total})
+        rows.append({"cells": cells, "total": row.total, "subset": row.subset})
     return rows
 
 

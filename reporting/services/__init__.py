@@ -1,4 +1,5 @@
-"""Every write of the reporting app: progress reports, reminders, outcomes, imports, narrative.
+"""Every write of the reporting app: progress reports, reminders, outcomes, imports, narrative,
+trainee support and training status.
 
 Services take keyword-only arguments and an explicit ``actor``, check the permission
 themselves through ``accounts.permissions.can`` (never ``user.has_perm``, which waves every
@@ -34,6 +35,14 @@ from .outcomes import (
     trainee_outcome_delete,
     trainee_outcome_update,
 )
+from .participant_support import (
+    STATUS_FIELDS,
+    SUPPORT_FIELDS,
+    participant_support_create,
+    participant_support_delete,
+    participant_support_update,
+    training_status_record,
+)
 from .progress import (
     DUE_SOON_DAYS,
     FINAL_REPORT_AFTER,
@@ -58,6 +67,8 @@ __all__ = [
     "PRESENTATION",
     "PUBLICATION",
     "ReminderRun",
+    "STATUS_FIELDS",
+    "SUPPORT_FIELDS",
     "TRAINEE_OUTCOME",
     "award_change",
     "follow_on_funding_create",
@@ -68,6 +79,9 @@ __all__ = [
     "outcome_date_hint",
     "outcome_delete",
     "outcome_update",
+    "participant_support_create",
+    "participant_support_delete",
+    "participant_support_update",
     "partnership_create",
     "partnership_delete",
     "partnership_update",
@@ -89,4 +103,5 @@ __all__ = [
     "trainee_outcome_create",
     "trainee_outcome_delete",
     "trainee_outcome_update",
+    "training_status_record",
 ]

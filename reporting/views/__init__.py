@@ -8,11 +8,13 @@ from .awards import award_detail, award_list, progress_report
 from .exports import export_job, export_job_create, export_job_download, export_job_status
 from .outcomes import OUTCOME_KINDS, outcome_delete, outcome_edit, publication_import
 from .reports import dashboard, narrative, reminders, report, report_export
+from .support import award_support, support_delete, support_edit
 
 __all__ = [
     "OUTCOME_KINDS",
     "award_detail",
     "award_list",
+    "award_support",
     "dashboard",
     "export_job",
     "export_job_create",
@@ -26,4 +28,6 @@ __all__ = [
     "reminders",
     "report",
     "report_export",
+    "support_delete",
+    "support_edit",
 ]

@@ -72,6 +72,7 @@ def award_detail(request, pk: int):
             "history": grant_selectors.state_history(award),
             "change_form": change_form,
             "can_record": can(request.user, "reporting.record_outcome", award),
+            "can_manage_support": can(request.user, "reporting.manage_support", award),
             "kinds": OUTCOME_KINDS,
         },
     )

@@ -139,7 +139,8 @@ IMPORT_SESSION_KEY = "northstar_publication_import"
 @never_cache
 @login_required
 def publication_import(request, pk: int):
-    """Upload a MEDLINE or RIS file, preview the records (nothing saved), then confirm."""
+    """Upload a citation file (MEDLINE, RIS, BibTeX, CSL JSON), preview the records (nothing
+    saved), then confirm."""
     award = visible_award(request, pk)
     _require_recorder(request, award)
     form = ImportForm(

@@ -14,6 +14,9 @@
   var dirty = false;
   var timer = null;
   var stopped = false;  // after a refused (stale) save: never save in the background again
+  // Where the form posts. Not form.action: a control named "action" (the review sheet's Save
+  // and Submit buttons) shadows that property, and the save went to "[object RadioNodeList]".
+  var target = form.getAttribute("action") || window.location.href;
 
   function say(text) { if (status) { status.textContent = text; } }
 
@@ -48,7 +51,8 @@
     dirty = false;
     var body = new FormData(form);
     say("Saving…");
-    fetch(form.action || window.location.href, {
+    var sending = JSON.stringify(snapshot());
+    fetch(target, {
       method: "POST",
       body: body,
       credentials: "same-origin",
@@ -66,6 +70,7 @@
           form.elements.version.value = json.version;
         }
         if (response.ok) {
+          clean = sending;
           window.localStorage.removeItem(key);
           say("All changes saved at " + json.saved_at + ".");
         } else if (json.saved === false) {
@@ -82,7 +87,12 @@
     });
   }
 
+  // What the server holds, as the form showed it: a "change" event that follows the "input"
+  // events already saved (leaving the field) is no change, and no new save.
+  var clean = JSON.stringify(snapshot());
+
   function changed() {
+    if (JSON.stringify(snapshot()) === clean) { return; }
     dirty = true;
     keepLocally();
     if (stopped) { return; }

@@ -230,3 +230,21 @@ def test_api_people_query_count_is_the_same_for_1_and_10_matches():
     client.get("/api/v1/people/", {"search": "warm up"})
 
     assert queries_for(1) == queries_for(10)
+
+
+@pytest.mark.parametrize("typed", ["maria garcia", "MARIA", "Garcí", "mgarc"])
+def test_a_name_typed_without_its_accents_or_with_them_finds_the_person(maria, typed):
+    viewer = make_user("viewer-accents")
+    ramirez = _person("eramirez", "Elena", "Ramirez")
+
+    assert _names(people_matching(typed, viewer)) == [maria.display_name]
+    assert _names(people_matching("Ramírez", viewer)) == [ramirez.display_name]
+
+
+def test_a_renamed_person_is_found_by_the_new_name(maria):
+    viewer = make_user("viewer-renamed")
+    maria.last_name = "Núñez"
+    maria.save(update_fields=["last_name"])
+
+    assert _names(people_matching("nunez", viewer)) == ["María Núñez"]
+    assert people_matching("maria garcia", viewer) == []

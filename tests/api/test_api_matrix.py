@@ -606,6 +606,89 @@ WRITES["record a publication before the release"] = dataclasses.replace(
 )
 
 
+# ---- Trainee support (INDGEN): the award's PI and administrators; the team sees the award but
+# is refused (403); anyone else, and everyone before the release, is told 404.
+
+_SUPPORT = {"applicant": 200, "mentor": 403, "admin": 200}
+
+
+def _support(w: World):
+    """A payment to the PI from their award (made inside the case's savepoint)."""
+    from reporting import services as reporting_services
+
+    pi = w.award.proposal.pi
+    return reporting_services.participant_support_create(
+        actor=pi, award=w.award, data=_payment(w, None)
+    )
+
+
+def _payment(w: World, me) -> dict:
+    return {
+        "person": w.award.proposal.pi_id,
+        "kind": "stipend",
+        "amount": "1000.00",
+        "paid_from": w.award.start_date.isoformat(),
+        "paid_to": w.award.start_date.isoformat(),
+    }
+
+
+READS["award support"] = Read(
+    "api-award-support-list",
+    lambda w: (w.award.pk,),
+    {
+        DECIDED: {},
+        RELEASED: {"applicant": (200, 0), "mentor": 403, "admin": (200, 0)},
+    },
+)
+READS["award support record"] = Read(
+    "api-award-support-detail", lambda w: (w.award.pk, _support(w).pk), {RELEASED: _SUPPORT}
+)
+READS["training status"] = Read(
+    "api-award-training-status-list",
+    lambda w: (w.award.pk,),
+    {RELEASED: {"applicant": (200, 0), "mentor": 403, "admin": (200, 0)}},
+)
+WRITES.update(
+    {
+        "record support": Write(
+            "api-award-support-list",
+            "post",
+            RELEASED,
+            lambda w: (w.award.pk,),
+            _payment,
+            {"applicant": 201, "mentor": 403, "admin": 201},
+        ),
+        "record support before the release": Write(
+            "api-award-support-list", "post", DECIDED, lambda w: (w.award.pk,), _payment, {}
+        ),
+        "change support": Write(
+            "api-award-support-detail",
+            "patch",
+            RELEASED,
+            lambda w: (w.award.pk, _support(w).pk),
+            lambda w, me: {"amount": "1200.00"},
+            _SUPPORT,
+        ),
+        "delete support": Write(
+            "api-award-support-detail",
+            "delete",
+            RELEASED,
+            lambda w: (w.award.pk, _support(w).pk),
+            _empty,
+            {"applicant": 204, "mentor": 403, "admin": 204},
+        ),
+        "record a training status": Write(
+            "api-award-training-status-list",
+            "post",
+            RELEASED,
+            lambda w: (w.award.pk,),
+            lambda w, me: {"person": w.award.proposal.pi_id, "status": "enrolled"},
+            _SUPPORT,
+        ),
+    }
+)
+
+
 # ---- Known failures --------------------------------------------------------------------------
 # (test id) -> why; each one a real bug, recorded in the issue, marked strict so that the fix
 # shows up as an unexpected pass.

@@ -235,6 +235,37 @@ _partnerships = _outcomes(
 # ---- Committee review ------------------------------------------------------------------------
 
 
+def _paid(n: int, role: str, path: str) -> Listing:
+    """An award paying ``n`` team members, each with a training status."""
+    members = [make_user(applicant_type=ApplicantType.MEDICAL_STUDENT) for _ in range(n)]
+    award, admin = simple_award(team=members)
+    pi = award.proposal.pi
+    for member in members:
+        reporting_services.participant_support_create(
+            actor=pi,
+            award=award,
+            data={
+                "person": member.pk,
+                "kind": "stipend",
+                "amount": "100.00",
+                "paid_from": award.start_date,
+                "paid_to": award.start_date,
+            },
+        )
+        reporting_services.training_status_record(
+            actor=pi, award=award, data={"person": member.pk, "status": "enrolled"}
+        )
+    return Listing(pi if role == "applicant" else admin, f"{API}/awards/{award.pk}/{path}/")
+
+
+def _support(n: int, role: str) -> Listing:
+    return _paid(n, role, "support")
+
+
+def _training_status(n: int, role: str) -> Listing:
+    return _paid(n, role, "training-status")
+
+
 def _committees(n: int, role: str) -> Listing:
     admin = make_admin()
     for _ in range(n):
@@ -332,6 +363,10 @@ LISTS = [
     ("/api/v1/outcomes/trainees/", _trainees, "applicant"),
     ("/api/v1/outcomes/partnerships/", _partnerships, "admin"),
     ("/api/v1/outcomes/partnerships/", _partnerships, "applicant"),
+    ("/api/v1/awards/{award_pk}/support/", _support, "admin"),
+    ("/api/v1/awards/{award_pk}/support/", _support, "applicant"),
+    ("/api/v1/awards/{award_pk}/training-status/", _training_status, "admin"),
+    ("/api/v1/awards/{award_pk}/training-status/", _training_status, "applicant"),
     ("/api/v1/committees/", _committees, "admin"),
     ("/api/v1/committees/{id}/members/", _members, "admin"),
     ("/api/v1/assignments/", _assignments, "admin"),

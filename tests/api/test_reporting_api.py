@@ -8,6 +8,7 @@ reporting window); "another PI" has an award of their own.
 import io
 from dataclasses import dataclass
 from datetime import date, datetime
+from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -37,6 +38,7 @@ pytestmark = pytest.mark.django_db
 
 # HRSA.md's order.
 SHEETS = [
+    "Program set-up",
     "Summary",
     "Projects",
     "LR-1 Participants",
@@ -44,8 +46,10 @@ SHEETS = [
     "DV-1 Race and ethnicity",
     "DV-2 Background",
     "Outcomes",
+    "INDGEN Individual records",
     "INDGEN-PY Trainee outcomes",
-    "PC-10 Partnerships",
+    "PC-10 Major participating sites",
+    "PC-10 By type and purpose",
     "Narrative",
     "Checks",
 ]
@@ -854,7 +858,7 @@ def test_import_commit_saves_new_records_and_skips_duplicates(awards):
 @pytest.mark.parametrize("query", ["", "?commit=true"])
 @pytest.mark.parametrize(
     "content",
-    ["just some notes\n", "%PDF-1.4 binary\x00\x01", "TY  - JOUR\nTI  - No end record\n", ""],
+    ["just some notes\n", "%PDF-1.4 binary\x00\x01", "[1, 2, 3]", ""],
 )
 def test_import_of_a_file_that_is_not_medline_or_ris_is_400_under_file(awards, query, content):
     response = _import(api_as(awards.pi), awards.award.pk, content, query)
@@ -867,7 +871,7 @@ def test_import_of_a_file_that_is_not_medline_or_ris_is_400_under_file(awards, q
 def test_import_garbage_file_says_why(awards):
     response = _import(api_as(awards.pi), awards.award.pk, "just some notes\n", "?commit=true")
 
-    assert response.json() == {"file": ["This is not a MEDLINE or RIS file."]}
+    assert response.json() == {"file": ["This is not a MEDLINE, RIS, BibTeX or CSL JSON file."]}
 
 
 def test_import_of_too_large_a_file_is_400_under_file(awards, settings):
@@ -895,6 +899,76 @@ def test_import_with_a_bad_commit_flag_is_400(awards, query):
     assert response.status_code == 400
     assert list(response.json()) == ["commit"]
     assert not Publication.objects.exists()
+
+
+CORPUS = Path(__file__).resolve().parents[1] / "reporting" / "import_corpus"
+
+
+@pytest.mark.parametrize(
+    ("name", "first_title"),
+    [
+        (
+            "zotero.bib",
+            "Efecto de una intervención de promotoras sobre la hipertensión en "
+            "comunidades rurales de México y California: ensayo «PASO»",
+        ),
+        (
+            "zotero.json",
+            "Language-concordant primary care and emergency department use among "
+            "Chinese-, Korean-, and Vietnamese-speaking older adults in California: a "
+            "retrospective cohort study",
+        ),
+        (
+            "cinahl.ris",
+            "Doulas and maternal outcomes among Black and immigrant birthing people "
+            "in Minneapolis–Saint Paul",
+        ),
+        (
+            "ovid.txt",
+            "Teaching Health Equity Through Community-Based Participatory Research: "
+            "Lessons from a Service-Learning Course with the Diné Community",
+        ),
+    ],
+)
+def test_import_preview_takes_the_new_formats(awards, name, first_title):
+    response = _import(
+        api_as(awards.pi), awards.award.pk, (CORPUS / name).read_text(encoding="utf-8")
+    )
+
+    body = response.json()
+    assert response.status_code == 200, body
+    assert body["records"][0]["title"] == first_title
+    assert [r["problems"] for r in body["records"]] == [[] for _ in body["records"]]
+    assert not Publication.objects.exists()
+
+
+def test_import_commit_of_bibtex_saves_and_reports_the_broken_entry(awards):
+    text = (
+        "@article{ok, title = {Promotoras and blood pressure in {East Los Angeles}},\n"
+        "  author = {Garc{\\'\\i}a, Luz}, journal = {Ethnicity \\& Disease}, year = {2025},\n"
+        "  doi = {10.18865/ed.35.1.1}}\n"
+        "@article{broken, title = {Lost brace, year = {2025}\n"
+    )
+
+    response = _import(api_as(awards.pi), awards.award.pk, text, "?commit=true")
+
+    body = response.json()
+    assert response.status_code == 201, body
+    assert [(p["title"], p["authors"], p["journal"], p["doi"]) for p in body["created"]] == [
+        (
+            "Promotoras and blood pressure in East Los Angeles",
+            "García, Luz",
+            "Ethnicity & Disease",
+            "10.18865/ed.35.1.1",
+        )
+    ]
+    assert [(s["record"]["title"], s["reason"]) for s in body["skipped"]] == [
+        (
+            "",
+            "Record 2 could not be read: the BibTeX entry (“broken”) is malformed "
+            "(check its braces).",
+        )
+    ]
 
 
 def test_import_without_a_file_is_400(awards):
@@ -1183,6 +1257,7 @@ class Matrix:
     award: object
     report: ProgressReport
     outcomes: dict  # kind -> the PI's outcome of that kind
+    support: object = None  # a payment to the member from the PI's award
 
 
 @pytest.fixture
@@ -1209,7 +1284,23 @@ def matrix(awards) -> Matrix:
         "other_pi": awards.other_pi,
         "admin": awards.admin,
     }
-    return Matrix(users=users, award=awards.award, report=report, outcomes=outcomes)
+    support = services.participant_support_create(
+        actor=awards.pi, award=awards.award, data=_payment(awards.award, awards.member)
+    )
+    return Matrix(
+        users=users, award=awards.award, report=report, outcomes=outcomes, support=support
+    )
+
+
+def _payment(award, person) -> dict:
+    day = award.start_date.isoformat()
+    return {
+        "person": person.pk,
+        "kind": "stipend",
+        "amount": "100.00",
+        "paid_from": day,
+        "paid_to": day,
+    }
 
 
 NAMES = {
@@ -1238,6 +1329,11 @@ GET_MATRIX = {
         {"stranger": 403, "pi": 403, "member": 403, "other_pi": 403, "admin": 200},
     ),
 }
+# Trainee support: the award's PI and administrators; the team member sees the award (403).
+SUPPORT = {"stranger": 404, "pi": 200, "member": 403, "other_pi": 404, "admin": 200}
+GET_MATRIX["api-award-support-list"] = (lambda m: [m.award.pk], SUPPORT)
+GET_MATRIX["api-award-support-detail"] = (lambda m: [m.award.pk, m.support.pk], SUPPORT)
+GET_MATRIX["api-award-training-status-list"] = (lambda m: [m.award.pk], SUPPORT)
 for _kind, _name in NAMES.items():
     GET_MATRIX[f"{_name}-list"] = (lambda m: [], LIST_SCOPE | {"admin": (200, 2)})
     GET_MATRIX[f"{_name}-detail"] = (lambda m, k=_kind: [m.outcomes[k].pk], DETAIL_SCOPE)
@@ -1340,6 +1436,36 @@ WRITES = {
         lambda m: [m.award.pk],
         lambda m: {"to": "no_cost_extension", "new_end_date": "2026-06-30"},
         {"stranger": 404, "pi": 403, "member": 403, "other_pi": 404, "admin": 200},
+    ),
+}
+WRITES |= {
+    "support-create": Write(
+        "api-award-support-list",
+        "post",
+        lambda m: [m.award.pk],
+        lambda m: _payment(m.award, m.users["member"]),
+        SUPPORT | {"pi": 201, "admin": 201},
+    ),
+    "support-patch": Write(
+        "api-award-support-detail",
+        "patch",
+        lambda m: [m.award.pk, m.support.pk],
+        lambda m: {"amount": "150.00"},
+        SUPPORT,
+    ),
+    "support-delete": Write(
+        "api-award-support-detail",
+        "delete",
+        lambda m: [m.award.pk, m.support.pk],
+        lambda m: None,
+        SUPPORT | {"pi": 204, "admin": 204},
+    ),
+    "training-status": Write(
+        "api-award-training-status-list",
+        "post",
+        lambda m: [m.award.pk],
+        lambda m: {"person": m.users["member"].pk, "status": "enrolled"},
+        SUPPORT,
     ),
 }
 for _kind, _name in NAMES.items():

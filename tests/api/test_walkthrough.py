@@ -42,6 +42,7 @@ SECTION = "## A whole cycle with `curl`"
 TITLE = "Promotoras and diabetes control in farmworker families"
 DOI = "10.5555/cehe.2026.0142"
 SHEETS = [
+    "Program set-up",
     "Summary",
     "Projects",
     "LR-1 Participants",
@@ -49,8 +50,10 @@ SHEETS = [
     "DV-1 Race and ethnicity",
     "DV-2 Background",
     "Outcomes",
+    "INDGEN Individual records",
     "INDGEN-PY Trainee outcomes",
-    "PC-10 Partnerships",
+    "PC-10 Major participating sites",
+    "PC-10 By type and purpose",
     "Narrative",
     "Checks",
 ]

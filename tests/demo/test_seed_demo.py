@@ -76,7 +76,7 @@ PREVIOUS = CURRENT.previous
 # The decided call is the previous round of the open call, e.g. "2025 Health Equity Pilot Awards".
 DECIDED_CALL_TITLE = f"{PREVIOUS.first_year} {OPEN_CALL_TITLE}"
 # Every table HRSA.md asks to have rows in the demo, by key.
-REPORT_TABLES = ["projects", "lr1", "lr2", "dv1", "dv2", "outcomes", "indgen_py", "pc10"]
+REPORT_TABLES = ["projects", "lr1", "lr2", "dv1", "dv2", "outcomes", "indgen_py", "pc10_counts"]
 
 DEMO_LOGINS = [
     "admin",
@@ -578,10 +578,46 @@ class TestSeededDemo:
         assert dv1.cell("More than one race", "total") > 0
         assert dv1.cell("Total", "current:hispanic") + dv1.cell("Total", "completers:hispanic")
         assert dv1.cell("Not reported", "total") > 0
-        assert report.table("dv2").cell("Disadvantaged, not URM", "total") > 0
+        assert report.table("dv2").cell("Disadvantaged — yes, of which not URM", "total") > 0
         summary = report.table("summary")
         assert summary.cell("Proposals funded", "value") == 6
-        assert summary.cell("Return ratio (follow-on $ / awarded $)", "value") > 0
+        assert (
+            summary.cell("Return ratio (follow-on $ / $ of the awards it came from)", "value") > 0
+        )
+
+    def test_the_demo_reports_pdf_fits_its_pages_with_every_projects_column(self, demo):
+        from reporting.hrsa import PdfExporter
+        from tests.support.pdf_layout import overflowing_tables
+
+        report = build_report(PREVIOUS)
+        html = PdfExporter(report).html()
+
+        assert overflowing_tables(html) == []
+        for column in report.table("projects").columns:
+            assert f'<th scope="col">{column.label}</th>' in html
+
+    def test_seed_demo_report_lists_the_paid_trainees_and_the_program_setup(self, demo):
+        report = build_report(PREVIOUS)
+
+        setup = report.tables[0]
+        indgen = report.table("indgen")
+        assert setup.key == "program_setup"
+        assert [row.cells[0] for row in setup.rows] == [
+            "Health Equity Research Scholars",
+            "Primary Care Research Fellowship",
+            "Mentored pilot research",
+        ]
+        names = {u: User.objects.get(username=u).display_name for u in ("student1", "fellow1")}
+        rows = {row.cells[0]: row.cells for row in indgen.rows}
+        assert rows[names["student1"]][5:8] == ["Stipend; Travel", Decimal("3650.00"), "Enrolled"]
+        assert rows[names["fellow1"]][5:8] == [
+            "Stipend",
+            Decimal("6000.00"),
+            "Graduated / completed",
+        ]
+        assert rows["Total"][6] == Decimal("12150.00")
+        unrecorded = next(c for c in report.checks if c.rule.startswith("People paid"))
+        assert (unrecorded.status, unrecorded.count) == (CheckStatus.WARNING, 1)  # resident1
 
     def test_seed_demo_current_report_has_active_awards(self, demo):
         report = build_report(CURRENT)
@@ -610,7 +646,7 @@ class TestSeededDemo:
         written = load_workbook(output)
 
         assert written.sheetnames == expected.sheetnames
-        assert len(written.sheetnames) == 11
+        assert len(written.sheetnames) == 14
         for name in expected.sheetnames:
             assert sheet_values(written[name]) == sheet_values(expected[name]), name
 

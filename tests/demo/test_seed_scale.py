@@ -499,7 +499,7 @@ class TestSeededScale:
         assert report.table("dv1").cell("Total", "total") > 0
         assert report.table("summary").cell("Publications", "value") > 0
         assert report.table("summary").cell("Presentations", "value") > 0
-        assert report.table("pc10").cell("Total", "total") > 0
+        assert report.table("pc10_counts").cell("Total", "total") > 0
 
 
 # ---- Reproducibility, refusals --------------------------------------------------------------

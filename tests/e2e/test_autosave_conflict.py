@@ -95,3 +95,53 @@ def test_a_stale_autosave_stops_and_keeps_the_users_text(page, live_server):
         "",
         1,
     )
+
+
+def test_the_review_sheet_saves_in_the_background_and_only_when_something_changed(
+    page, live_server
+):
+    """The review sheet's Save and Submit buttons are named "action", which shadows the form's
+    action property: the background save once posted to "[object RadioNodeList]" (found by the
+    screen-reader pass, docs/screen-reader.md)."""
+    from reviews import services as review_services
+    from reviews.choices import ReviewPhase
+    from reviews.models import Review
+    from tests.factories import make_review_setup, move_review_to
+
+    setup = make_review_setup(proposals=1, members=2, reviewers_per_proposal=1)
+    reviewer = setup.members[0]
+    assignment = review_services.assignment_create(
+        proposal=setup.proposals[0], reviewer=reviewer, actor=setup.chair
+    )
+    move_review_to(setup, ReviewPhase.INDEPENDENT_REVIEW)
+    review_services.conflict_certify_none(assignment=assignment, actor=reviewer)
+    client = Client()
+    client.force_login(reviewer)
+    page.context.add_cookies(
+        [
+            {
+                "name": settings.SESSION_COOKIE_NAME,
+                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                "url": live_server.url,
+            }
+        ]
+    )
+    page.clock.install()
+    posts = []
+    page.on("request", lambda r: posts.append(r.url) if r.method == "POST" else None)
+    page.goto(reverse("reviews:review", args=[assignment.pk]))
+    status = page.locator("#autosave-status")
+
+    strengths = page.locator("textarea[name$=strengths]").first
+    strengths.fill("Clear aims and a strong community partner.")
+    autosave_now(page)
+    expect(status).to_contain_text("All changes saved at")
+    strengths.blur()  # leaving the field: a "change" event with nothing new in it
+    autosave_now(page)
+
+    review = Review.objects.get(assignment=assignment)
+    assert "Clear aims and a strong community partner." in list(
+        review.scores.values_list("strengths", flat=True)
+    )
+    assert len(posts) == 1 and posts[0].endswith(reverse("reviews:review", args=[assignment.pk]))
+    expect(status).to_contain_text("All changes saved at")

@@ -81,5 +81,5 @@ def test_outcomes_and_hrsa_report(page):
         page.get_by_role("link", name="Download Excel workbook").click()
     workbook = load_workbook(BytesIO(Path(download.value.path()).read_bytes()))
     cells = [v for row in workbook["Outcomes"].iter_rows(values_only=True) for v in row]
-    assert workbook.sheetnames[:3] == ["Summary", "Projects", "LR-1 Participants"]
+    assert workbook.sheetnames[:3] == ["Program set-up", "Summary", "Projects"]
     assert 275000 in cells  # the awarded follow-on dollars

@@ -122,7 +122,8 @@ def test_dates_at_month_precision(text, expected):
         "Title,Journal,Year\nA paper,Nature,2025\n",
         "%PDF-1.7 binary-ish",
         "",
-        "TY  - JOUR\nTI  - never closed\n",
+        "@misc this is an e-mail signature, not BibTeX\n",
+        "[1, 2, 3]",
         "\x00\x01\x02 bytes",
     ],
 )
@@ -130,7 +131,7 @@ def test_other_files_are_refused(content):
     with pytest.raises(ValidationError) as exc:
         parse_publications(upload(content, "paper.txt"))
 
-    assert exc.value.messages == ["This is not a MEDLINE or RIS file."]
+    assert exc.value.messages == ["This is not a MEDLINE, RIS, BibTeX or CSL JSON file."]
 
 
 def test_too_large_a_file_is_refused(settings):
@@ -158,7 +159,7 @@ def test_garbage_file_gets_a_clear_error_and_saves_nothing():
     with pytest.raises(ValidationError) as exc:
         services.publications_import_preview(file=upload("just some notes\n"))
 
-    assert exc.value.messages == ["This is not a MEDLINE or RIS file."]
+    assert exc.value.messages == ["This is not a MEDLINE, RIS, BibTeX or CSL JSON file."]
     assert not Publication.objects.exists()
 
 

@@ -191,7 +191,7 @@ def test_a_new_profile_changes_the_report_without_code(world):
     grid = build_report("2025-2026").table("dv2").grid()
 
     assert grid["Underrepresented minority (URM) — yes"]["completers"] == 2  # dan now counts
-    assert grid["Disadvantaged, not URM"]["completers"] == 0
+    assert grid["Disadvantaged — yes, of which not URM"]["completers"] == 0
 
 
 @pytest.mark.django_db

@@ -71,7 +71,9 @@ def test_phases_give_sane_figures(world, tmp_path):
     }
 
     build = figures["build"]
-    assert build["queries"] == 29  # a fixed number, whatever the size (test_report_counts)
+    # A fixed number, whatever the size (test_report_counts): 33, and the two return ratios
+    # sums (the PC-10 sheets share one read of the partners).
+    assert build["queries"] == 35
     assert build["summary"] == {
         "Active awards": 3,
         "Participants": 7,
@@ -81,7 +83,9 @@ def test_phases_give_sane_figures(world, tmp_path):
     assert build["tables"]["projects"] == 4  # three awards and the total row
     for phase, item in figures.items():
         assert 0 < item["seconds"] < 60, phase
-        assert item["peak_mb"] >= item["baseline_mb"] > 0, phase
+        # The kernel batches RSS counters per CPU (bench/report_bench.py _memory): on a busy
+        # machine the peak read later may lag the baseline by a fraction of a megabyte.
+        assert item["peak_mb"] >= item["baseline_mb"] - 1 > 0, phase
         assert item["increase_mb"] == item["peak_mb"] - baseline, phase
     assert figures["xlsx"]["bytes"] > figures["floor"]["bytes"] > 0  # the export adds styles
     # The same workbook but for its build time (and so its compressed size, by a few bytes).

@@ -113,7 +113,12 @@ def test_summary_figures(world):
         "Presentations": 3,
         "Follow-on funding awarded": 2,
         "Follow-on funding awarded ($)": money("260000"),
-        "Return ratio (follow-on $ / awarded $)": money("21.67"),
+        # 260,000 of follow-on (f1 250,000 to a1; f5 10,000 to a1 and a2) over the dollars of
+        # the awards it came from, a1 and a2: 15,000 each. Not over the 12,000 awarded in the
+        # period to erin's a3, which produced none of it (that gave 21.67).
+        "Return ratio (follow-on $ / $ of the awards it came from)": money("8.67"),
+        # The same 260,000 over the active awards a1, a2 and a3: 42,000.
+        "Return ratio of the awards active in the period": money("6.19"),
     }
 
 
@@ -128,7 +133,9 @@ def test_projects_one_row_per_active_award_with_outcomes_in_period(world):
         "title": "Community health workers and diabetes control in rural Latino families",
         "populations": "Hispanic or Latino; Underserved rural communities",
         "domains": "Behavioral; Health care system",
-        "status": "Active",
+        # Built today (after June 2026), all three have ended and none is closed out yet
+        # (test_projects_status_follows_the_dates has the report built in the period).
+        "status": "Ended — close-out pending",
     }
     assert grid == {
         str(a1): {
@@ -307,7 +314,7 @@ def test_dv2_background_with_not_reported_rows(world):
         "Disadvantaged background — yes": row(2, 1),  # alice, bob; dan
         "Disadvantaged background — no": row(0, 1),  # frank
         "Disadvantaged background — not reported": row(2, 1),  # carol, jack; erin
-        "Disadvantaged, not URM": row(0, 1),  # dan (MENA is not in the URM set)
+        "Disadvantaged — yes, of which not URM": row(0, 1),  # dan (MENA is not in the URM set)
         "Rural background — yes": row(1, 0),  # bob
         "Rural background — no": row(1, 0),  # alice
         "Rural background — not reported": row(2, 3),
@@ -372,7 +379,7 @@ def test_indgen_py_previous_year_completers_by_latest_record(world):
 
 
 def test_pc10_partners_of_active_awards_once(world):
-    grid = build_report("2025-2026").table("pc10").grid()
+    grid = build_report("2025-2026").table("pc10_counts").grid()
 
     purposes = [
         "research",
@@ -407,6 +414,30 @@ def test_pc10_partners_of_active_awards_once(world):
     )
 
 
+def test_pc10_lists_each_site_or_partner_as_the_form_does(world):
+    a1, a2, a3 = (world.awards[k] for k in ("a1", "a2", "a3"))
+    table = build_report("2025-2026").table("pc10")
+
+    assert [column.label for column in table.columns] == [
+        "Partner / site",
+        "Partner type",
+        "Purposes supported",
+        "Projects",
+    ]
+    assert table.title == "PC-10 Major participating sites and partners"
+    # One row per organisation, named as first written; A4's clinic is out (A4 ended earlier).
+    assert [row.cells for row in table.rows] == [
+        ["County Public Health", "Public health department", "Dissemination", str(a3)],
+        [
+            "Eastside Community Health Center",
+            "Community health center",
+            "Community engagement",
+            "; ".join(sorted([str(a1), str(a2)])),
+        ],
+        ["Valley FQHC", "FQHC or look-alike", "Research collaboration", str(a1)],
+    ]
+
+
 def test_narrative_from_the_period_entry(world):
     grid = build_report("2025-2026").table("narrative").grid()
 
@@ -429,10 +460,42 @@ def test_checks_on_a_clean_world(world):
         ("Participants with demographics", CheckStatus.WARNING, 2),  # carol, jack
         ("Participants with a position on their profile", CheckStatus.PASS, 0),
         ("Outcomes have a date", CheckStatus.WARNING, 1),  # pub4: a year, no month
+        ("Ended awards are closed out", CheckStatus.WARNING, 3),  # a1-a3, built after 2026-08
         ("Narrative written for the period", CheckStatus.PASS, None),
+        ("People paid from an award have a training status", CheckStatus.PASS, 0),
+        ("Training programs set up on the reporting profile", CheckStatus.WARNING, 0),
     ]
     checks = report.table("checks")
     assert [row.cells[:3] for row in checks.rows][6] == ["Outcomes have a date", "Warning", 1]
+
+
+def test_projects_status_follows_the_dates_and_the_checks_name_what_to_close(world):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from grants import services as grant_services
+    from grants.choices import AwardStatus
+
+    a1, a2, a3 = (world.awards[k] for k in ("a1", "a2", "a3"))
+    # Built on June 15, 2026: a2 ended Dec 31, 2025 and a3 May 31, 2026; a1 runs to August.
+    june = datetime(2026, 6, 15, 12, tzinfo=ZoneInfo("America/Los_Angeles"))
+    grant_services.award_transition(
+        award=a3, to=AwardStatus.CLOSED, actor=world.admin, reason="Final report in."
+    )
+
+    report = build_report("2025-2026", now=june)
+
+    status = {label: cells["status"] for label, cells in report.table("projects").grid().items()}
+    assert (status[str(a1)], status[str(a2)], status[str(a3)]) == (
+        "Active",
+        "Ended — close-out pending",
+        "Closed",
+    )
+    check = {c.rule: c for c in report.checks}["Ended awards are closed out"]
+    assert (check.status, check.count) == (CheckStatus.WARNING, 1)
+    assert check.detail.startswith(
+        f"Past their end date but not closed: {a2} (ended Dec 31, 2025)."
+    )
 
 
 def test_checks_flag_a_call_over_budget(world):

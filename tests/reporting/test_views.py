@@ -206,7 +206,7 @@ def test_report_preview_shows_checks_first_and_the_workbook_opens():
     assert page.status_code == 200
     assert html.index("Checks") < html.index("Projects")
     assert export["Content-Disposition"] == 'attachment; filename="northstar-hrsa-2025-2026.xlsx"'
-    assert workbook.sheetnames[0] == "Summary"
+    assert workbook.sheetnames[:2] == ["Program set-up", "Summary"]
     assert workbook.sheetnames[-1] == "Checks"
 
 

@@ -209,14 +209,16 @@ def test_zero_byte_citation_file_refused():
     with pytest.raises(ValidationError) as exc:
         parse_publications(SimpleUploadedFile("pubmed.nbib", b""))
 
-    assert exc.value.messages == ["This is not a MEDLINE or RIS file."]
+    assert exc.value.messages == ["This is not a MEDLINE, RIS, BibTeX or CSL JSON file."]
 
 
 def test_renamed_program_as_citation_file_refused():
     with pytest.raises(ValidationError) as exc:
         parse_publications(SimpleUploadedFile("pubmed.nbib", WINDOWS_PROGRAM))
 
-    assert exc.value.messages == ["This file is a Windows program, not a MEDLINE or RIS file."]
+    assert exc.value.messages == [
+        "This file is a Windows program, not a MEDLINE, RIS, BibTeX or CSL JSON file."
+    ]
 
 
 # ---- Oversized: cut off at the limit, never read whole ----------------------------------------
@@ -508,8 +510,12 @@ def test_display_file_name(name, shown):
 
 CITATION_REFUSALS = [
     ("empty", b"", ["The submitted file is empty."]),
-    ("program", WINDOWS_PROGRAM, ["This file is a Windows program, not a MEDLINE or RIS file."]),
-    ("pdf", pdf_bytes(), ["This is not a MEDLINE or RIS file."]),
+    (
+        "program",
+        WINDOWS_PROGRAM,
+        ["This file is a Windows program, not a MEDLINE, RIS, BibTeX or CSL JSON file."],
+    ),
+    ("pdf", pdf_bytes(), ["This is not a MEDLINE, RIS, BibTeX or CSL JSON file."]),
 ]
 CITATION_IDS = [case[0] for case in CITATION_REFUSALS]
 

@@ -129,6 +129,45 @@ def _export_job(w: World) -> tuple:
     return (job.pk,)
 
 
+def _support(w: World):
+    """A payment to the PI from their award, recorded by the PI (inside the case's savepoint)."""
+    from reporting import services as reporting_services
+
+    pi = w.award.proposal.pi
+    return reporting_services.participant_support_create(
+        actor=pi,
+        award=w.award,
+        data={
+            "person": pi.pk,
+            "kind": "stipend",
+            "amount": "1000.00",
+            "paid_from": w.award.start_date,
+            "paid_to": w.award.start_date,
+        },
+    )
+
+
+def _foreign_support(w: World) -> int:
+    """A payment from somebody else's award (named under ours: 404)."""
+    from reporting import services as reporting_services
+
+    pi = w.foreign_award.proposal.pi
+    return reporting_services.participant_support_create(
+        actor=pi,
+        award=w.foreign_award,
+        data={
+            "person": pi.pk,
+            "kind": "travel",
+            "amount": "100.00",
+            "paid_from": w.foreign_award.start_date,
+            "paid_to": w.foreign_award.start_date,
+        },
+    ).pk
+
+
+# Who was paid what: the PI and administrators; the team sees the award, not this (403).
+SUPPORT = {"applicant": 200, "mentor": 403, "admin": 200}
+
 # The outcome form binds ``request.POST or None``: an empty body leaves it unbound, and the
 # view then reads ``form.cleaned_data`` and fails with a 500 (reported; not a permission bug).
 # A browser always sends the CSRF token, so one blank field stands for it here.
@@ -374,6 +413,29 @@ ROWS: dict[str, Row] = {
         get=once(everyone(405), RELEASED),
         post=once(dict.fromkeys(READERS, to("reporting:award_detail")), RELEASED),
     ),
+    # Trainee support: an empty body meets the page's "choose what to save" (200).
+    "reporting:award_support": Row(
+        args=lambda w: (w.award.pk,),
+        get=once(SUPPORT, RELEASED),
+        post=once(SUPPORT, RELEASED),
+    ),
+    "reporting:support_edit": Row(
+        args=lambda w: (w.award.pk, _support(w).pk),
+        get=once(SUPPORT, RELEASED),
+        post=once(SUPPORT, RELEASED),  # an empty form: its errors
+    ),
+    "reporting:support_delete": Row(
+        args=lambda w: (w.award.pk, _support(w).pk),
+        get=once(everyone(405), RELEASED),
+        post=once(
+            {
+                **SUPPORT,
+                "applicant": to("reporting:award_support"),
+                "admin": to("reporting:award_support"),
+            },
+            RELEASED,
+        ),
+    ),
     # -- The HRSA report and the dashboard: administrators; everyone else is told 404 --
     "reporting:report": Row(get=once({"admin": 200}, RELEASED)),
     "reporting:report_export": Row(args=lambda w: ("json",), get=once({"admin": 200}, RELEASED)),
@@ -522,6 +584,8 @@ STRAYS = {
             "POST",
         ),
         Stray("reporting:progress_report", lambda w: (w.award.pk, _foreign_report(w))),
+        Stray("reporting:support_edit", lambda w: (w.award.pk, _foreign_support(w))),
+        Stray("reporting:support_delete", lambda w: (w.award.pk, _foreign_support(w)), "POST"),
         Stray("reporting:outcome_new", lambda w: (w.award.pk, "no-such-kind")),
         Stray(
             "reviews:attachment_download",

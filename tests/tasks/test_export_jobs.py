@@ -74,7 +74,7 @@ def test_prepared_export_is_ready_at_once_and_downloads_audited(
     assert download["Content-Disposition"] == (
         'attachment; filename="northstar-hrsa-2025-2026.xlsx"'
     )
-    assert workbook.sheetnames[0] == "Summary"
+    assert workbook.sheetnames[:2] == ["Program set-up", "Summary"]
     assert workbook.sheetnames[-1] == "Checks"
     assert exports_audited() == [
         (

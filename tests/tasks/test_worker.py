@@ -182,5 +182,5 @@ def test_export_is_built_by_the_worker_and_stored(worker, settings):
         workbook = load_workbook(io.BytesIO(stored.read()))
     assert (job.status, job.progress, job.error) == ("done", 100, "")
     assert job.filename == "northstar-hrsa-2025-2026.xlsx"
-    assert workbook.sheetnames[0] == "Summary"
+    assert workbook.sheetnames[:2] == ["Program set-up", "Summary"]
     assert ExportJob.objects.get(pk=job.pk).file.name.startswith("exports/")

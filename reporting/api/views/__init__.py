@@ -19,15 +19,18 @@ from .outcomes import (
 )
 from .progress import AwardTransitionView, ProgressReportViewSet
 from .reports import HrsaReportView
+from .support import ParticipantSupportViewSet, TrainingStatusViewSet
 
 __all__ = [
     "AwardTransitionView",
     "FollowOnFundingViewSet",
     "HrsaReportView",
     "OutcomeViewSet",
+    "ParticipantSupportViewSet",
     "PartnershipViewSet",
     "PresentationViewSet",
     "ProgressReportViewSet",
     "PublicationViewSet",
     "TraineeOutcomeViewSet",
+    "TrainingStatusViewSet",
 ]

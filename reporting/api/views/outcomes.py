@@ -183,15 +183,17 @@ class PublicationViewSet(OutcomeViewSet):
     ordering_fields = ["published_on", "year", "title", "created_at", "pk"]
 
     @extend_schema(
-        summary="Import publications (MEDLINE or RIS)",
-        description="`multipart/form-data` with `award` and `file`: a PubMed MEDLINE "
-        "(.nbib/.txt) or RIS export; the content decides, not the name. Without "
-        "`?commit=true` it is a **preview**: the records read, each marked `duplicate` when "
-        "its DOI or PubMed ID is already recorded — nothing is saved "
-        "(`services.publications_import_preview`). With `?commit=true` the same file is read "
-        "and saved (`services.publications_import_commit`): 201 with what was `created` and "
-        "what was `skipped` and why (duplicates, no title, dated outside the award). A file "
-        "in neither format is 400 under `file`, and nothing is saved.",
+        summary="Import publications (MEDLINE, RIS, BibTeX or CSL JSON)",
+        description="`multipart/form-data` with `award` and `file`: a citation export in "
+        "MEDLINE (PubMed, ERIC, Ovid), RIS (Scopus, CINAHL, EndNote, Zotero, ...), BibTeX "
+        "(Google Scholar, ORCID, Zotero) or CSL JSON (Zotero, Mendeley); the content decides, "
+        "not the name. Without `?commit=true` it is a **preview**: the records read, each "
+        "marked `duplicate` when its DOI, PubMed ID, or title and year is already recorded, "
+        "and a record that could not be read listed with its `problems` (and no title) — "
+        "nothing is saved (`services.publications_import_preview`). With `?commit=true` the "
+        "same file is read and saved (`services.publications_import_commit`): 201 with what "
+        "was `created` and what was `skipped` and why (duplicates, unreadable, dated outside "
+        "the award). A file in none of these formats is 400 under `file`, and nothing is saved.",
         parameters=[ImportQuerySerializer],
         request={"multipart/form-data": ImportUploadSerializer},
         responses={
