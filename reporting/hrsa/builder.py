@@ -417,6 +417,13 @@ class _Builder(PeopleTables, SupportTables, ReportChecks):
                 total=True,
             )
         )
+        # Each PI is named with their position: a reader counts them, a lower bound on LR-1's
+        # all-participants cell of that level, which suppression must take into account.
+        shown = {
+            (row.cells[1], row.cells[2]): award.pi_type  # (PI, PI role) as printed
+            for row, award in zip(rows[:-1], self.awards, strict=True)
+        }
+        pis = Counter(m.participant_level(pi_type).label for pi_type in shown.values())
         return Table(
             key="projects",
             code="Projects",
@@ -430,6 +437,7 @@ class _Builder(PeopleTables, SupportTables, ReportChecks):
                 "outcome once, even when it is linked to two awards.",
             ],
             wide=True,
+            implies={("lr1", level, "total"): count for level, count in pis.items()},
         )
 
     # ---- 7. Outcomes ---------------------------------------------------------------------------

@@ -65,6 +65,9 @@ class Table:
     # When set, only these cells count people (the Summary's participants figure).
     people_cells: set[Cell] | None = None
     suppressed: set[Cell] = field(default_factory=set)
+    # What this table tells a reader about another table's cells, whatever is hidden there:
+    # {(table key, row label, column key): least value} (Projects lists each PI and position).
+    implies: dict[tuple[str, str, str], int] = field(default_factory=dict)
 
     @property
     def sheet_name(self) -> str:
