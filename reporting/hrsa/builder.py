@@ -122,6 +122,13 @@ def build_report(
     return report
 
 
+def _ratio(numerator, denominator) -> Decimal | None:
+    """A return ratio to two decimals; None when there is nothing to divide by."""
+    if not denominator:
+        return None
+    return (Decimal(numerator) / Decimal(denominator)).quantize(Decimal("0.01"), ROUND_HALF_UP)
+
+
 def _money(value) -> Decimal:
     return (value or ZERO).quantize(Decimal("0.01"))
 
@@ -259,12 +266,7 @@ class _Builder(PeopleTables, SupportTables, ReportChecks):
             or ZERO
         )
 
-        def ratio(numerator, denominator):
-            if not denominator:
-                return None
-            return (numerator / denominator).quantize(Decimal("0.01"), ROUND_HALF_UP)
-
-        return ratio(follow_on_dollars, sources), ratio(active_follow_on, active_dollars)
+        return _ratio(follow_on_dollars, sources), _ratio(active_follow_on, active_dollars)
 
     # ---- 1. Summary ----------------------------------------------------------------------------
 
@@ -365,6 +367,7 @@ class _Builder(PeopleTables, SupportTables, ReportChecks):
             Column("publications", "Publications", COUNT, width=13),
             Column("presentations", "Presentations", COUNT, width=13),
             Column("follow_on", "Follow-on $", MONEY, width=14),
+            Column("return", "Follow-on $ per award $", RATIO, width=12),
         ]
         publications = self._per_award(Publication)
         presentations = self._per_award(Presentation)
@@ -390,9 +393,17 @@ class _Builder(PeopleTables, SupportTables, ReportChecks):
                         publications.get(award.pk, 0),
                         presentations.get(award.pk, 0),
                         follow_on.get(award.pk, ZERO),
+                        _ratio(follow_on.get(award.pk, ZERO), award.amount),
                     ]
                 )
             )
+        follow_on_total = (
+            self._of_active(FollowOnFunding)
+            .filter(status=FundingStatus.AWARDED)
+            .aggregate(total=Sum("amount"))["total"]
+            or ZERO
+        )
+        amount_total = sum((a.amount for a in self.awards), ZERO)
         rows.append(
             Row(
                 [
@@ -403,16 +414,14 @@ class _Builder(PeopleTables, SupportTables, ReportChecks):
                     "",
                     "",
                     "",
-                    sum((a.amount for a in self.awards), ZERO),
+                    amount_total,
                     None,
                     None,
                     "",
                     self._of_active(Publication).count(),
                     self._of_active(Presentation).count(),
-                    self._of_active(FollowOnFunding)
-                    .filter(status=FundingStatus.AWARDED)
-                    .aggregate(total=Sum("amount"))["total"]
-                    or ZERO,
+                    follow_on_total,
+                    _ratio(follow_on_total, amount_total),
                 ],
                 total=True,
             )
@@ -435,6 +444,8 @@ class _Builder(PeopleTables, SupportTables, ReportChecks):
                 "no-cost extension, or the close/termination date when earlier).",
                 "Outcome columns count outcomes dated in the period; the total row counts each "
                 "outcome once, even when it is linked to two awards.",
+                "Follow-on $ per award $: the award's awarded follow-on dollars in the period "
+                "over its own amount (the total row: all of them over the awards' dollars).",
             ],
             wide=True,
             implies={("lr1", level, "total"): count for level, count in pis.items()},

@@ -148,6 +148,7 @@ def test_projects_one_row_per_active_award_with_outcomes_in_period(world):
             "publications": 1,  # pub1; pub3 was last year, pub4 has no month
             "presentations": 2,  # pr1, pr4
             "follow_on": money("260000"),  # f1 + f5 (f4 was decided last year)
+            "return": money("17.33"),  # 260,000 / 15,000
         },
         str(a2): {
             **common,
@@ -159,6 +160,7 @@ def test_projects_one_row_per_active_award_with_outcomes_in_period(world):
             "publications": 1,
             "presentations": 1,
             "follow_on": money("10000"),  # f5 only: f3 was declined
+            "return": money("0.67"),  # 10,000 / 15,000
         },
         str(a3): {
             **common,
@@ -170,6 +172,7 @@ def test_projects_one_row_per_active_award_with_outcomes_in_period(world):
             "publications": 1,
             "presentations": 1,
             "follow_on": money("0"),  # f2 is still pending
+            "return": money("0.00"),
         },
         "Total": {
             "pi": "3 awards",
@@ -185,6 +188,7 @@ def test_projects_one_row_per_active_award_with_outcomes_in_period(world):
             "publications": 2,  # pub1 counted once although on A1 and A2
             "presentations": 3,
             "follow_on": money("260000"),
+            "return": money("6.19"),  # 260,000 / 42,000: the summary's active-awards ratio
         },
     }
     assert [row.label for row in build_report("2025-2026").table("projects").rows][:3] == [
