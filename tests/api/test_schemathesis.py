@@ -170,6 +170,17 @@ def _build_world(media_root) -> World:
         award=award,
         data={"organisation": "Valley FQHC", "partner_type": "fqhc", "purpose": "research"},
     )
+    support = reporting_services.participant_support_create(
+        **outcome,
+        award=award,
+        data={
+            "person": member,
+            "kind": "stipend",
+            "amount": "1000",
+            "paid_from": date(2025, 2, 1),
+            "paid_to": date(2025, 3, 1),
+        },
+    )
 
     # An open call: the applicant's draft and submitted proposals, and a student's proposal
     # with the applicant as the mentor asked to endorse it.
@@ -255,6 +266,7 @@ def _build_world(media_root) -> World:
             ],
             ("calls", "panel"): [(review_call.pk, p.pk) for p in in_review],
             ("committees", "members"): [(committee.pk, m.pk) for m in members],
+            ("awards", "support"): [(award.pk, support.pk)],
         },
     )
 
