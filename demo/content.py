@@ -61,6 +61,8 @@ class Topic:
     staff: str
     irb: str
     letter: bool = False
+    # NIMHD framework levels: the proposal's cells are each domain at each of these levels.
+    levels: tuple = ("individual", "community")
 
 
 @dataclass(frozen=True)
@@ -154,6 +156,7 @@ def _topic(entry: dict) -> Topic:
             **entry,
             "populations": tuple(entry["populations"]),
             "domains": tuple(entry["domains"]),
+            "levels": tuple(entry.get("levels", Topic.levels)),
             "aims": tuple(entry["aims"]),
             "contact": (contact["name"], contact["title"]),
         }

@@ -36,7 +36,7 @@ class Prose:
             "specific_aims": self.specific_aims(topic, pi, call),
             "research_strategy": self.strategy(topic, call),
             "disparity_populations": list(topic.populations),
-            "nimhd_domains": list(topic.domains),
+            "nimhd_cells": [f"{d}:{lv}" for d in topic.domains for lv in topic.levels],
             "community_engagement_plan": self.engagement(topic),
             "timeline": self.timeline(call, pi),
             "irb_status": topic.irb,

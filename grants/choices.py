@@ -136,6 +136,39 @@ class NimhdDomain(models.TextChoices):
     HEALTH_CARE_SYSTEM = "health_care_system", "Health care system"
 
 
+class NimhdLevel(models.TextChoices):
+    """Levels of influence of the NIMHD Research Framework."""
+
+    INDIVIDUAL = "individual", "Individual"
+    INTERPERSONAL = "interpersonal", "Interpersonal"
+    COMMUNITY = "community", "Community"
+    SOCIETAL = "societal", "Societal"
+
+
+# A cell of the framework's grid is "domain:level"; a proposal is classified by one or more.
+NIMHD_CELLS: tuple[str, ...] = tuple(
+    f"{domain}:{level}" for domain in NimhdDomain.values for level in NimhdLevel.values
+)
+
+
+def nimhd_cell_label(cell: str) -> str:
+    """ "behavioral:community" -> "Behavioral × Community" (the checkbox's own label)."""
+    domain, level = cell.split(":", 1)
+    return f"{NimhdDomain(domain).label} × {NimhdLevel(level).label}"
+
+
+def nimhd_cells_clean(cells) -> list[str]:
+    """Known cells only, each once, in the grid's order (rows by domain, then level)."""
+    chosen = set(cells or ())
+    return [cell for cell in NIMHD_CELLS if cell in chosen]
+
+
+def nimhd_domains_of(cells) -> list[str]:
+    """The domains with any cell, in the framework's order: what ``nimhd_domains`` keeps."""
+    chosen = {cell.split(":", 1)[0] for cell in cells or ()}
+    return [domain for domain in NimhdDomain.values if domain in chosen]
+
+
 class EndorsementStatus(models.TextChoices):
     REQUESTED = "requested", "Requested"
     ENDORSED = "endorsed", "Endorsed"

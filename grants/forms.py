@@ -10,13 +10,16 @@ from accounts.choices import ApplicantType
 from accounts.models import User
 
 from .choices import (
+    NIMHD_CELLS,
     AttachmentKind,
     BudgetCategory,
     DisparityPopulation,
     IrbStatus,
     NimhdDomain,
+    NimhdLevel,
     ProposalStatus,
     TeamRole,
+    nimhd_cell_label,
 )
 from .models import Proposal
 from .validators import PROPOSAL_TEXT_LIMITS
@@ -32,6 +35,53 @@ def limit_text_fields(form: forms.BaseForm, limits: dict[str, int]) -> None:
             field.validators.append(MaxLengthValidator(limit))
 
 
+def nimhd_cells_field(**kwargs) -> forms.MultipleChoiceField:
+    """The framework's grid as one field of "domain:level" values (unknown ones are refused
+    as an invalid choice); templates/grants/_nimhd_grid.html draws it as a table."""
+    return forms.MultipleChoiceField(
+        label="NIMHD Research Framework: domains × levels of influence",
+        choices=[(cell, nimhd_cell_label(cell)) for cell in NIMHD_CELLS],
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text="Tick every cell your study works in: a row is a domain of influence, a "
+        "column a level of influence.",
+        **kwargs,
+    )
+
+
+def nimhd_grid(bound_field) -> list[dict]:
+    """Rows of the grid for the template: each domain with its four cells, ticked or not."""
+    chosen = set(bound_field.value() or ())
+    prefix = bound_field.auto_id
+    return [
+        {
+            "label": domain_label,
+            "cells": [
+                {
+                    "value": f"{domain}:{level}",
+                    "id": f"{prefix}_{domain}_{level}",
+                    "label": nimhd_cell_label(f"{domain}:{level}"),
+                    "checked": f"{domain}:{level}" in chosen,
+                }
+                for level in NimhdLevel.values
+            ],
+        }
+        for domain, domain_label in NimhdDomain.choices
+    ]
+
+
+class NimhdCorrectionForm(forms.Form):
+    """The program office's correction of a submitted proposal's cells, with its reason."""
+
+    nimhd_cells = nimhd_cells_field()
+    reason = forms.CharField(
+        label="Reason for the correction",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Kept in the proposal's internal history and the audit trail.",
+    )
+
+
 class ProposalSectionsForm(forms.ModelForm):
     """The proposal's text. Lenient on purpose: a draft saves whatever is typed."""
 
@@ -41,12 +91,7 @@ class ProposalSectionsForm(forms.ModelForm):
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
-    nimhd_domains = forms.MultipleChoiceField(
-        label="NIMHD research framework domains",
-        choices=NimhdDomain.choices,
-        widget=forms.CheckboxSelectMultiple,
-        required=False,
-    )
+    nimhd_cells = nimhd_cells_field()
     irb_status = forms.ChoiceField(
         label="IRB status", choices=[("", "— choose —"), *IrbStatus.choices], required=False
     )
@@ -69,7 +114,7 @@ class ProposalSectionsForm(forms.ModelForm):
             "specific_aims",
             "research_strategy",
             "disparity_populations",
-            "nimhd_domains",
+            "nimhd_cells",
             "community_engagement_plan",
             "timeline",
             "requested_amount",

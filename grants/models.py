@@ -31,6 +31,8 @@ from .choices import (
     NimhdDomain,
     ProposalStatus,
     TeamRole,
+    nimhd_cell_label,
+    nimhd_cells_clean,
 )
 from .validators import validate_time_zone
 
@@ -183,6 +185,9 @@ class Proposal(models.Model):
     research_strategy = models.TextField(blank=True)
     disparity_populations = models.JSONField(default=list, blank=True)
     nimhd_domains = models.JSONField("NIMHD domains", default=list, blank=True)
+    # The NIMHD framework's domain x level cells ("behavioral:community"); nimhd_domains is
+    # derived from them when they are saved (services.proposal_update). Empty: unclassified.
+    nimhd_cells = models.JSONField("NIMHD framework cells", default=list, blank=True)
     community_engagement_plan = models.TextField(blank=True)
     timeline = models.TextField(blank=True)
     budget_justification = models.TextField(blank=True)
@@ -264,6 +269,10 @@ class Proposal(models.Model):
     @property
     def nimhd_domain_labels(self) -> list[str]:
         return [NimhdDomain(v).label for v in self.nimhd_domains or [] if v in NimhdDomain.values]
+
+    @property
+    def nimhd_cell_labels(self) -> list[str]:
+        return [nimhd_cell_label(c) for c in nimhd_cells_clean(self.nimhd_cells)]
 
 
 class TeamMember(models.Model):

@@ -68,7 +68,18 @@ def is_decidable(user, proposal) -> bool:
     return proposal is not None and proposal.status in DECIDABLE_STATES
 
 
+@rules.predicate
+def is_classification_correctable(user, proposal) -> bool:
+    """Submitted at least once and not back with the applicant (who classifies it then)."""
+    return (
+        proposal is not None
+        and proposal.submitted_at is not None
+        and proposal.status not in EDITABLE_STATES
+    )
+
+
 rules.add_perm("grants.manage_calls", is_administrator)
+rules.add_perm("grants.correct_classification", is_administrator & is_classification_correctable)
 rules.add_perm("grants.decide_proposal", is_administrator & is_decidable)
 rules.add_perm("grants.manage_awards", is_administrator)
 rules.add_perm("grants.view_call_proposals", is_administrator)

@@ -57,5 +57,10 @@ urlpatterns = [
         views.proposal_mark_checked,
         name="proposal_mark_checked",
     ),
+    path(
+        "proposals/<int:pk>/classification/",
+        views.proposal_classification,
+        name="proposal_classification",
+    ),
     path("proposals/<int:pk>/pdf/", views.proposal_pdf, name="proposal_pdf"),
 ]

@@ -5,7 +5,7 @@ and an outcome form's fields are those its service lets it set."""
 from django import forms
 
 from accounts.models import User
-from grants.choices import AwardStatus
+from grants.choices import AwardStatus, DisparityPopulation
 from grants.forms import limit_text_fields
 
 from .choices import SupportKind, TrainingStatusValue
@@ -162,6 +162,33 @@ class DashboardFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["call"].choices = [("", "All calls")] + [(str(c.pk), c.title) for c in calls]
         self.fields["period"].choices = [("", "All years")] + [(p.label, p.label) for p in periods]
+
+
+class PortfolioFilterForm(forms.Form):
+    """The NIMHD portfolio's scope: any calls, any academic years, one population or all."""
+
+    call = forms.MultipleChoiceField(
+        label="Calls",
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+        help_text="None chosen: every call.",
+    )
+    year = forms.MultipleChoiceField(
+        label="Academic years of the call's deadline",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="None chosen: every year.",
+    )
+    population = forms.ChoiceField(label="Population with health disparities", required=False)
+
+    def __init__(self, *args, calls=(), periods=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["call"].choices = [(str(c.pk), c.title) for c in calls]
+        self.fields["year"].choices = [(p.label, p.label) for p in periods]
+        self.fields["population"].choices = [
+            ("", "All populations"),
+            *DisparityPopulation.choices,
+        ]
 
 
 def trainees_of(award) -> "forms.ModelChoiceField":

@@ -40,6 +40,7 @@ from .models import (
     TrainingProgram,
     TrainingStatus,
 )
+from .portfolio import portfolio_grid  # noqa: F401 (the NIMHD portfolio's read, re-exported)
 
 ZERO = Decimal("0.00")
 

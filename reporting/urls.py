@@ -55,4 +55,5 @@ urlpatterns = [
     path("reports/hrsa/narrative/<str:period>/", views.narrative, name="narrative"),
     path("reports/reminders/", views.reminders, name="reminders"),
     path("reports/dashboard/", views.dashboard, name="dashboard"),
+    path("program/portfolio/", views.portfolio, name="portfolio"),
 ]

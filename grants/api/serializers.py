@@ -12,6 +12,7 @@ from accounts.api.serializers import UserBriefSerializer
 from accounts.models import User
 from grants import selectors
 from grants.choices import (
+    NIMHD_CELLS,
     AttachmentKind,
     BudgetCategory,
     DecisionOutcome,
@@ -19,6 +20,8 @@ from grants.choices import (
     IrbStatus,
     NimhdDomain,
     TeamRole,
+    nimhd_cell_label,
+    nimhd_cells_clean,
 )
 from grants.models import (
     Attachment,
@@ -33,6 +36,7 @@ from grants.models import (
 from grants.validators import PROPOSAL_TEXT_LIMITS
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
+NIMHD_CELL_CHOICES = [(cell, nimhd_cell_label(cell)) for cell in NIMHD_CELLS]
 
 
 def _money(**kwargs) -> serializers.DecimalField:
@@ -99,6 +103,11 @@ class ProposalSerializer(serializers.ModelSerializer):
     nimhd_domains = serializers.ListField(
         child=serializers.ChoiceField(NimhdDomain.choices), read_only=True
     )
+    nimhd_cells = serializers.ListField(
+        child=serializers.ChoiceField(NIMHD_CELL_CHOICES),
+        read_only=True,
+        help_text="The NIMHD framework cells, `domain:level`; empty when not classified.",
+    )
     requested_amount = _money(read_only=True, allow_null=True)
     budget_total = _money(
         read_only=True, default=Decimal("0.00"), help_text="Sum of the budget lines."
@@ -122,6 +131,7 @@ class ProposalSerializer(serializers.ModelSerializer):
             "research_strategy",
             "disparity_populations",
             "nimhd_domains",
+            "nimhd_cells",
             "community_engagement_plan",
             "timeline",
             "budget_justification",
@@ -167,7 +177,15 @@ class ProposalWriteSerializer(serializers.Serializer):
         child=serializers.ChoiceField(DisparityPopulation.choices), required=False
     )
     nimhd_domains = serializers.ListField(
-        child=serializers.ChoiceField(NimhdDomain.choices), required=False
+        child=serializers.ChoiceField(NimhdDomain.choices),
+        required=False,
+        help_text="Kept for older clients; when `nimhd_cells` is sent the domains follow it.",
+    )
+    nimhd_cells = serializers.ListField(
+        child=serializers.ChoiceField(NIMHD_CELL_CHOICES),
+        required=False,
+        help_text="NIMHD framework cells, `domain:level` (e.g. `behavioral:community`); "
+        "`nimhd_domains` becomes the domains with any cell.",
     )
     community_engagement_plan = _text(max_length=PROPOSAL_TEXT_LIMITS["community_engagement_plan"])
     timeline = _text(max_length=PROPOSAL_TEXT_LIMITS["timeline"])
@@ -187,6 +205,20 @@ class ProposalWriteSerializer(serializers.Serializer):
 
     def validate_nimhd_domains(self, value: list[str]) -> list[str]:
         return list(dict.fromkeys(value))
+
+    def validate_nimhd_cells(self, value: list[str]) -> list[str]:
+        return nimhd_cells_clean(value)
+
+
+class NimhdClassificationSerializer(serializers.Serializer):
+    """The program office's correction of a submitted proposal's cells."""
+
+    nimhd_cells = serializers.ListField(
+        child=serializers.ChoiceField(NIMHD_CELL_CHOICES),
+        allow_empty=True,
+        help_text="Every cell the proposal belongs in, `domain:level`.",
+    )
+    reason = serializers.CharField(max_length=2000, help_text="Why it is corrected.")
 
 
 class ProposalCreateSerializer(ProposalWriteSerializer):

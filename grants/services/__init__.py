@@ -13,6 +13,7 @@ from ._common import STALE_ADVICE, InvalidTransition, StaleVersion, saved_when
 from .attachments import attachment_add, attachment_remove
 from .awards import award_dates, award_transition
 from .calls import call_begin_review, call_committee_review_set, call_transition
+from .classification import nimhd_cells_validate, proposal_classification_correct
 from .decisions import decision_record, decisions_record_many, decisions_release
 from .endorsements import endorsement_request, endorsement_respond
 from .history import record_proposal_note, record_state_change
@@ -56,7 +57,9 @@ __all__ = [
     "decisions_release",
     "endorsement_request",
     "endorsement_respond",
+    "nimhd_cells_validate",
     "proposal_career_stage_correct",
+    "proposal_classification_correct",
     "proposal_create",
     "proposal_mark_checked",
     "proposal_return",

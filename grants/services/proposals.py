@@ -10,11 +10,12 @@ from accounts.choices import AuditAction
 from accounts.models import User
 
 from .. import emails, lifecycle
-from ..choices import PROPOSAL_TRANSITIONS, ProposalStatus
+from ..choices import PROPOSAL_TRANSITIONS, ProposalStatus, nimhd_domains_of
 from ..models import Award, Decision, FundingCall, Proposal
 from ..selectors import applicant_has_other_proposal, eligibility_problem, proposal_blockers
 from ..validators import PROPOSAL_TEXT_LIMITS, single_line, text_length_errors, too_long_message
 from ._common import InvalidTransition, StaleVersion, audit_amount, require, saved_when
+from .classification import nimhd_cells_validate
 from .history import record_proposal_note, record_state_change
 
 # Fields of a proposal the applicant edits on the sections form (and the API).
@@ -25,6 +26,7 @@ EDITABLE_FIELDS = (
     "research_strategy",
     "disparity_populations",
     "nimhd_domains",
+    "nimhd_cells",
     "community_engagement_plan",
     "timeline",
     "budget_justification",
@@ -137,6 +139,10 @@ def proposal_update(
     too_long = text_length_errors(data, PROPOSAL_TEXT_LIMITS)
     if too_long:
         raise ValidationError(too_long)
+    if "nimhd_cells" in data:
+        # The cells decide the domains, so everything reading nimhd_domains keeps working.
+        data = {**data, "nimhd_cells": nimhd_cells_validate(data["nimhd_cells"])}
+        data["nimhd_domains"] = nimhd_domains_of(data["nimhd_cells"])
     changed = []
     for field in EDITABLE_FIELDS:
         if field in data:

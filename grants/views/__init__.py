@@ -3,6 +3,7 @@
 The submodules hold them by subject; grants/urls.py names them through this package."""
 
 from .calls import CALL_PROPOSALS_PAGE_SIZE, call_detail, call_list, call_proposals, proposal_start
+from .classification import proposal_classification
 from .proposal_parts import (
     attachment_download,
     attachment_remove,
@@ -36,6 +37,7 @@ __all__ = [
     "endorsement_respond",
     "proposal_attachments",
     "proposal_budget",
+    "proposal_classification",
     "proposal_detail",
     "proposal_edit",
     "proposal_pdf",

@@ -10,6 +10,8 @@ from django.urls import reverse
 from accounts.permissions import can
 
 from .. import selectors
+from ..choices import NimhdLevel
+from ..forms import nimhd_grid
 from ..validators import word_count
 
 
@@ -37,6 +39,8 @@ def _fix_url(proposal, field: str) -> str:
         return reverse("grants:proposal_team", args=[pk])
     if field == "eligibility":
         return reverse("accounts:profile")
+    if field == "nimhd_domains":  # chosen through the framework's grid of cells
+        return reverse("grants:proposal_edit", args=[pk]) + "#id_nimhd_cells"
     return reverse("grants:proposal_edit", args=[pk]) + f"#id_{field}"
 
 
@@ -48,6 +52,13 @@ def proposal_context(proposal, **extra):
     blockers_by_field: dict[str, list[str]] = {}
     for blocker in blockers:
         blockers_by_field.setdefault(blocker["field"], []).append(blocker["message"])
+    form = extra.get("form")
+    if form is not None and "nimhd_cells" in form.fields:
+        extra = {
+            "nimhd_grid": nimhd_grid(form["nimhd_cells"]),
+            "nimhd_levels": NimhdLevel.labels,
+            **extra,
+        }
     return {
         "proposal": proposal,
         "call": proposal.call,

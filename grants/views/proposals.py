@@ -33,6 +33,7 @@ def proposal_detail(request, pk: int):
             can_edit=can(request.user, "grants.change_proposal", proposal),
             can_withdraw=can(request.user, "grants.withdraw_proposal", proposal),
             can_return=can(request.user, "grants.return_proposal", proposal),
+            can_classify=can(request.user, "grants.correct_classification", proposal),
             released_decision=selectors.released_decision(proposal),
             award=Award.objects.filter(proposal=proposal).first(),
             # The summary statement goes to the PI (and the panel), not to the whole team:

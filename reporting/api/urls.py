@@ -31,4 +31,5 @@ urlpatterns = [
         name="api-award-transition",
     ),
     path("reports/hrsa/", views.HrsaReportView.as_view(), name="api-report-hrsa"),
+    path("portfolio/nimhd/", views.NimhdPortfolioView.as_view(), name="api-portfolio-nimhd"),
 ]

@@ -147,6 +147,9 @@ READS: dict[str, Read] = {
     "withdraw": Read("api-proposal-withdraw", lambda w: (w.draft.pk,), _all(_no_get)),
     "return": Read("api-proposal-return", lambda w: (w.submitted.pk,), _all(_no_get)),
     "mark checked": Read("api-proposal-mark-checked", lambda w: (w.submitted.pk,), _all(_no_get)),
+    "classification": Read(
+        "api-proposal-classification", lambda w: (w.submitted.pk,), _all(_no_get)
+    ),
     "decision": Read("api-proposal-decision", lambda w: (w.proposal.pk,), _all(_no_get)),
     "request endorsement": Read(
         "api-proposal-request-endorsement", lambda w: (w.draft.pk,), _all(_no_get)
@@ -223,6 +226,8 @@ READS: dict[str, Read] = {
     "import publications": Read("api-publication-import", _none, _all(_no_get)),
     # the HRSA report: administrators only
     "HRSA report": Read("api-report-hrsa", _none, _all({**everyone(403), "admin": 200})),
+    # the NIMHD portfolio: administrators only
+    "NIMHD portfolio": Read("api-portfolio-nimhd", _none, _all({**everyone(403), "admin": 200})),
     # the schema and its docs: anyone signed in (the same for everyone: asked in one world)
     "schema": Read("api-schema", _none, {IN_REVIEW: everyone(200)}),
     "docs": Read("api-docs", _none, {IN_REVIEW: everyone(200)}),
@@ -368,6 +373,15 @@ WRITES: dict[str, Write] = {
         IN_REVIEW,
         lambda w: (w.submitted.pk,),
         _empty,
+        {"other_applicant": 403, "admin": 200},
+    ),
+    # The office corrects a submitted proposal's NIMHD cells; its PI sees it but may not.
+    "correct the classification": Write(
+        "api-proposal-classification",
+        "patch",
+        IN_REVIEW,
+        lambda w: (w.submitted.pk,),
+        lambda w, me: {"nimhd_cells": ["behavioral:community"], "reason": "Community-level."},
         {"other_applicant": 403, "admin": 200},
     ),
     "decide": Write(

@@ -148,6 +148,15 @@ def debug(settings):
     settings.DEBUG = True
 
 
+DOMAINS = [
+    "biological",
+    "behavioral",
+    "physical_environment",
+    "sociocultural",
+    "health_care_system",
+]
+
+
 @pytest.mark.django_db
 class TestSeededDemo:
     """What the demo holds and the journeys it is built for, on one seeded database."""
@@ -203,6 +212,21 @@ class TestSeededDemo:
             user__username__in=["admin", "postdoc1", "coordinator1"]
         ).exists()
         assert User.objects.exclude(profile__orcid="").count() == 3
+
+    def test_seed_demo_proposals_carry_nimhd_cells_and_the_portfolio_has_rows(self, demo):
+        from grants.models import Proposal
+        from reporting.portfolio import portfolio_grid
+
+        written = Proposal.objects.exclude(specific_aims="")  # a partial draft: not yet
+        cells = Proposal.objects.get(title__startswith="Familias Sanas").nimhd_cells
+
+        assert all(p.nimhd_cells for p in written)
+        assert all(
+            p.nimhd_domains == sorted({c.split(":")[0] for c in p.nimhd_cells}, key=DOMAINS.index)
+            for p in written
+        )
+        assert "behavioral:interpersonal" in cells
+        assert portfolio_grid().total.funded > 0
 
     def test_seed_demo_open_call_is_accepting(self, demo):
         call = FundingCall.objects.get(title=OPEN_CALL_TITLE)

@@ -376,6 +376,21 @@ ROWS: dict[str, Row] = {
             RELEASED: {**NOT_NOW, "admin": DETAIL},
         },
     ),
+    # The office corrects the NIMHD cells once the proposal is submitted; the PI and the team
+    # see the proposal but may not (an empty body: the form's errors).
+    "grants:proposal_classification": Row(
+        args=_proposal,
+        get={
+            DRAFT: NOT_NOW,
+            SUBMITTED: {**NOT_NOW, "admin": 200},
+            RELEASED: {**NOT_NOW, "admin": 200},
+        },
+        post={
+            DRAFT: NOT_NOW,
+            SUBMITTED: {**NOT_NOW, "admin": 200},
+            RELEASED: {**NOT_NOW, "admin": 200},
+        },
+    ),
     "grants:proposal_pdf": Row(args=_proposal, get=each_stage(READERS)),
     # -- Awards and outcomes (the released world: the student's award) --
     "reporting:award_list": Row(get=once(everyone(200), RELEASED)),
@@ -457,6 +472,7 @@ ROWS: dict[str, Row] = {
         post=once({"admin": to("reporting:award_list")}, RELEASED),
     ),
     "reporting:dashboard": Row(get=once({"admin": 200}, RELEASED)),
+    "reporting:portfolio": Row(get=once({"admin": 200}, RELEASED)),
 }
 
 

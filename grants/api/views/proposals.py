@@ -25,6 +25,7 @@ from ..serializers import (
     DecisionRequestSerializer,
     DecisionSerializer,
     EndorsementSerializer,
+    NimhdClassificationSerializer,
     OptionalReasonSerializer,
     ProposalCreateSerializer,
     ProposalDetailSerializer,
@@ -238,6 +239,32 @@ class ProposalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVi
             proposal=proposal, actor=request.user, **serializer.validated_data
         )
         return Response(DecisionSerializer(decision).data)
+
+    @extend_schema(
+        summary="Correct the NIMHD classification",
+        description="An administrator replaces the NIMHD framework cells of a proposal that "
+        "has been submitted (any state after that, except back with the applicant), with a "
+        "required `reason` (`services.proposal_classification_correct`): audited with before "
+        "and after, kept in the proposal's internal history; `nimhd_domains` follows the "
+        "cells. Unknown cells or a blank reason are 400 under their field; 403 for "
+        "non-administrators who see the proposal; 409 while it is a draft or returned (the "
+        "applicant classifies it then, through `PATCH proposals/{id}/`).",
+        request=NimhdClassificationSerializer,
+        responses={200: ProposalDetailSerializer, **error_responses(*WRITE_ERRORS, 409)},
+    )
+    @action(detail=True, methods=["patch"])
+    def classification(self, request, pk=None):
+        proposal = self.get_object()
+        require(request.user, "grants.manage_calls", proposal)
+        serializer = NimhdClassificationSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.proposal_classification_correct(
+            proposal=proposal,
+            actor=request.user,
+            cells=serializer.validated_data["nimhd_cells"],
+            reason=serializer.validated_data["reason"],
+        )
+        return self.detail_response(proposal)
 
     @extend_schema(
         summary="Submission checklist",

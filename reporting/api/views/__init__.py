@@ -17,6 +17,7 @@ from .outcomes import (
     PublicationViewSet,
     TraineeOutcomeViewSet,
 )
+from .portfolio import NimhdPortfolioView
 from .progress import AwardTransitionView, ProgressReportViewSet
 from .reports import HrsaReportView
 from .support import ParticipantSupportViewSet, TrainingStatusViewSet
@@ -25,6 +26,7 @@ __all__ = [
     "AwardTransitionView",
     "FollowOnFundingViewSet",
     "HrsaReportView",
+    "NimhdPortfolioView",
     "OutcomeViewSet",
     "ParticipantSupportViewSet",
     "PartnershipViewSet",
