@@ -56,4 +56,5 @@ urlpatterns = [
     path("reports/reminders/", views.reminders, name="reminders"),
     path("reports/dashboard/", views.dashboard, name="dashboard"),
     path("program/portfolio/", views.portfolio, name="portfolio"),
+    path("program/pilot-outcomes.xlsx", views.pilot_outcomes_xlsx, name="pilot_outcomes_xlsx"),
 ]

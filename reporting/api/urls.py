@@ -32,4 +32,9 @@ urlpatterns = [
     ),
     path("reports/hrsa/", views.HrsaReportView.as_view(), name="api-report-hrsa"),
     path("portfolio/nimhd/", views.NimhdPortfolioView.as_view(), name="api-portfolio-nimhd"),
+    path(
+        "portfolio/pilot-outcomes/",
+        views.PilotOutcomesView.as_view(),
+        name="api-portfolio-pilot-outcomes",
+    ),
 ]

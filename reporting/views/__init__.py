@@ -7,7 +7,7 @@ services, and exports through the one report builder and its exporters.
 from .awards import award_detail, award_list, progress_report
 from .exports import export_job, export_job_create, export_job_download, export_job_status
 from .outcomes import OUTCOME_KINDS, outcome_delete, outcome_edit, publication_import
-from .portfolio import portfolio
+from .portfolio import pilot_outcomes_xlsx, portfolio
 from .reports import dashboard, narrative, reminders, report, report_export
 from .support import award_support, support_delete, support_edit
 
@@ -24,6 +24,7 @@ __all__ = [
     "narrative",
     "outcome_delete",
     "outcome_edit",
+    "pilot_outcomes_xlsx",
     "portfolio",
     "progress_report",
     "publication_import",

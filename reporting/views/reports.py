@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -23,6 +24,7 @@ from ..hrsa.periods import (
     parse_period,
 )
 from ..models import ReportingPeriodNarrative
+from ..pilot_outcomes import dashboard_calls, pilot_outcomes
 from ._common import require_exports, require_reports
 
 REPORT_PAGE_MAX_ROWS = 200
@@ -141,6 +143,9 @@ def dashboard(request):
         call_id = int(form.cleaned_data["call"]) if form.cleaned_data["call"] else None
         period = parse_period(form.cleaned_data["period"]) if form.cleaned_data["period"] else None
     board = selectors.dashboard_aggregates(call_id=call_id, period=period)
+    pilot = pilot_outcomes(
+        timezone.localdate(), calls=dashboard_calls(call_id=call_id, period=period)
+    )
     return render(
         request,
         "reporting/dashboard.html",
@@ -148,6 +153,9 @@ def dashboard(request):
             "form": form,
             "narrowed": call_id is not None or period is not None,
             "board": board,
+            "pilot": pilot,
+            "pilot_windows": pilot.by_window(),
+            "pilot_export_query": request.GET.urlencode() if form.is_valid() else "",
             "charts": [
                 _chart(
                     "Funding by population with health disparities",

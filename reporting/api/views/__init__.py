@@ -17,7 +17,7 @@ from .outcomes import (
     PublicationViewSet,
     TraineeOutcomeViewSet,
 )
-from .portfolio import NimhdPortfolioView
+from .portfolio import NimhdPortfolioView, PilotOutcomesView
 from .progress import AwardTransitionView, ProgressReportViewSet
 from .reports import HrsaReportView
 from .support import ParticipantSupportViewSet, TrainingStatusViewSet
@@ -30,6 +30,7 @@ __all__ = [
     "OutcomeViewSet",
     "ParticipantSupportViewSet",
     "PartnershipViewSet",
+    "PilotOutcomesView",
     "PresentationViewSet",
     "ProgressReportViewSet",
     "PublicationViewSet",

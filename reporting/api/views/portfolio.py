@@ -1,6 +1,7 @@
-"""The NIMHD portfolio grid as data (administrators)."""
+"""The NIMHD portfolio grid and the pilot outcomes as data (administrators)."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
@@ -14,6 +15,7 @@ from grants.choices import DisparityPopulation
 from grants.models import FundingCall
 
 from ...hrsa.periods import parse_period
+from ...pilot_outcomes import pilot_outcomes
 from ...portfolio import portfolio_grid
 
 
@@ -74,3 +76,42 @@ class NimhdPortfolioView(APIView):
             population=options.get("population"),
         )
         return Response(grid.as_dict())
+
+
+class PilotOutcomesQuerySerializer(serializers.Serializer):
+    as_of = serializers.DateField(required=False)
+    call = serializers.ListField(child=serializers.IntegerField(min_value=1), required=False)
+
+    validate_call = PortfolioQuerySerializer.validate_call
+
+
+class PilotOutcomesView(APIView):
+    @extend_schema(
+        summary="Pilot outcomes (the CTSA common metric)",
+        description="Administrators only (403 for everyone else). For the released awards "
+        "that ended at least 1, 2 and 3 years before `as_of` (default: today): per window, "
+        "the awards counted, the share with a publication, the share with awarded follow-on "
+        "funding, and follow-on dollars per dollar awarded (`reporting.pilot_outcomes`) — "
+        "overall, by call, by the PI's position and by population. The answer carries the "
+        "definitions the dashboard prints. Shares are percentages as strings (one decimal), "
+        "`null` when no award ended that long ago. Repeat `call` (call ids) to narrow. A "
+        "malformed date or an unknown call is 400.",
+        parameters=[
+            OpenApiParameter("as_of", OpenApiTypes.DATE, description="Default: today."),
+            OpenApiParameter("call", OpenApiTypes.INT, many=True, description="Call ids."),
+        ],
+        responses={200: OpenApiTypes.OBJECT, **error_responses(400, 401, 403)},
+    )
+    def get(self, request):
+        require(
+            request.user,
+            "reporting.view_reports",
+            message="Only administrators see the portfolio.",
+        )
+        query = PilotOutcomesQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        options = query.validated_data
+        outcomes = pilot_outcomes(
+            options.get("as_of") or timezone.localdate(), calls=options.get("call") or None
+        )
+        return Response(outcomes.as_dict())
