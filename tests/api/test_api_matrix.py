@@ -228,6 +228,9 @@ READS: dict[str, Read] = {
     "HRSA report": Read("api-report-hrsa", _none, _all({**everyone(403), "admin": 200})),
     # the NIMHD portfolio: administrators only
     "NIMHD portfolio": Read("api-portfolio-nimhd", _none, _all({**everyone(403), "admin": 200})),
+    "pilot outcomes": Read(
+        "api-portfolio-pilot-outcomes", _none, _all({**everyone(403), "admin": 200})
+    ),
     # the schema and its docs: anyone signed in (the same for everyone: asked in one world)
     "schema": Read("api-schema", _none, {IN_REVIEW: everyone(200)}),
     "docs": Read("api-docs", _none, {IN_REVIEW: everyone(200)}),

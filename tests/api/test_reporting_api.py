@@ -1332,6 +1332,10 @@ GET_MATRIX = {
         lambda m: [],
         {"stranger": 403, "pi": 403, "member": 403, "other_pi": 403, "admin": 200},
     ),
+    "api-portfolio-pilot-outcomes": (
+        lambda m: [],
+        {"stranger": 403, "pi": 403, "member": 403, "other_pi": 403, "admin": 200},
+    ),
 }
 # Trainee support: the award's PI and administrators; the team member sees the award (403).
 SUPPORT = {"stranger": 404, "pi": 200, "member": 403, "other_pi": 404, "admin": 200}

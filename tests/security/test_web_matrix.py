@@ -473,6 +473,7 @@ ROWS: dict[str, Row] = {
     ),
     "reporting:dashboard": Row(get=once({"admin": 200}, RELEASED)),
     "reporting:portfolio": Row(get=once({"admin": 200}, RELEASED)),
+    "reporting:pilot_outcomes_xlsx": Row(get=once({"admin": 200}, RELEASED)),
 }
 
 
