@@ -326,7 +326,13 @@ def test_pilot_outcomes_api_answers_the_hand_count(world):
 
 @pytest.mark.parametrize(
     ("query", "field"),
-    [("as_of=2026-13-01", "as_of"), ("as_of=soon", "as_of"), ("call=999999", "call")],
+    [
+        ("as_of=2026-13-01", "as_of"),
+        ("as_of=soon", "as_of"),
+        ("as_of=0001-01-01", "as_of"),
+        ("call=999999", "call"),
+        ("call=abc", "call"),
+    ],
 )
 def test_pilot_outcomes_api_refuses_bad_input_with_400(world, query, field):
     admin, _, _ = world

@@ -84,6 +84,12 @@ class PilotOutcomesQuerySerializer(serializers.Serializer):
 
     validate_call = PortfolioQuerySerializer.validate_call
 
+    def validate_as_of(self, value):
+        # Three years back must still be a date: the calendar's first years are refused.
+        if value.year < 1900:
+            raise serializers.ValidationError("Give a date from 1900 on.")
+        return value
+
 
 class PilotOutcomesView(APIView):
     @extend_schema(
