@@ -38,7 +38,7 @@ def test_student_submission_journey(page, tmp_path):
     page.get_by_label("Research strategy").fill("A single-arm pilot with mixed methods. " * 10)
     page.get_by_label("Hispanic or Latino").check()
     page.get_by_label("Underserved rural communities").check()
-    page.get_by_label("Health care system").check()
+    page.get_by_label("Health care system × Community").check()
     page.get_by_label("Community engagement plan").fill("A farmworker advisory board.")
     page.get_by_label("Timeline").fill("Months 1-2 training; 3-10 pilot; 11-12 analysis.")
     page.get_by_label("Total amount requested (USD)").fill("6000")
