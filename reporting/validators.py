@@ -14,7 +14,9 @@ DOI_RE = re.compile(r"^10\.\d{4,9}/\S+$")
 PMID_RE = re.compile(r"^\d{1,8}$")
 PERIOD_RE = re.compile(r"^(\d{4})-(\d{4})$")
 DOI_PREFIXES = ("https://doi.org/", "http://doi.org/", "https://dx.doi.org/", "doi.org/", "doi:")
-DEFAULT_REPORTING_WINDOW_DAYS = 365
+# Three years: the CTSA pilot-outcome metric (reporting.pilot_outcomes) looks at awards that
+# ended 1, 2 and 3 years ago, so their papers and grants must be recordable that long after.
+DEFAULT_REPORTING_WINDOW_DAYS = 1096
 # Hard character limits on the long texts (the short ones have their model's max_length):
 # progress-report and program narratives, a publication's author list, a partnership's
 # description. The same on the web forms, the API and in the services.
@@ -80,7 +82,7 @@ def validate_period_label(value: str) -> None:
 def reporting_window() -> timedelta:
     """How long after an award ends its outcomes may still be recorded against it: the results
     of funded work (papers, grants) appear months later. Setting:
-    ``NORTHSTAR_OUTCOME_WINDOW_DAYS`` (default 365)."""
+    ``NORTHSTAR_OUTCOME_WINDOW_DAYS`` (default 1096, three years)."""
     days = getattr(settings, "NORTHSTAR_OUTCOME_WINDOW_DAYS", DEFAULT_REPORTING_WINDOW_DAYS)
     return timedelta(days=int(days))
 

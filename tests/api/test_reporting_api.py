@@ -497,7 +497,7 @@ def test_publication_links_can_be_changed_to_several_awards(awards):
             {
                 "published_on": [
                     "The date must fall within the award's life and reporting window "
-                    "(January 1, 2025 to December 31, 2026)."
+                    "(January 1, 2025 to December 31, 2028)."
                 ]
             },
         ),
@@ -507,7 +507,7 @@ def test_publication_links_can_be_changed_to_several_awards(awards):
             {
                 "presented_on": [
                     "The date must fall within the award's life and reporting window "
-                    "(January 1, 2025 to December 31, 2026)."
+                    "(January 1, 2025 to December 31, 2028)."
                 ]
             },
         ),
@@ -518,7 +518,7 @@ def test_publication_links_can_be_changed_to_several_awards(awards):
             {
                 "decided_on": [
                     "The date must fall within the award's life and reporting window "
-                    "(January 1, 2025 to December 31, 2026)."
+                    "(January 1, 2025 to December 31, 2028)."
                 ]
             },
         ),

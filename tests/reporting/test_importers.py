@@ -226,8 +226,8 @@ def test_commit_skips_records_outside_the_award_window():
     assert result.created == []
     assert [reason for _, reason in result.skipped] == [
         "The date must fall within the award's life and reporting window "
-        "(January 1, 2026 to December 31, 2027).",
-        "The year must fall within the award's life (2026–2027).",
+        "(January 1, 2026 to December 31, 2029).",
+        "The year must fall within the award's life (2026–2029).",
     ]
 
 

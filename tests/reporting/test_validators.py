@@ -97,17 +97,18 @@ class _Award:
         self.start_date, self.effective_end = start, end
 
 
-def test_outcome_date_window_is_start_to_effective_end_plus_365_days():
+def test_outcome_date_window_is_start_to_effective_end_plus_three_years():
     award = _Award(date(2025, 1, 1), date(2025, 12, 31))
 
     validate_outcome_date(date(2025, 1, 1), awards=[award], field="presented_on")
-    validate_outcome_date(date(2026, 12, 31), awards=[award], field="presented_on")
+    # 1,096 days: the CTSA pilot metric's 3-year window sees a paper that late.
+    validate_outcome_date(date(2028, 12, 31), awards=[award], field="presented_on")
     with pytest.raises(ValidationError) as exc:
-        validate_outcome_date(date(2027, 1, 1), awards=[award], field="presented_on")
+        validate_outcome_date(date(2029, 1, 1), awards=[award], field="presented_on")
     assert exc.value.message_dict == {
         "presented_on": [
             "The date must fall within the award's life and reporting window "
-            "(January 1, 2025 to December 31, 2026)."
+            "(January 1, 2025 to December 31, 2028)."
         ]
     }
     with pytest.raises(ValidationError):
@@ -177,7 +178,7 @@ def test_presentation_service_rejects_a_date_outside_the_window():
             data={
                 "title": "Late talk",
                 "venue": "APHA",
-                "presented_on": date(2027, 1, 2),
+                "presented_on": date(2029, 1, 2),
                 "kind": "oral",
                 "level": "national",
             },
