@@ -25,7 +25,7 @@ from accounts.models import User
 from grants.choices import DecisionOutcome, DisparityPopulation
 from grants.models import Award, FundingCall, TeamMember
 
-from .choices import FundingStatus, ProgressReportStatus
+from .choices import EnrollmentKind, FundingStatus, ProgressReportStatus
 from .hrsa.mapping import demographics_answered
 from .hrsa.people import awards_active_in, participants_of, released_awards
 from .hrsa.periods import Period
@@ -306,3 +306,10 @@ def dashboard_aggregates(*, call_id: int | None = None, period=None) -> Dashboar
     for at in sorted(set(publications) | set(dollars)):
         board.outcomes_per_year.append((at, publications.get(at, 0), dollars.get(at) or ZERO))
     return board
+
+
+def enrollment_for_award(award: Award) -> tuple:
+    """The award's planned enrollment table (or None) and its cumulative tables, newest first."""
+    reports = list(award.enrollment_reports.order_by("-as_of", "-pk"))
+    planned = next((r for r in reports if r.kind == EnrollmentKind.PLANNED), None)
+    return planned, [r for r in reports if r.kind == EnrollmentKind.CUMULATIVE]

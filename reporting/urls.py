@@ -13,6 +13,7 @@ urlpatterns = [
         name="progress_report",
     ),
     # Before the outcome routes, whose "<slug:kind>/<int:outcome_pk>/" would match these.
+    path("awards/<int:pk>/enrollment/", views.award_enrollment, name="award_enrollment"),
     path("awards/<int:pk>/support/", views.award_support, name="award_support"),
     path(
         "awards/<int:pk>/support/<int:support_pk>/",
