@@ -319,6 +319,7 @@ class EnrollmentForm(forms.Form):
             "enrolls_humans": data.get("enrolls_humans", False),
             "as_of": data.get("as_of"),
             "reason_for_decrease": data.get("reason_for_decrease", ""),
-            "counts": {key: data.get(f"counts.{key}") for key in ENROLLMENT_CELLS},
+            # A cell left blank on the page is nobody (the API, by contrast, names every cell).
+            "counts": {key: data.get(f"counts.{key}") or 0 for key in ENROLLMENT_CELLS},
             "totals": {"all": data.get("totals.all")},
         }

@@ -62,7 +62,7 @@ def _grid(form: EnrollmentForm) -> dict:
 
 def _initial(kind: str, planned, latest) -> dict:
     source = planned if kind == EnrollmentKind.PLANNED else latest
-    initial = {"kind": kind}
+    initial = {"kind": kind, **{f"counts.{key}": 0 for key in ENROLLMENT_CELLS}}
     if kind == EnrollmentKind.PLANNED and planned is not None:
         initial["enrolls_humans"] = planned.enrolls_humans
     if source is not None:

@@ -323,6 +323,15 @@ def test_a_bad_table_on_the_page_shows_field_errors_and_saves_nothing(setup):
     assert EnrollmentReport.objects.filter(kind="cumulative").count() == 1
 
 
+def test_cells_left_blank_on_the_page_count_as_nobody(setup):
+    response = client_for(setup["pi"]).post(
+        page_url(setup), {"kind": "planned", "enrolls_humans": "on", f"counts.{CELL}": "7"}
+    )
+
+    assert response.status_code == 302
+    assert EnrollmentReport.objects.get().counts == table(hispanic__white__female=7)
+
+
 def test_stated_total_not_adding_up_on_the_page_is_an_error(setup):
     response = client_for(setup["pi"]).post(
         page_url(setup),
