@@ -54,3 +54,80 @@ def comparison(planned: dict[str, int] | None, actual: dict[str, int] | None) ->
         }
         for group, label, key in groups
     ]
+
+
+# ---- Exports: one row per ethnicity x race x sex, NIH's category names -------------------------
+
+EXPORT_HEADER = ["Race", "Ethnicity", "Sex", "Planned", "Cumulative enrolled"]
+
+
+def export_rows(planned: dict[str, int], actual: dict[str, int]) -> list[list]:
+    """Each of the 63 combinations with its planned and cumulative counts, in the form's
+    order (races, then ethnicity, then sex)."""
+    labels = {
+        "ethnicity": dict(ETHNICITIES),
+        "race": dict(RACES),
+        "sex": dict(SEXES),
+    }
+    rows = []
+    for key in ENROLLMENT_CELLS:
+        ethnicity, race, sex = key.split("|")
+        rows.append(
+            [
+                labels["race"][race],
+                labels["ethnicity"][ethnicity],
+                labels["sex"][sex],
+                int(planned.get(key, 0)),
+                int(actual.get(key, 0)),
+            ]
+        )
+    return rows
+
+
+class EnrollmentCsv:
+    """The program's enrollment as CSV: a header, then one row per combination with counts."""
+
+    filename = "northstar-inclusion-enrollment.csv"
+    content_type = "text/csv; charset=utf-8"
+
+    def __init__(self, planned: dict[str, int], actual: dict[str, int]):
+        self.rows = export_rows(planned, actual)
+
+    def render(self) -> bytes:
+        import csv
+        import io
+
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\r\n")
+        writer.writerow(EXPORT_HEADER)
+        writer.writerows(self.rows)
+        return out.getvalue().encode("utf-8")
+
+
+class EnrollmentXlsx:
+    """The same rows as one workbook sheet, "Inclusion enrollment", under a line of scope."""
+
+    filename = "northstar-inclusion-enrollment.xlsx"
+    content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    sheet_title = "Inclusion enrollment"
+
+    def __init__(self, planned: dict[str, int], actual: dict[str, int], *, scope: str):
+        self.rows = export_rows(planned, actual)
+        self.scope = scope
+
+    def render(self) -> bytes:
+        import io
+
+        from openpyxl import Workbook
+
+        workbook = Workbook(write_only=True)
+        sheet = workbook.create_sheet(self.sheet_title)
+        sheet.append(["NIH inclusion enrollment"])
+        sheet.append([self.scope])
+        sheet.append([])
+        sheet.append(EXPORT_HEADER)
+        for row in self.rows:
+            sheet.append(row)
+        out = io.BytesIO()
+        workbook.save(out)
+        return out.getvalue()

@@ -323,3 +323,13 @@ class EnrollmentForm(forms.Form):
             "counts": {key: data.get(f"counts.{key}") or 0 for key in ENROLLMENT_CELLS},
             "totals": {"all": data.get("totals.all")},
         }
+
+
+class EnrollmentProgramForm(forms.Form):
+    """The program's enrollment view: one population with health disparities, or all."""
+
+    population = forms.ChoiceField(
+        label="Population with health disparities (named on the proposal)",
+        required=False,
+        choices=[("", "All populations"), *DisparityPopulation.choices],
+    )

@@ -57,4 +57,5 @@ urlpatterns = [
     path("reports/reminders/", views.reminders, name="reminders"),
     path("reports/dashboard/", views.dashboard, name="dashboard"),
     path("program/portfolio/", views.portfolio, name="portfolio"),
+    path("program/enrollment/", views.enrollment_program, name="enrollment_program"),
 ]

@@ -5,7 +5,7 @@ services, and exports through the one report builder and its exporters.
 """
 
 from .awards import award_detail, award_list, progress_report
-from .enrollment import award_enrollment
+from .enrollment import award_enrollment, enrollment_program
 from .exports import export_job, export_job_create, export_job_download, export_job_status
 from .outcomes import OUTCOME_KINDS, outcome_delete, outcome_edit, publication_import
 from .portfolio import portfolio
@@ -19,6 +19,7 @@ __all__ = [
     "award_list",
     "award_support",
     "dashboard",
+    "enrollment_program",
     "export_job",
     "export_job_create",
     "export_job_download",

@@ -1,11 +1,12 @@
 """An award's NIH inclusion enrollment: the planned table, each cumulative actual table, and
-planned against actual with the difference. The award's PI and administrators only
+planned against actual with the difference; and the program's, added up over funded awards. The award's PI and administrators only
 (``reporting.report_enrollment``); the rest of the team may see the award (403 here), anyone
 else is told 404."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 
@@ -14,9 +15,20 @@ from grants.models import Award
 
 from .. import selectors, services
 from ..choices import ENROLLMENT_CELLS, EnrollmentKind
-from ..enrollment import COLUMNS, ETHNICITIES, RACES, SEXES, cell, comparison, totals
-from ..forms import EnrollmentForm
-from ._common import apply_errors, visible_award
+from ..enrollment import (
+    COLUMNS,
+    ETHNICITIES,
+    RACES,
+    SEXES,
+    EnrollmentCsv,
+    EnrollmentXlsx,
+    cell,
+    comparison,
+    totals,
+)
+from ..forms import EnrollmentForm, EnrollmentProgramForm
+from ..portfolio import population_label
+from ._common import apply_errors, require_reports, visible_award
 
 
 def _enrolling_award(request, pk: int) -> Award:
@@ -70,6 +82,12 @@ def _initial(kind: str, planned, latest) -> dict:
     return initial
 
 
+def _caption(planned, latest) -> str:
+    nobody = "" if planned is None or planned.enrolls_humans else " (enrolls nobody)"
+    when = f"as of {latest.as_of:%b %-d, %Y}" if latest else "(none submitted yet)"
+    return f"Planned{nobody} against cumulative actual {when}"
+
+
 @never_cache
 @login_required
 def award_enrollment(request, pk: int):
@@ -116,5 +134,41 @@ def award_enrollment(request, pk: int):
             "comparison": comparison(
                 planned.counts if planned else None, latest.counts if latest else None
             ),
+            "comparison_caption": _caption(planned, latest),
+        },
+    )
+
+
+@never_cache
+@login_required
+def enrollment_program(request):
+    """Planned against cumulative enrollment over the funded awards (administrators), for one
+    population or all; ``?format=csv`` or ``?format=xlsx`` downloads the combinations."""
+    require_reports(request)
+    form = EnrollmentProgramForm(request.GET or None)
+    population = form.cleaned_data["population"] or None if form.is_valid() else None
+    summary = selectors.enrollment_program(population=population)
+    scope = f"Funded awards ({population_label(population)})"
+    fmt = request.GET.get("format")
+    if fmt in {"csv", "xlsx"}:
+        if fmt == "csv":
+            exporter = EnrollmentCsv(summary["planned"], summary["actual"])
+        else:
+            exporter = EnrollmentXlsx(summary["planned"], summary["actual"], scope=scope)
+        response = HttpResponse(exporter.render(), content_type=exporter.content_type)
+        response["Content-Disposition"] = f'attachment; filename="{exporter.filename}"'
+        return response
+    query = request.GET.copy()
+    query.pop("format", None)
+    return render(
+        request,
+        "reporting/enrollment_program.html",
+        {
+            "form": form,
+            "summary": summary,
+            "scope": scope,
+            "comparison": comparison(summary["planned"], summary["actual"]),
+            "comparison_caption": f"Planned against cumulative actual enrollment: {scope}",
+            "query": query.urlencode(),
         },
     )

@@ -3,6 +3,7 @@ service, the award's enrollment page and the API; bad tables are refused under t
 with nothing saved; who may report (the award's PI and administrators; the team 403; anyone
 else 404)."""
 
+import io
 from datetime import date, timedelta
 
 import pytest
@@ -13,7 +14,8 @@ from django.utils import timezone
 
 from accounts.choices import ApplicantType, AuditAction
 from accounts.models import AuditEntry
-from reporting import services
+from grants.models import Proposal
+from reporting import selectors, services
 from reporting.choices import ENROLLMENT_CELLS
 from reporting.models import EnrollmentReport
 from tests.api.support import API, api_as
@@ -37,6 +39,7 @@ def setup(db):
         "pi": award.proposal.pi,
         "trainee": trainee,
         "other_pi": other.proposal.pi,
+        "other": other,
     }
 
 
@@ -407,3 +410,87 @@ def test_api_enrollment_is_the_pis_and_administrators(setup):
     assert api_as(setup["other_pi"]).get(api_url(setup)).status_code == 404
     assert api_as(setup["other_pi"]).post(api_url(setup), body, format="json").status_code == 404
     assert api_as(setup["admin"]).post(api_url(setup), body, format="json").status_code == 201
+
+
+# ---- The program's view and its exports ------------------------------------------------------
+
+
+@pytest.fixture
+def program(setup):
+    """Two funded awards with tables: one for Hispanic or Latino communities, one rural."""
+    Proposal.objects.filter(pk=setup["award"].proposal_id).update(
+        disparity_populations=["hispanic"]
+    )
+    Proposal.objects.filter(pk=setup["other"].proposal_id).update(disparity_populations=["rural"])
+    planned(setup, table(hispanic__white__female=10))
+    cumulative(setup, table(hispanic__white__female=2), as_of=date(2025, 3, 31))
+    cumulative(setup, table(hispanic__white__female=6), as_of=date(2025, 6, 30))
+    other = {**setup, "award": setup["other"], "pi": setup["other_pi"]}
+    planned(other, table(not_hispanic__black__male=8, hispanic__white__female=1))
+    return setup
+
+
+def test_the_program_view_adds_planned_and_latest_cumulative_over_funded_awards(program):
+    everyone = selectors.enrollment_program()
+    hispanic = selectors.enrollment_program(population="hispanic")
+
+    assert (everyone["awards"], everyone["with_plan"], everyone["reporting"]) == (2, 2, 1)
+    assert everyone["planned"][CELL] == 11
+    assert everyone["actual"][CELL] == 6  # the latest table only, not 2 + 6
+    assert everyone["planned"][OTHER] == 8
+    assert (hispanic["awards"], hispanic["planned"][CELL], hispanic["planned"][OTHER]) == (
+        1,
+        10,
+        0,
+    )
+
+
+def test_the_program_view_reads_in_two_queries_whatever_the_awards(
+    program, django_assert_num_queries
+):
+    with django_assert_num_queries(2):
+        selectors.enrollment_program(population="hispanic")
+
+
+def test_the_program_page_is_the_administrators_and_filters_by_population(program):
+    url = reverse("reporting:enrollment_program")
+
+    page = client_for(program["admin"]).get(url, {"population": "rural"})
+
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "Funded awards (Underserved rural communities): 1 award, 1 with a planned" in html
+    assert (
+        '<th scope="row">Black or African American</th><td class="num">8</td>'
+        '<td class="num">0</td><td class="num">-8</td>'
+    ) in html
+    assert client_for(program["pi"]).get(url).status_code == 404
+
+
+def test_the_program_csv_has_a_row_per_combination_with_nih_names(program):
+    response = client_for(program["admin"]).get(
+        reverse("reporting:enrollment_program"), {"format": "csv"}
+    )
+
+    lines = response.content.decode().splitlines()
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert lines[0] == "Race,Ethnicity,Sex,Planned,Cumulative enrolled"
+    assert len(lines) == 1 + 63
+    assert "White,Hispanic or Latino,Female,11,6" in lines
+    assert "Black or African American,Not Hispanic or Latino,Male,8,0" in lines
+
+
+def test_the_program_workbook_is_one_sheet_of_the_same_rows(program):
+    from openpyxl import load_workbook
+
+    response = client_for(program["admin"]).get(
+        reverse("reporting:enrollment_program"), {"format": "xlsx", "population": "hispanic"}
+    )
+
+    workbook = load_workbook(io.BytesIO(response.content))
+    rows = list(workbook["Inclusion enrollment"].iter_rows(values_only=True))
+    assert workbook.sheetnames == ["Inclusion enrollment"]
+    assert rows[1][0] == "Funded awards (Hispanic or Latino)"
+    assert rows[3] == ("Race", "Ethnicity", "Sex", "Planned", "Cumulative enrolled")
+    assert ("White", "Hispanic or Latino", "Female", 10, 6) in rows
+    assert len(rows) == 4 + 63

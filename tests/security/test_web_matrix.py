@@ -480,6 +480,7 @@ ROWS: dict[str, Row] = {
     ),
     "reporting:dashboard": Row(get=once({"admin": 200}, RELEASED)),
     "reporting:portfolio": Row(get=once({"admin": 200}, RELEASED)),
+    "reporting:enrollment_program": Row(get=once({"admin": 200}, RELEASED)),
 }
 
 
