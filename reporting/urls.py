@@ -56,6 +56,6 @@ urlpatterns = [
     path("reports/hrsa/narrative/<str:period>/", views.narrative, name="narrative"),
     path("reports/reminders/", views.reminders, name="reminders"),
     path("reports/dashboard/", views.dashboard, name="dashboard"),
-    path("program/portfolio/", views.portfolio, name="portfolio"),
     path("program/enrollment/", views.enrollment_program, name="enrollment_program"),
+    path("program/portfolio/", views.portfolio, name="portfolio"),
 ]

@@ -479,8 +479,8 @@ ROWS: dict[str, Row] = {
         post=once({"admin": to("reporting:award_list")}, RELEASED),
     ),
     "reporting:dashboard": Row(get=once({"admin": 200}, RELEASED)),
-    "reporting:portfolio": Row(get=once({"admin": 200}, RELEASED)),
     "reporting:enrollment_program": Row(get=once({"admin": 200}, RELEASED)),
+    "reporting:portfolio": Row(get=once({"admin": 200}, RELEASED)),
 }
 
 
