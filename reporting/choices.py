@@ -206,3 +206,44 @@ DEFAULT_SEX_MAP = {
     "self_described": "Another sex or gender",
 }
 DEFAULT_URM_CODES = ["aian", "black", "hispanic", "nhpi"]
+
+
+# ---- NIH Inclusion Enrollment Report ---------------------------------------------------------
+
+
+class EnrollmentKind(models.TextChoices):
+    PLANNED = "planned", "Planned"
+    CUMULATIVE = "cumulative", "Cumulative (actual)"
+
+
+class EnrollmentEthnicity(models.TextChoices):
+    NOT_HISPANIC = "not_hispanic", "Not Hispanic or Latino"
+    HISPANIC = "hispanic", "Hispanic or Latino"
+    UNKNOWN = "unknown", "Unknown/Not Reported Ethnicity"
+
+
+class EnrollmentRace(models.TextChoices):
+    """NIH's five race categories, then "more than one race" and "unknown", in the form's order."""
+
+    AIAN = "aian", "American Indian/Alaska Native"
+    ASIAN = "asian", "Asian"
+    NHPI = "nhpi", "Native Hawaiian or Other Pacific Islander"
+    BLACK = "black", "Black or African American"
+    WHITE = "white", "White"
+    MORE_THAN_ONE = "more_than_one", "More than One Race"
+    UNKNOWN = "unknown", "Unknown or Not Reported"
+
+
+class EnrollmentSex(models.TextChoices):
+    FEMALE = "female", "Female"
+    MALE = "male", "Male"
+    UNKNOWN = "unknown", "Unknown/Not Reported"
+
+
+# Every cell of the table, "<ethnicity>|<race>|<sex>", in the form's reading order.
+ENROLLMENT_CELLS = tuple(
+    f"{ethnicity}|{race}|{sex}"
+    for race in EnrollmentRace.values
+    for ethnicity in EnrollmentEthnicity.values
+    for sex in EnrollmentSex.values
+)

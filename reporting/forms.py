@@ -8,7 +8,15 @@ from accounts.models import User
 from grants.choices import AwardStatus, DisparityPopulation
 from grants.forms import limit_text_fields
 
-from .choices import SupportKind, TrainingStatusValue
+from .choices import (
+    ENROLLMENT_CELLS,
+    EnrollmentEthnicity,
+    EnrollmentKind,
+    EnrollmentRace,
+    EnrollmentSex,
+    SupportKind,
+    TrainingStatusValue,
+)
 from .models import (
     FollowOnFunding,
     Partnership,
@@ -253,3 +261,75 @@ class TrainingStatusForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["person"].queryset = people
         self.fields["training_program"].queryset = programs
+
+
+class EnrollmentForm(forms.Form):
+    """One NIH inclusion enrollment table (services.enrollment): a field per cell, named as the
+    service names its errors (``counts.<ethnicity>|<race>|<sex>``). Text, not integer, fields:
+    the service checks every cell at once and says what is wrong with each."""
+
+    kind = forms.ChoiceField(choices=EnrollmentKind.choices, widget=forms.HiddenInput)
+    enrolls_humans = forms.BooleanField(
+        required=False,
+        initial=True,
+        label="This project enrolls human participants",
+        help_text="Untick if it enrolls nobody (the table is then all zeros).",
+    )
+    as_of = forms.CharField(
+        required=False,
+        label="Counts as of",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="The date of the progress report these counts belong to.",
+    )
+    reason_for_decrease = forms.CharField(
+        required=False,
+        label="Reason for a decrease",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Needed only if a count is lower than in the previous report.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for ethnicity, race, sex in (key.split("|") for key in ENROLLMENT_CELLS):
+            label = ", ".join(
+                (
+                    EnrollmentRace(race).label,
+                    EnrollmentEthnicity(ethnicity).label,
+                    EnrollmentSex(sex).label,
+                )
+            )
+            self.fields[f"counts.{ethnicity}|{race}|{sex}"] = forms.CharField(
+                required=False,
+                label=label,
+                widget=forms.NumberInput(
+                    attrs={"min": 0, "step": 1, "inputmode": "numeric", "aria-label": label}
+                ),
+            )
+        self.fields["totals.all"] = forms.CharField(
+            required=False,
+            label="Total enrolled",
+            widget=forms.NumberInput(attrs={"min": 0, "step": 1, "inputmode": "numeric"}),
+            help_text="Optional: the total you expect, checked against the cells.",
+        )
+
+    def service_data(self) -> dict:
+        """The form's values as the service takes them (the same shape as the API's body)."""
+        data = self.cleaned_data
+        return {
+            "enrolls_humans": data.get("enrolls_humans", False),
+            "as_of": data.get("as_of"),
+            "reason_for_decrease": data.get("reason_for_decrease", ""),
+            # A cell left blank on the page is nobody (the API, by contrast, names every cell).
+            "counts": {key: data.get(f"counts.{key}") or 0 for key in ENROLLMENT_CELLS},
+            "totals": {"all": data.get("totals.all")},
+        }
+
+
+class EnrollmentProgramForm(forms.Form):
+    """The program's enrollment view: one population with health disparities, or all."""
+
+    population = forms.ChoiceField(
+        label="Population with health disparities (named on the proposal)",
+        required=False,
+        choices=[("", "All populations"), *DisparityPopulation.choices],
+    )

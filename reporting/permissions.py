@@ -79,3 +79,5 @@ rules.add_perm("reporting.submit_progress_report", is_report_pi | is_administrat
 # Who was paid what is the PI's (the awardee's) and the program office's business, not the
 # whole team's: a team member sees the award, not their colleagues' stipends.
 rules.add_perm("reporting.manage_support", is_released_award & (is_award_pi | is_administrator))
+# Inclusion enrollment is what the PI reports to the program (as to NIH): the PI and the office.
+rules.add_perm("reporting.report_enrollment", is_released_award & (is_award_pi | is_administrator))

@@ -25,11 +25,12 @@ from accounts.models import User
 from grants.choices import DecisionOutcome, DisparityPopulation
 from grants.models import Award, FundingCall, TeamMember
 
-from .choices import FundingStatus, ProgressReportStatus
+from .choices import ENROLLMENT_CELLS, EnrollmentKind, FundingStatus, ProgressReportStatus
 from .hrsa.mapping import demographics_answered
 from .hrsa.people import awards_active_in, participants_of, released_awards
 from .hrsa.periods import Period
 from .models import (
+    EnrollmentReport,
     FollowOnFunding,
     ParticipantSupport,
     Partnership,
@@ -306,3 +307,48 @@ def dashboard_aggregates(*, call_id: int | None = None, period=None) -> Dashboar
     for at in sorted(set(publications) | set(dollars)):
         board.outcomes_per_year.append((at, publications.get(at, 0), dollars.get(at) or ZERO))
     return board
+
+
+def enrollment_for_award(award: Award) -> tuple:
+    """The award's planned enrollment table (or None) and its cumulative tables, newest first."""
+    reports = list(award.enrollment_reports.order_by("-as_of", "-pk"))
+    planned = next((r for r in reports if r.kind == EnrollmentKind.PLANNED), None)
+    return planned, [r for r in reports if r.kind == EnrollmentKind.CUMULATIVE]
+
+
+def enrollment_program(*, population: str | None = None) -> dict:
+    """Inclusion enrollment added up over the funded (released) awards, optionally those whose
+    proposal names ``population``: the planned tables, and each award's latest cumulative
+    table. Two queries, whatever the number of awards."""
+    award_ids = [
+        pk
+        for pk, populations in released_awards().values_list(
+            "pk", "proposal__disparity_populations"
+        )
+        if not population or population in (populations or [])
+    ]
+    planned: dict[str, int] = dict.fromkeys(ENROLLMENT_CELLS, 0)
+    actual: dict[str, int] = dict.fromkeys(ENROLLMENT_CELLS, 0)
+    with_plan, reporting, seen = 0, 0, set()
+    rows = (
+        EnrollmentReport.objects.filter(award_id__in=award_ids)
+        .order_by("award_id", "kind", "-as_of", "-pk")
+        .values_list("award_id", "kind", "counts")
+    )
+    for award_id, kind, counts in rows:
+        if kind == EnrollmentKind.PLANNED:
+            target, with_plan = planned, with_plan + 1
+        elif award_id not in seen:  # the newest cumulative table of the award only
+            seen.add(award_id)
+            target, reporting = actual, reporting + 1
+        else:
+            continue
+        for key in ENROLLMENT_CELLS:
+            target[key] += int(counts.get(key, 0) or 0)
+    return {
+        "awards": len(award_ids),
+        "with_plan": with_plan,
+        "reporting": reporting,
+        "planned": planned,
+        "actual": actual,
+    }

@@ -13,6 +13,7 @@ urlpatterns = [
         name="progress_report",
     ),
     # Before the outcome routes, whose "<slug:kind>/<int:outcome_pk>/" would match these.
+    path("awards/<int:pk>/enrollment/", views.award_enrollment, name="award_enrollment"),
     path("awards/<int:pk>/support/", views.award_support, name="award_support"),
     path(
         "awards/<int:pk>/support/<int:support_pk>/",
@@ -55,6 +56,7 @@ urlpatterns = [
     path("reports/hrsa/narrative/<str:period>/", views.narrative, name="narrative"),
     path("reports/reminders/", views.reminders, name="reminders"),
     path("reports/dashboard/", views.dashboard, name="dashboard"),
+    path("program/enrollment/", views.enrollment_program, name="enrollment_program"),
     path("program/portfolio/", views.portfolio, name="portfolio"),
     path("program/pilot-outcomes.xlsx", views.pilot_outcomes_xlsx, name="pilot_outcomes_xlsx"),
 ]

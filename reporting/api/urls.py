@@ -22,6 +22,11 @@ router.register(
     views.TrainingStatusViewSet,
     basename="api-award-training-status",
 )
+router.register(
+    r"awards/(?P<award_pk>[0-9]+)/enrollment",
+    views.EnrollmentViewSet,
+    basename="api-award-enrollment",
+)
 
 urlpatterns = [
     *router.urls,

@@ -6,6 +6,7 @@ themselves through ``accounts.permissions.can`` (never ``user.has_perm``, which 
 superuser through), run in a transaction, and send mail only after commit.
 """
 
+from .enrollment import enrollment_cumulative_submit, enrollment_planned_save
 from .exports import report_export_record
 from .imports import ImportResult, publications_import_commit, publications_import_preview
 from .outcomes import (
@@ -71,6 +72,8 @@ __all__ = [
     "SUPPORT_FIELDS",
     "TRAINEE_OUTCOME",
     "award_change",
+    "enrollment_cumulative_submit",
+    "enrollment_planned_save",
     "follow_on_funding_create",
     "follow_on_funding_delete",
     "follow_on_funding_update",

@@ -5,6 +5,7 @@ services, and exports through the one report builder and its exporters.
 """
 
 from .awards import award_detail, award_list, progress_report
+from .enrollment import award_enrollment, enrollment_program
 from .exports import export_job, export_job_create, export_job_download, export_job_status
 from .outcomes import OUTCOME_KINDS, outcome_delete, outcome_edit, publication_import
 from .portfolio import pilot_outcomes_xlsx, portfolio
@@ -14,9 +15,11 @@ from .support import award_support, support_delete, support_edit
 __all__ = [
     "OUTCOME_KINDS",
     "award_detail",
+    "award_enrollment",
     "award_list",
     "award_support",
     "dashboard",
+    "enrollment_program",
     "export_job",
     "export_job_create",
     "export_job_download",

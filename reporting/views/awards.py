@@ -73,6 +73,7 @@ def award_detail(request, pk: int):
             "change_form": change_form,
             "can_record": can(request.user, "reporting.record_outcome", award),
             "can_manage_support": can(request.user, "reporting.manage_support", award),
+            "can_report_enrollment": can(request.user, "reporting.report_enrollment", award),
             "kinds": OUTCOME_KINDS,
         },
     )

@@ -706,6 +706,45 @@ WRITES.update(
 )
 
 
+# ---- NIH inclusion enrollment: the award's PI and administrators, like trainee support.
+
+
+def _planned_table(w: World, me) -> dict:
+    from reporting.choices import ENROLLMENT_CELLS
+
+    return {"kind": "planned", "counts": dict.fromkeys(ENROLLMENT_CELLS, 0)}
+
+
+READS["award enrollment"] = Read(
+    "api-award-enrollment-list",
+    lambda w: (w.award.pk,),
+    {
+        DECIDED: {},
+        RELEASED: {"applicant": (200, 0), "mentor": 403, "admin": (200, 0)},
+    },
+)
+WRITES.update(
+    {
+        "report enrollment": Write(
+            "api-award-enrollment-list",
+            "post",
+            RELEASED,
+            lambda w: (w.award.pk,),
+            _planned_table,
+            {"applicant": 201, "mentor": 403, "admin": 201},
+        ),
+        "report enrollment before the release": Write(
+            "api-award-enrollment-list",
+            "post",
+            DECIDED,
+            lambda w: (w.award.pk,),
+            _planned_table,
+            {},
+        ),
+    }
+)
+
+
 # ---- Known failures --------------------------------------------------------------------------
 # (test id) -> why; each one a real bug, recorded in the issue, marked strict so that the fix
 # shows up as an unexpected pass.

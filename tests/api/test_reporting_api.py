@@ -17,7 +17,7 @@ from django.urls import reverse
 
 from reporting import services
 from reporting.api import urls as reporting_api_urls
-from reporting.choices import ProgressReportStatus
+from reporting.choices import ENROLLMENT_CELLS, ProgressReportStatus
 from reporting.hrsa.builder import build_report
 from reporting.hrsa.exporters import report_to_dict
 from reporting.hrsa.periods import current_period
@@ -1342,6 +1342,8 @@ SUPPORT = {"stranger": 404, "pi": 200, "member": 403, "other_pi": 404, "admin": 
 GET_MATRIX["api-award-support-list"] = (lambda m: [m.award.pk], SUPPORT)
 GET_MATRIX["api-award-support-detail"] = (lambda m: [m.award.pk, m.support.pk], SUPPORT)
 GET_MATRIX["api-award-training-status-list"] = (lambda m: [m.award.pk], SUPPORT)
+# Inclusion enrollment: the same people as trainee support.
+GET_MATRIX["api-award-enrollment-list"] = (lambda m: [m.award.pk], SUPPORT)
 for _kind, _name in NAMES.items():
     GET_MATRIX[f"{_name}-list"] = (lambda m: [], LIST_SCOPE | {"admin": (200, 2)})
     GET_MATRIX[f"{_name}-detail"] = (lambda m, k=_kind: [m.outcomes[k].pk], DETAIL_SCOPE)
@@ -1474,6 +1476,13 @@ WRITES |= {
         lambda m: [m.award.pk],
         lambda m: {"person": m.users["member"].pk, "status": "enrolled"},
         SUPPORT,
+    ),
+    "enrollment-create": Write(
+        "api-award-enrollment-list",
+        "post",
+        lambda m: [m.award.pk],
+        lambda m: {"kind": "planned", "counts": dict.fromkeys(ENROLLMENT_CELLS, 0)},
+        SUPPORT | {"pi": 201, "admin": 201},
     ),
 }
 for _kind, _name in NAMES.items():

@@ -428,6 +428,13 @@ ROWS: dict[str, Row] = {
         get=once(everyone(405), RELEASED),
         post=once(dict.fromkeys(READERS, to("reporting:award_detail")), RELEASED),
     ),
+    # Inclusion enrollment: the PI's and administrators'; an empty body meets the form's
+    # errors (200).
+    "reporting:award_enrollment": Row(
+        args=lambda w: (w.award.pk,),
+        get=once(SUPPORT, RELEASED),
+        post=once(SUPPORT, RELEASED),
+    ),
     # Trainee support: an empty body meets the page's "choose what to save" (200).
     "reporting:award_support": Row(
         args=lambda w: (w.award.pk,),
@@ -472,6 +479,7 @@ ROWS: dict[str, Row] = {
         post=once({"admin": to("reporting:award_list")}, RELEASED),
     ),
     "reporting:dashboard": Row(get=once({"admin": 200}, RELEASED)),
+    "reporting:enrollment_program": Row(get=once({"admin": 200}, RELEASED)),
     "reporting:portfolio": Row(get=once({"admin": 200}, RELEASED)),
     "reporting:pilot_outcomes_xlsx": Row(get=once({"admin": 200}, RELEASED)),
 }

@@ -9,6 +9,7 @@ errors become API errors in config.api.exception_handler: ValidationError 400,
 PermissionDenied 403.
 """
 
+from .enrollment import EnrollmentViewSet
 from .outcomes import (
     FollowOnFundingViewSet,
     OutcomeViewSet,
@@ -24,6 +25,7 @@ from .support import ParticipantSupportViewSet, TrainingStatusViewSet
 
 __all__ = [
     "AwardTransitionView",
+    "EnrollmentViewSet",
     "FollowOnFundingViewSet",
     "HrsaReportView",
     "NimhdPortfolioView",

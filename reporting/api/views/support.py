@@ -31,13 +31,15 @@ class _AwardChild(ScopedViewSet):
 
     pagination_class = None
     filter_backends = []
+    permission = "reporting.manage_support"
+    refusal = MANAGE_MESSAGE
 
     def get_award(self) -> Award:
         if not hasattr(self, "_award"):
             award = get_object_or_404(
                 selectors.awards_visible_to(self.request.user), pk=self.kwargs["award_pk"]
             )
-            require(self.request.user, "reporting.manage_support", award, MANAGE_MESSAGE)
+            require(self.request.user, self.permission, award, self.refusal)
             self._award = award
         return self._award
 
