@@ -392,6 +392,7 @@ SPECTACULAR_SETTINGS = {
         "ReviewPhaseEnum": "reviews.choices.ReviewPhase",
         "SupportKindEnum": "reporting.choices.SupportKind",
         "TrainingStatusValueEnum": "reporting.choices.TrainingStatusValue",
+        "EnrollmentKindEnum": "reporting.choices.EnrollmentKind",
     },
 }
 

@@ -266,6 +266,32 @@ def _training_status(n: int, role: str) -> Listing:
     return _paid(n, role, "training-status")
 
 
+def _enrollment(n: int, role: str) -> Listing:
+    """The planned table and n - 1 cumulative ones, a day apart, each a little higher."""
+    from datetime import timedelta
+
+    from reporting.choices import ENROLLMENT_CELLS
+
+    award, admin = simple_award()
+    pi = award.proposal.pi
+    cell = ENROLLMENT_CELLS[0]
+    reporting_services.enrollment_planned_save(
+        actor=pi,
+        award=award,
+        data={"enrolls_humans": True, "counts": {**dict.fromkeys(ENROLLMENT_CELLS, 0), cell: 50}},
+    )
+    for i in range(1, n):
+        reporting_services.enrollment_cumulative_submit(
+            actor=pi,
+            award=award,
+            data={
+                "counts": {**dict.fromkeys(ENROLLMENT_CELLS, 0), cell: i},
+                "as_of": award.start_date + timedelta(days=i),
+            },
+        )
+    return Listing(pi if role == "applicant" else admin, f"{API}/awards/{award.pk}/enrollment/")
+
+
 def _committees(n: int, role: str) -> Listing:
     admin = make_admin()
     for _ in range(n):
@@ -367,6 +393,8 @@ LISTS = [
     ("/api/v1/awards/{award_pk}/support/", _support, "applicant"),
     ("/api/v1/awards/{award_pk}/training-status/", _training_status, "admin"),
     ("/api/v1/awards/{award_pk}/training-status/", _training_status, "applicant"),
+    ("/api/v1/awards/{award_pk}/enrollment/", _enrollment, "admin"),
+    ("/api/v1/awards/{award_pk}/enrollment/", _enrollment, "applicant"),
     ("/api/v1/committees/", _committees, "admin"),
     ("/api/v1/committees/{id}/members/", _members, "admin"),
     ("/api/v1/assignments/", _assignments, "admin"),

@@ -30,12 +30,19 @@ NOT_PAGES = re.compile(
 
 
 def overflow(page) -> list[str]:
+    """What makes the page scroll sideways; when nothing outside a scrolling region is wider
+    than the screen yet the page still scrolls (an absolutely placed label escaping its region,
+    say), the page's own width."""
     return page.evaluate(
-        """() => document.documentElement.scrollWidth <= window.innerWidth ? [] :
-            Array.from(document.querySelectorAll('main *'))
-            .filter(el => el.getBoundingClientRect().right > window.innerWidth + 1
-                          && !el.closest('.report-table'))
-            .slice(0, 3).map(el => el.tagName + ' ' + (el.textContent || '').trim().slice(0, 40))"""
+        """() => {
+            const wide = document.documentElement.scrollWidth;
+            if (wide <= window.innerWidth) return [];
+            const found = Array.from(document.querySelectorAll('main *'))
+              .filter(el => el.getBoundingClientRect().right > window.innerWidth + 1
+                            && !el.closest('.report-table'))
+              .slice(0, 3).map(el => el.tagName + ' ' + (el.textContent || '').trim().slice(0, 40));
+            return found.length ? found : ['the page is ' + wide + ' px wide'];
+        }"""
     )
 
 

@@ -72,7 +72,7 @@ def test_submission_with_the_keyboard_only(page, tmp_path):
         page.keyboard.type(text)
     tab_to(page, "American Indian or Alaska Native")
     page.keyboard.press("Space")
-    tab_to(page, "Health care system")
+    tab_to(page, "id_nimhd_cells_health_care_system_individual")
     page.keyboard.press("Space")
     for field_id, text in [
         ("id_community_engagement_plan", "Tribal health board co-leads."),
