@@ -303,7 +303,10 @@ def prepare_export(admin: Browser, period: str, worker_log: Path) -> tuple[int, 
     from openpyxl import load_workbook
 
     workbook = load_workbook(io.BytesIO(download.body), read_only=True)
-    check(workbook.sheetnames[0] == "Summary", f"unexpected sheets {workbook.sheetnames}")
+    check(
+        workbook.sheetnames[:2] == ["Program set-up", "Summary"],
+        f"unexpected sheets {workbook.sheetnames}",
+    )
     return job, download.body
 
 
