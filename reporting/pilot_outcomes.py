@@ -7,7 +7,6 @@ The definitions below are printed under the chart, the workbook's table and in t
 answer, so the three never say different things.
 """
 
-import io
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -23,6 +22,7 @@ from grants.models import FundingCall
 from .choices import FundingStatus
 from .hrsa.people import released_awards
 from .models import FollowOnFunding, Publication
+from .one_sheet import OneSheetWorkbook
 
 WINDOWS = (1, 2, 3)
 ZERO = Decimal("0.00")
@@ -305,28 +305,23 @@ def pilot_outcomes(as_of: date, *, calls: Iterable[int] | None = None) -> PilotO
     return result
 
 
-class PilotOutcomesXlsx:
+class PilotOutcomesXlsx(OneSheetWorkbook):
     """The figures as a workbook with one sheet, "Pilot outcomes", definitions under the table."""
 
     filename = "northstar-pilot-outcomes.xlsx"
-    content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     sheet_title = "Pilot outcomes"
+    heading = "Pilot outcomes (CTSA common metric)"
 
     def __init__(self, outcomes: PilotOutcomes, *, scope: str):
+        super().__init__(scope=scope)
         self.outcomes = outcomes
-        self.scope = scope
 
-    def render(self) -> bytes:
-        from openpyxl import Workbook
-        from openpyxl.styles import Alignment, Font
+    def scope_line(self) -> str:
+        return f"As of {self.outcomes.as_of.isoformat()}. {self.scope}"
 
-        workbook = Workbook()
-        sheet = workbook.active
-        sheet.title = self.sheet_title
-        bold = Font(bold=True)
-        sheet.append(["Pilot outcomes (CTSA common metric)"])
-        sheet["A1"].font = bold
-        sheet.append([f"As of {self.outcomes.as_of.isoformat()}. {self.scope}"])
+    def write(self, sheet, bold) -> None:
+        from openpyxl.styles import Alignment
+
         sheet.append([])
         header = ["Group", "Row"]
         for n in self.outcomes.windows:
@@ -338,8 +333,7 @@ class PilotOutcomesXlsx:
                 f"{ended}: follow-on $ per $",
             ]
         sheet.append(header)
-        for cell in sheet[sheet.max_row]:
-            cell.font = bold
+        self.bold_row(sheet, bold)
         for title, rows in self.outcomes.groups():
             for row in rows:
                 line = [title, row.label]
@@ -354,6 +348,3 @@ class PilotOutcomesXlsx:
             sheet.cell(row=sheet.max_row, column=2).alignment = Alignment(wrap_text=True)
         sheet.column_dimensions["A"].width = 28
         sheet.column_dimensions["B"].width = 40
-        buffer = io.BytesIO()
-        workbook.save(buffer)
-        return buffer.getvalue()

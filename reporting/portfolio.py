@@ -8,7 +8,6 @@ in each row or column it touches, and once in the totals. Proposals without cell
 before the grid, or never classified) are counted apart as *unclassified*.
 """
 
-import io
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -24,6 +23,7 @@ from grants.choices import (
 from grants.models import Proposal
 
 from .hrsa.periods import Period
+from .one_sheet import OneSheetWorkbook
 
 ZERO = Decimal("0.00")
 HEAT_LEVELS = 4  # shades of a cell's colour, an extra: the numbers are always printed
@@ -184,28 +184,18 @@ def population_label(value: str | None) -> str:
     return DisparityPopulation(value).label if value else "All populations"
 
 
-class PortfolioXlsx:
+class PortfolioXlsx(OneSheetWorkbook):
     """The grid as a workbook with one sheet, "NIMHD portfolio" (not one of the HRSA forms)."""
 
     filename = "northstar-nimhd-portfolio.xlsx"
-    content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     sheet_title = "NIMHD portfolio"
+    heading = "NIMHD Research Framework portfolio"
 
     def __init__(self, grid: PortfolioGrid, *, scope: str):
+        super().__init__(scope=scope)
         self.grid = grid
-        self.scope = scope
 
-    def render(self) -> bytes:
-        from openpyxl import Workbook
-        from openpyxl.styles import Font
-
-        workbook = Workbook()
-        sheet = workbook.active
-        sheet.title = self.sheet_title
-        bold = Font(bold=True)
-        sheet.append(["NIMHD Research Framework portfolio"])
-        sheet["A1"].font = bold
-        sheet.append([self.scope])
+    def write(self, sheet, bold) -> None:
         sheet.append(
             [
                 "A proposal in several cells counts once in each cell, and once in each "
@@ -218,8 +208,7 @@ class PortfolioXlsx:
         for _, label in self.grid.levels + [("", "Total (counted once)")]:
             header += [f"{label}: funded", f"{label}: dollars", f"{label}: not funded"]
         sheet.append(header)
-        for cell in sheet[sheet.max_row]:
-            cell.font = bold
+        self.bold_row(sheet, bold)
 
         def values(t: Tally) -> list:
             return [t.funded, t.dollars, t.not_funded]
@@ -239,6 +228,3 @@ class PortfolioXlsx:
                 if isinstance(cell.value, Decimal):
                     cell.number_format = '"$"#,##0.00'
         sheet.column_dimensions["A"].width = 32
-        buffer = io.BytesIO()
-        workbook.save(buffer)
-        return buffer.getvalue()
