@@ -182,7 +182,7 @@ SECTION_LABELS: dict[str, str] = {
     "specific_aims": "Specific aims",
     "research_strategy": "Research strategy",
     "disparity_populations": "Populations with health disparities",
-    "nimhd_domains": "NIMHD research framework domains",
+    "nimhd_domains": "NIMHD framework classification",
     "community_engagement_plan": "Community engagement plan",
     "timeline": "Timeline",
     "budget_justification": "Budget justification",

@@ -49,13 +49,17 @@ def nimhd_cells_field(**kwargs) -> forms.MultipleChoiceField:
     )
 
 
-def nimhd_grid(bound_field) -> list[dict]:
-    """Rows of the grid for the template: each domain with its four cells, ticked or not."""
+def nimhd_grid(bound_field, named_before: list[str] | None = None) -> list[dict]:
+    """Rows of the grid for the template: each domain with its four cells, ticked or not.
+    ``named_before``: domains a draft named before the grid (no level yet), marked on their
+    rows so the applicant knows which levels to tick."""
     chosen = set(bound_field.value() or ())
     prefix = bound_field.auto_id
+    named_before = set(named_before or ())
     return [
         {
             "label": domain_label,
+            "named_before": domain in named_before,
             "cells": [
                 {
                     "value": f"{domain}:{level}",

@@ -31,6 +31,7 @@ from .choices import (
     EndorsementStatus,
     ProposalStatus,
     TeamRole,
+    nimhd_cells_clean,
 )
 from .models import (
     Attachment,
@@ -353,6 +354,18 @@ def proposal_blockers(proposal: Proposal, *, now=None) -> list[Blocker]:
             blockers.append(Blocker("call", "This call is not open for submissions."))
 
     for section in call.required_sections or []:
+        if section == "nimhd_domains":
+            # Cells of the grid; domains alone (a draft from before the grid, an older API
+            # client) still satisfy it, and the office places such a proposal in the grid.
+            if not nimhd_cells_clean(proposal.nimhd_cells) and not proposal.nimhd_domains:
+                blockers.append(
+                    Blocker(
+                        section,
+                        "NIMHD framework classification is required: tick at least one "
+                        "domain × level cell.",
+                    )
+                )
+            continue
         value = getattr(proposal, section, None)
         if not value or (isinstance(value, str) and not value.strip()):
             blockers.append(

@@ -142,7 +142,12 @@ def proposal_update(
     if "nimhd_cells" in data:
         # The cells decide the domains, so everything reading nimhd_domains keeps working.
         data = {**data, "nimhd_cells": nimhd_cells_validate(data["nimhd_cells"])}
-        data["nimhd_domains"] = nimhd_domains_of(data["nimhd_cells"])
+        if data["nimhd_cells"] or current.nimhd_cells:
+            data["nimhd_domains"] = nimhd_domains_of(data["nimhd_cells"])
+        else:
+            # A draft from before the grid keeps the domains it named until its cells are
+            # ticked: an editor save with the grid still empty must not erase them.
+            data["nimhd_domains"] = current.nimhd_domains
     changed = []
     for field in EDITABLE_FIELDS:
         if field in data:

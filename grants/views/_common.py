@@ -55,7 +55,10 @@ def proposal_context(proposal, **extra):
     form = extra.get("form")
     if form is not None and "nimhd_cells" in form.fields:
         extra = {
-            "nimhd_grid": nimhd_grid(form["nimhd_cells"]),
+            "nimhd_grid": nimhd_grid(
+                form["nimhd_cells"],
+                named_before=[] if proposal.nimhd_cells else proposal.nimhd_domains,
+            ),
             "nimhd_levels": NimhdLevel.labels,
             **extra,
         }

@@ -75,6 +75,9 @@ def test_proposal_update_refuses_unknown_cells_and_saves_nothing(cells):
 
 def test_clearing_every_cell_leaves_the_domains_empty_and_blocks_submission():
     proposal = make_proposal()
+    services.proposal_update(
+        proposal=proposal, actor=proposal.pi, data={"nimhd_cells": ["behavioral:community"]}
+    )
     services.proposal_update(proposal=proposal, actor=proposal.pi, data={"nimhd_cells": []})
 
     blockers = {b.field for b in selectors.proposal_blockers(proposal)}
@@ -101,6 +104,67 @@ def test_editor_shows_the_grid_as_a_table_of_labelled_checkboxes():
         "Behavioral × Community</span>"
     ) in html
     assert '<th scope="row">Physical / built environment</th>' in html
+
+
+def legacy_draft() -> Proposal:
+    """A draft written before the grid: domains named, no cells."""
+    proposal = make_proposal()
+    Proposal.objects.filter(pk=proposal.pk).update(
+        nimhd_domains=["behavioral", "health_care_system"], nimhd_cells=[]
+    )
+    proposal.refresh_from_db()
+    return proposal
+
+
+def test_an_editor_save_of_a_draft_from_before_the_grid_keeps_its_domains():
+    proposal = legacy_draft()
+
+    response = signed_in(proposal.pi).post(
+        reverse("grants:proposal_edit", args=[proposal.pk]), edit_form(proposal, title="Renamed")
+    )
+
+    proposal.refresh_from_db()
+    assert response.status_code == 302
+    assert proposal.title == "Renamed"
+    assert proposal.nimhd_domains == ["behavioral", "health_care_system"]
+    assert "nimhd_domains" not in {b.field for b in selectors.proposal_blockers(proposal)}
+
+
+def test_the_grid_marks_the_rows_a_draft_named_before_the_grid_and_ticking_replaces_them():
+    proposal = legacy_draft()
+    client = signed_in(proposal.pi)
+
+    html = client.get(reverse("grants:proposal_edit", args=[proposal.pk])).content.decode()
+
+    assert html.count("named before the grid: tick its levels") == 2
+    assert (
+        '<th scope="row">Behavioral <span class="note">(named before the grid: tick its '
+        "levels)</span></th>"
+    ) in html
+    client.post(
+        reverse("grants:proposal_edit", args=[proposal.pk]),
+        edit_form(proposal, nimhd_cells=["behavioral:community"]),
+    )
+    proposal.refresh_from_db()
+    assert proposal.nimhd_domains == ["behavioral"]
+    html = client.get(reverse("grants:proposal_edit", args=[proposal.pk])).content.decode()
+    assert "named before the grid" not in html
+
+
+def test_the_checklist_asks_for_a_cell_when_nothing_is_classified():
+    proposal = make_proposal()
+    services.proposal_update(
+        proposal=proposal, actor=proposal.pi, data={"nimhd_cells": ["behavioral:community"]}
+    )
+    services.proposal_update(proposal=proposal, actor=proposal.pi, data={"nimhd_cells": []})
+
+    messages = [
+        b.message for b in selectors.proposal_blockers(proposal) if b.field == "nimhd_domains"
+    ]
+
+    assert messages == [
+        "NIMHD framework classification is required: tick at least one domain × level cell."
+    ]
 
 
 def test_editor_saves_the_ticked_cells():

@@ -412,7 +412,9 @@ def test_proposal_submit_empty_draft_lists_every_missing_part_at_once():
         "specific_aims": ["Specific aims is required."],
         "research_strategy": ["Research strategy is required."],
         "disparity_populations": ["Populations with health disparities is required."],
-        "nimhd_domains": ["NIMHD research framework domains is required."],
+        "nimhd_domains": [
+            "NIMHD framework classification is required: tick at least one domain × level cell."
+        ],
         "community_engagement_plan": ["Community engagement plan is required."],
         "timeline": ["Timeline is required."],
         "budget_justification": ["Budget justification is required."],
