@@ -112,8 +112,47 @@ class FundingCall(models.Model):
         default=list, blank=True, help_text="Applicant types allowed to apply; empty means anyone."
     )
     eligibility_notes = models.TextField(blank=True)
+    # Structured eligibility rules (issue #19), checked when a proposal (or a letter of intent)
+    # is started and again at submission: grants.selectors.eligibility_problems.
+    eligible_departments = models.JSONField(
+        default=list, blank=True, help_text="Departments allowed to apply; empty means any."
+    )
+    requires_faculty_mentor = models.BooleanField(
+        default=False, help_text="The applicant must name a faculty mentor on the team."
+    )
+    requires_community_partner = models.BooleanField(
+        default=False, help_text="The team must include a community partner."
+    )
+    first_time_applicants_only = models.BooleanField(
+        default=False, help_text="Only applicants never funded by the program before."
+    )
+    excludes_current_awardees = models.BooleanField(
+        default=False, help_text="PIs of an award still running may not apply."
+    )
     opens_at = models.DateTimeField()
+    # A two-stage call opens with letters of intent, due at letters_close_at; only invited
+    # applicants then write a full proposal, due at closes_at.
+    letter_of_intent = models.BooleanField(
+        "opens with a letter of intent",
+        default=False,
+        help_text="Applicants send a short letter first; only those invited write a full proposal.",
+    )
+    letters_close_at = models.DateTimeField(
+        "letters of intent due",
+        null=True,
+        blank=True,
+        help_text="Deadline for letters of intent (two-stage calls only).",
+    )
     closes_at = models.DateTimeField()
+    # Blind review: reviewers see no applicant or team identity (reviews' selectors).
+    blind_review = models.BooleanField(
+        default=False,
+        help_text="Reviewers see no names, departments or positions of the applicant or team.",
+    )
+    # The past call this one was started from (call templates), for the record.
+    copied_from = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="copies"
+    )
     time_zone = models.CharField(
         max_length=64, default=default_time_zone, validators=[validate_time_zone]
     )
@@ -149,6 +188,15 @@ class FundingCall(models.Model):
             models.CheckConstraint(
                 condition=models.Q(max_award__lte=models.F("total_budget")),
                 name="call_max_award_within_budget",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(letter_of_intent=False)
+                | models.Q(
+                    letters_close_at__isnull=False,
+                    letters_close_at__gt=models.F("opens_at"),
+                    letters_close_at__lt=models.F("closes_at"),
+                ),
+                name="call_letters_due_between_opening_and_deadline",
             ),
         ]
 
