@@ -121,6 +121,10 @@ class _Outstanding(dict):
     def keys(self):
         return []
 
+    def __bool__(self):
+        # pysaml2 writes ``outstanding or {}``: an empty-looking mapping would be replaced.
+        return True
+
 
 @dataclass(frozen=True)
 class Answer:

@@ -144,3 +144,105 @@ def oidc(oidc_provider, settings):
     oidc_provider.set()
     yield oidc_provider
     oidc_provider.set()
+
+
+def _self_signed(directory: Path, name: str) -> None:
+    """key.pem and cert.pem for ``name`` in ``directory``."""
+    import datetime
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.x509.oid import NameOID
+
+    key_pem = _rsa_key_pem()
+    key = serialization.load_pem_private_key(key_pem.encode(), password=None)
+    subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, name)])
+    now = datetime.datetime.now(datetime.UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(subject)
+        .issuer_name(subject)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(days=1))
+        .not_valid_after(now + datetime.timedelta(days=30))
+        .sign(key, hashes.SHA256())
+    )
+    (directory / "key.pem").write_text(key_pem)
+    (directory / "cert.pem").write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+
+
+class SamlIdP:
+    def __init__(self, url: str, directory: Path):
+        self.url = url
+        self.entity_id = f"{url}/idp"
+        self.directory = directory
+        self.set()
+
+    def set(self, users: dict | None = None, mode: str = "", authn_class: str = "") -> None:
+        (self.directory / "users.json").write_text(
+            json.dumps({"users": users or {}, "mode": mode, "authn_class": authn_class})
+        )
+
+    def sign_in(self, location: str, username: str) -> dict:
+        """A person at the IdP's own login page; returns the form it posts back to us."""
+        session = requests.Session()
+        page = session.get(location, timeout=10)
+        fields = dict(re.findall(r'name="(\w+)" value="([^"]*)"', page.text))
+        fields = {k: html.unescape(v) for k, v in fields.items()}
+        answer = session.post(
+            f"{self.url}/login",
+            data={**fields, "username": username, "password": UNIVERSITY_PASSWORD},
+            timeout=10,
+        )
+        assert answer.status_code == 200, answer.text[:300]
+        posted = dict(re.findall(r'name="(\w+)" value="([^"]*)"', answer.text))
+        action = re.search(r'action="([^"]+)"', answer.text).group(1)
+        return {"action": html.unescape(action), **{k: html.unescape(v) for k, v in posted.items()}}
+
+
+@pytest.fixture(scope="session")
+def saml_idp(tmp_path_factory):
+    from django.test import override_settings
+
+    from accounts.sso import saml
+
+    directory = tmp_path_factory.mktemp("idp")
+    _self_signed(directory, "Example University IdP")
+    with override_settings(SITE_URL="http://testserver", NORTHSTAR_SAML_IDPS=[]):
+        metadata = saml.metadata_xml()
+    (directory / "sp.xml").write_text(metadata)
+    # Another service, known to the IdP, for the wrong-audience case.
+    other = re.sub(r'entityID="[^"]+"', 'entityID="https://other.example/sp"', metadata)
+    (directory / "other-sp.xml").write_text(other)
+    port = free_port()
+    process = _start(
+        ["-m", "tests.sso.idp.serve", str(port), str(directory)],
+        {},
+        "SAML IdP",
+        directory / "log.txt",
+    )
+    try:
+        url = f"http://127.0.0.1:{port}"
+        (directory / "idp.xml").write_text(requests.get(f"{url}/metadata", timeout=10).text)
+        yield SamlIdP(url, directory)
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+@pytest.fixture
+def saml_sp(saml_idp, settings):
+    """Northstar as a SAML service provider of the test IdP ("Example University")."""
+    settings.SITE_URL = "http://testserver"
+    settings.NORTHSTAR_SAML_IDPS = [
+        {
+            "key": "uni",
+            "name": "Example University",
+            "entity_id": saml_idp.entity_id,
+            "metadata_file": str(saml_idp.directory / "idp.xml"),
+        }
+    ]
+    saml_idp.set()
+    yield saml_idp
+    saml_idp.set()
