@@ -91,20 +91,3 @@ def assertion_from_claims(provider: Provider, claims: dict) -> Assertion:
         department=_text(claims.get(m["department"])),
         mfa=bool(methods & set(provider.mfa_values)),
     )
-
-
-def logout_url(provider: Provider, id_token: str, after: str) -> str:
-    """The provider's end-session address (RP-initiated logout), or "" if it has none."""
-    try:
-        metadata = client(provider).load_server_metadata()
-    except errors():
-        return ""
-    end = metadata.get("end_session_endpoint")
-    if not end:
-        return ""
-    from urllib.parse import urlencode
-
-    query = {"post_logout_redirect_uri": after, "client_id": provider.options["client_id"]}
-    if id_token:
-        query["id_token_hint"] = id_token
-    return f"{end}{'&' if '?' in end else '?'}{urlencode(query)}"
