@@ -32,6 +32,7 @@ node_modules/.installed: package.json package-lock.json
 	fi
 
 install: $(STAMP) node_modules/.installed ## Create .venv and install Northstar with its test tools
+	@command -v xmlsec1 >/dev/null 2>&1 || echo "xmlsec1 not found: SAML sign-in and its tests need it (apt-get install xmlsec1)."
 
 migrate: install ## Apply database migrations
 	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py migrate --noinput

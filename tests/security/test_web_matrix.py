@@ -241,6 +241,33 @@ ROWS: dict[str, Row] = {
         post=once(everyone(404, anonymous=404)),
         sensitive=False,
     ),
+    # University sign-in (issue #20), here with no provider configured: nothing to start or
+    # answer (404); the ACS takes POSTs only; with nothing pending, linking goes to sign in.
+    "accounts:sso_oidc_start": Row(
+        args=lambda w: ("uni",), get=once(everyone(404, anonymous=404)), sensitive=False
+    ),
+    "accounts:sso_oidc_callback": Row(
+        args=lambda w: ("uni",), get=once(everyone(404, anonymous=404)), sensitive=False
+    ),
+    "accounts:sso_saml_start": Row(
+        args=lambda w: ("uni",), get=once(everyone(404, anonymous=404)), sensitive=False
+    ),
+    "accounts:sso_saml_acs": Row(
+        get=once(everyone(405, anonymous=405)),
+        post=once(everyone(404, anonymous=404)),
+        sensitive=False,
+    ),
+    "accounts:sso_saml_metadata": Row(get=once(everyone(404, anonymous=404)), sensitive=False),
+    "accounts:sso_link": Row(
+        get=once(everyone(to("login"), anonymous=to("login"))),
+        post=once(everyone(to("login"), anonymous=to("login"))),
+        sensitive=False,
+    ),
+    "accounts:sso_link_cancel": Row(
+        get=once(everyone(405, anonymous=405)),
+        post=once(everyone(to("login"), anonymous=to("login"))),
+        sensitive=False,
+    ),
     "accounts:audit_log": Row(get=once({"admin": 200})),
     "accounts:audit_log_csv": Row(get=once({"admin": 200})),
     # The short address redirects everyone, signed in or not; the page itself decides.
