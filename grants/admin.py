@@ -73,6 +73,7 @@ class FundingCallForm(forms.ModelForm):
             "required_sections",
             "required_attachments",
             "reviewers_per_proposal",
+            "blind_review",
         ]
 
 

@@ -80,8 +80,17 @@ class CallSerializer(serializers.ModelSerializer):
             "required_sections",
             "required_attachments",
             "reviewers_per_proposal",
+            "blind_review",
         ]
         read_only_fields = fields
+        extra_kwargs = {
+            "blind_review": {
+                "help_text": "Reviewed blind: reviewers see no name, department or position "
+                "of the applicant or the team, nor their biosketches and letters of support "
+                "(the call's chair and administrators see everything). Applicants keep names "
+                "out of their text and file names."
+            }
+        }
 
     @extend_schema_field(OpenApiTypes.BOOL)
     def get_is_accepting(self, call: FundingCall) -> bool:

@@ -30,6 +30,7 @@ from .results import (
 from .reviewer import (
     attachment_download,
     conflict_check,
+    proposal_pdf,
     proposal_reviews,
     proposal_view,
     queue,
@@ -56,6 +57,7 @@ __all__ = [
     "panel",
     "panel_disposition",
     "panel_proposal",
+    "proposal_pdf",
     "proposal_reviews",
     "proposal_view",
     "queue",
