@@ -103,6 +103,7 @@ class AuditAction(models.TextChoices):
     INVITATION_ACCEPTED = "invitation_accepted", "Invitation accepted"
     SUPPORT_CHANGED = "support_changed", "Trainee support changed"
     ACCOUNT_LINKED = "account_linked", "University sign-in linked"
+    ELIGIBILITY_EXCEPTION = "eligibility_exception", "Eligibility exception granted or revoked"
 
 
 class Affiliation(models.TextChoices):

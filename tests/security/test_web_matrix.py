@@ -111,6 +111,21 @@ def _call(w: World) -> tuple:
     return ((w.draft_call if w.stage == DRAFT else w.call).pk,)
 
 
+def _eligibility_exception(w: World) -> tuple:
+    """The other applicant's exception in the call's page (granted inside the case's
+    savepoint)."""
+    from grants import services as grant_services
+
+    call = w.draft_call if w.stage == DRAFT else w.call
+    exception = grant_services.eligibility_exception_grant(
+        call=call,
+        person=w.users["other_applicant"],
+        reason="Joint appointment in Family Medicine.",
+        actor=w.users["admin"],
+    )
+    return (call.pk, exception.pk)
+
+
 def _version(w: World) -> dict:
     return {"version": Proposal.objects.values_list("version", flat=True).get(pk=w.proposal.pk)}
 
@@ -302,6 +317,15 @@ ROWS: dict[str, Row] = {
         },
     ),
     "grants:call_proposals": Row(args=_call, get=each_stage({"admin": 200})),
+    # Eligibility exceptions: administrators only (an empty POST: the form's errors).
+    "grants:call_eligibility_exceptions": Row(
+        args=_call, get=each_stage({"admin": 200}), post=each_stage({"admin": 200})
+    ),
+    "grants:eligibility_exception_revoke": Row(
+        args=_eligibility_exception,
+        get=POST_ONLY,
+        post=once({"admin": to("grants:call_eligibility_exceptions")}),
+    ),
     # -- Proposals --
     "grants:proposal_detail": Row(args=_proposal, get=each_stage(READERS)),
     "grants:proposal_edit": Row(

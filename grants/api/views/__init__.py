@@ -9,6 +9,7 @@ check again. Service errors become API errors in config.api.exception_handler.
 
 from .awards import AwardViewSet
 from .calls import CallViewSet
+from .eligibility import EligibilityExceptionViewSet
 from .endorsements import EndorsementViewSet
 from .proposal_parts import AttachmentViewSet, BudgetLineViewSet, TeamMemberViewSet
 from .proposals import ProposalViewSet
@@ -18,6 +19,7 @@ __all__ = [
     "AwardViewSet",
     "BudgetLineViewSet",
     "CallViewSet",
+    "EligibilityExceptionViewSet",
     "EndorsementViewSet",
     "ProposalViewSet",
     "TeamMemberViewSet",
