@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 
 from accounts.choices import ApplicantType
 
-from . import services
+from . import lifecycle, services
 from .choices import SECTION_LABELS, AttachmentKind, CallStatus
 from .models import (
     Attachment,
@@ -118,6 +118,13 @@ class FundingCallAdmin(admin.ModelAdmin):
     search_fields = ["title"]
     # Status changes only through the actions (they record history).
     readonly_fields = ["status", "created_at"]
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if obj is not None and lifecycle.blind_review_fixed(obj):
+            fields.append("blind_review")  # docs/invariants.md, "Blind is chosen before opening"
+        return fields
+
     actions = [
         _call_action(CallStatus.OPEN, "Open the selected calls"),
         _call_action(CallStatus.CLOSED, "Close the selected calls"),

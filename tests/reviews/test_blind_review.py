@@ -28,7 +28,7 @@ from rest_framework.test import APIClient
 from accounts.choices import ApplicantType
 from demo import journeys
 from grants import services as grant_services
-from grants.choices import AttachmentKind, DecisionOutcome, TeamRole
+from grants.choices import AttachmentKind, CallStatus, DecisionOutcome, TeamRole
 from grants.models import FundingCall
 from reviews import selectors
 from reviews import services as review_services
@@ -596,7 +596,7 @@ def test_the_call_page_the_editor_and_the_documents_page_tell_applicants_of_a_bl
 
 def test_the_call_api_and_the_call_admin_show_blind_review(django_user_model):
     admin = django_user_model.objects.create_superuser("office", "office@example.edu", "x")
-    call = make_call(blind_review=True)
+    call = make_call(blind_review=True, status=CallStatus.DRAFT)
     api = APIClient()
     api.force_authenticate(admin)
 
