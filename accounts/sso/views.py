@@ -322,14 +322,18 @@ class SignOutView(LogoutView):
     def post(self, request, *args, **kwargs):
         signed_in = request.session.get(SESSION_KEY) or {}
         response = super().post(request, *args, **kwargs)
-        url = _single_logout_url(request, signed_in)
-        return redirect(url) if url else response
+        p = provider(signed_in.get("protocol", ""), signed_in.get("provider", ""))
+        url = _single_logout_url(request, p, signed_in) if p else ""
+        if not url:
+            return response
+        # A page that moves on to the provider, not a redirect: our CSP's form-action 'self'
+        # stops a form's POST from being redirected to another site.
+        return render(
+            request, "accounts/sso_signing_out.html", {"url": url, "provider_name": p.name}
+        )
 
 
-def _single_logout_url(request, signed_in: dict) -> str:
-    p = provider(signed_in.get("protocol", ""), signed_in.get("provider", ""))
-    if p is None:
-        return ""
+def _single_logout_url(request, p, signed_in: dict) -> str:
     if p.protocol == OIDC:
         return oidc.end_session_url(
             p,
