@@ -107,6 +107,13 @@ def test_anonymous_callers_are_refused_the_schema_and_docs(path):
     assert response["WWW-Authenticate"] == "Token"
 
 
+def test_a_signed_out_browser_opening_the_docs_is_sent_to_sign_in_and_back():
+    response = Client().get(DOCS, HTTP_ACCEPT="text/html,application/xhtml+xml,*/*;q=0.8")
+
+    assert response.status_code == 302
+    assert response["Location"] == "/accounts/login/?next=/api/v1/docs/"
+
+
 def test_anonymous_schema_refusal_says_why():
     response = APIClient().get(f"{SCHEMA}?format=json")
 
