@@ -17,6 +17,16 @@ from .classification import nimhd_cells_validate, proposal_classification_correc
 from .decisions import decision_record, decisions_record_many, decisions_release
 from .endorsements import endorsement_request, endorsement_respond
 from .history import record_proposal_note, record_state_change
+from .letters import (
+    LETTER_FIELDS,
+    letter_create,
+    letter_document_remove,
+    letter_document_set,
+    letter_submit,
+    letter_transition,
+    letter_triage,
+    letter_update,
+)
 from .proposals import (
     EDITABLE_FIELDS,
     SubmissionRefused,
@@ -39,6 +49,7 @@ from .team_budget import (
 
 __all__ = [
     "EDITABLE_FIELDS",
+    "LETTER_FIELDS",
     "STALE_ADVICE",
     "InvalidTransition",
     "StaleVersion",
@@ -57,6 +68,13 @@ __all__ = [
     "decisions_release",
     "endorsement_request",
     "endorsement_respond",
+    "letter_create",
+    "letter_document_remove",
+    "letter_document_set",
+    "letter_submit",
+    "letter_transition",
+    "letter_triage",
+    "letter_update",
     "nimhd_cells_validate",
     "proposal_career_stage_correct",
     "proposal_classification_correct",
