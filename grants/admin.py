@@ -10,7 +10,16 @@ from accounts.choices import ApplicantType
 
 from . import services
 from .choices import SECTION_LABELS, AttachmentKind, CallStatus
-from .models import Attachment, BudgetLine, Endorsement, FundingCall, Program, Proposal, TeamMember
+from .models import (
+    Attachment,
+    BudgetLine,
+    Endorsement,
+    FundingCall,
+    LetterOfIntent,
+    Program,
+    Proposal,
+    TeamMember,
+)
 
 
 @admin.register(Program)
@@ -62,6 +71,8 @@ class FundingCallForm(forms.ModelForm):
             "eligibility_notes",
             "opens_at",
             "closes_at",
+            "letter_of_intent",
+            "letters_close_at",
             "time_zone",
             "total_budget",
             "max_award",
@@ -87,6 +98,10 @@ class FundingCallAdmin(admin.ModelAdmin):
     actions = [
         _call_action(CallStatus.OPEN, "Open the selected calls"),
         _call_action(CallStatus.CLOSED, "Close the selected calls"),
+        _call_action(
+            CallStatus.LETTERS_TRIAGE,
+            "Start the letters triage (two-stage calls, after the letters' deadline)",
+        ),
         _call_action(
             CallStatus.IN_REVIEW, "Begin review (close, and put submitted proposals in review)"
         ),
@@ -131,3 +146,23 @@ class ProposalAdmin(admin.ModelAdmin):
 
 admin.site.register(Attachment)
 admin.site.register(Endorsement)
+
+
+@admin.register(LetterOfIntent)
+class LetterOfIntentAdmin(admin.ModelAdmin):
+    """Read-only here: letters are written by applicants and decided on the letters pages
+    (reviews:letters), through the services that audit and e-mail."""
+
+    list_display = ["title", "applicant", "call", "status", "submitted_at", "decided_at"]
+    list_filter = ["status", "call"]
+    search_fields = ["title", "applicant__last_name"]
+    list_select_related = ["applicant", "call"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
