@@ -10,6 +10,7 @@ check again. Service errors become API errors in config.api.exception_handler.
 from .awards import AwardViewSet
 from .calls import CallViewSet
 from .endorsements import EndorsementViewSet
+from .letters import CallLetterViewSet, LetterViewSet
 from .proposal_parts import AttachmentViewSet, BudgetLineViewSet, TeamMemberViewSet
 from .proposals import ProposalViewSet
 
@@ -17,8 +18,10 @@ __all__ = [
     "AttachmentViewSet",
     "AwardViewSet",
     "BudgetLineViewSet",
+    "CallLetterViewSet",
     "CallViewSet",
     "EndorsementViewSet",
+    "LetterViewSet",
     "ProposalViewSet",
     "TeamMemberViewSet",
 ]
