@@ -105,8 +105,11 @@ def letter_edit(request, pk: int):
     if not can(request.user, "grants.change_letter", letter):
         messages.info(request, "This letter is sent; it can no longer be changed.")
         return redirect("grants:letter_detail", pk=letter.pk)
-    form = LetterForm(request.POST or None, request.FILES or None, letter=letter)
-    if request.method == "POST":
+    posted = request.method == "POST"
+    form = LetterForm(
+        request.POST if posted else None, request.FILES if posted else None, letter=letter
+    )
+    if posted:
         if form.is_valid():
             data = {name: form.cleaned_data[name] for name in services.LETTER_FIELDS}
             try:

@@ -45,12 +45,17 @@ def in_window(call):
     return min(call.letters_close_at - timedelta(days=1), timezone.now())
 
 
-def make_letter(*, call, applicant, send: bool = True, **data):
+def make_letter(*, call, applicant, send: bool = True, document: bool = False, **data):
     """``applicant``'s letter to ``call`` with the fields of ``LETTER`` (``data`` overriding),
-    written and — when ``send`` — sent inside the letters window."""
+    with a one-page PDF if asked, written and — when ``send`` — sent inside the letters
+    window."""
     moment = in_window(call)
     letter = grant_services.letter_create(call=call, actor=applicant, now=moment)
     grant_services.letter_update(letter=letter, actor=applicant, data={**LETTER, **data})
+    if document:
+        grant_services.letter_document_set(
+            letter=letter, actor=applicant, uploaded_file=pdf_upload("letter.pdf", "Letter")
+        )
     if send:
         letter = grant_services.letter_submit(letter=letter, actor=applicant, now=moment)
     letter.refresh_from_db()
