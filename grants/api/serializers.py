@@ -525,7 +525,7 @@ class LetterSerializer(serializers.ModelSerializer):
     def get_has_document(self, letter: LetterOfIntent) -> bool:
         return bool(letter.document)
 
-    @extend_schema_field(OpenApiTypes.URI)
+    @extend_schema_field(serializers.URLField(allow_null=True))
     def get_document_url(self, letter: LetterOfIntent) -> str | None:
         if not letter.document:
             return None

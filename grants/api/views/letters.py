@@ -115,12 +115,9 @@ class CallLetterViewSet(mixins.ListModelMixin, ScopedViewSet):
         responses={200: LetterSerializer, **error_responses(*WRITE_ERRORS)},
     ),
 )
-class LetterViewSet(
-    PdfDownloadMixin, mixins.RetrieveModelMixin, mixins.UpdateModelMixin, ScopedViewSet
-):
+class LetterViewSet(PdfDownloadMixin, mixins.RetrieveModelMixin, ScopedViewSet):
     serializer_class = LetterSerializer
     filter_backends = []
-    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
     parser_classes = [JSONParser, MultiPartParser, FormParser]
 
     def get_queryset(self):
