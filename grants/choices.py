@@ -16,8 +16,9 @@ class CallStatus(models.TextChoices):
 
 CALL_TRANSITIONS: dict[str, frozenset[str]] = {
     CallStatus.DRAFT: frozenset({CallStatus.OPEN}),
-    # Into letters triage only from a two-stage call whose letters are due
-    # (lifecycle.letters_triage_problem); back to open for the invited full proposals.
+    # Into letters triage only a two-stage call, once its letters are due
+    # (services.call_transition, lifecycle.letters_triage_problem); back to open for the
+    # invited full proposals once every letter is decided.
     CallStatus.OPEN: frozenset({CallStatus.CLOSED, CallStatus.DRAFT, CallStatus.LETTERS_TRIAGE}),
     CallStatus.LETTERS_TRIAGE: frozenset({CallStatus.OPEN}),
     CallStatus.CLOSED: frozenset({CallStatus.IN_REVIEW, CallStatus.OPEN}),

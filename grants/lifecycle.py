@@ -64,10 +64,8 @@ def letters_problem(call: FundingCall, now=None) -> str:
 
 
 def letters_triage_problem(call: FundingCall, now=None) -> str:
-    """Why ``call`` may not move into letters triage now, or '': only a two-stage call, and
-    only once its letters are due, so that no applicant loses the time they were promised."""
-    if not call.letter_of_intent:
-        return "Only a call that opens with letters of intent has a letters triage."
+    """Why a two-stage ``call`` may not move into letters triage now, or '': only once its
+    letters are due, so that no applicant loses the time they were promised."""
     now = now or timezone.now()
     if now < call.letters_close_at:
         return (

@@ -19,7 +19,10 @@ def call_transition(*, call: FundingCall, to: str, actor, reason: str = "") -> F
     moves into letters triage only once its letters are due, and out of it (open for the
     invited full proposals) once every letter is decided."""
     require(actor, "grants.manage_calls")
-    if to not in CALL_TRANSITIONS[call.status]:
+    allowed = CALL_TRANSITIONS[call.status]
+    if not call.letter_of_intent:  # a one-stage call has no letters triage
+        allowed = allowed - {CallStatus.LETTERS_TRIAGE}
+    if to not in allowed:
         raise InvalidTransition(f"A call cannot go from {call.status} to {to}.")
     problem = ""
     if to == CallStatus.LETTERS_TRIAGE:
