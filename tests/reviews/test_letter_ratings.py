@@ -504,3 +504,19 @@ def test_api_ratings_cost_the_same_queries_for_one_rating_and_three(letters):
 
     assert len(response.json()["ratings"]) == 3
     assert len(three) == len(one)
+
+
+def test_on_a_blind_call_the_committee_reads_letters_without_names(letters):
+    from grants.models import FundingCall
+
+    FundingCall.objects.filter(pk=letters.call.pk).update(blind_review=True)
+    applicant = letters.letter.applicant
+
+    member = signed_in(letters.members[0]).get(reverse("reviews:letter", args=[letters.letter.pk]))
+    listing = signed_in(letters.members[0]).get(reverse("reviews:letters", args=[letters.call.pk]))
+    office = signed_in(letters.admin).get(reverse("reviews:letter", args=[letters.letter.pk]))
+
+    for response in (member, listing):
+        assert applicant.display_name.encode() not in response.content
+        assert b"Rosa Diaz" not in response.content  # the team
+    assert applicant.display_name.encode() in office.content
