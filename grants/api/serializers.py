@@ -70,6 +70,8 @@ class CallSerializer(serializers.ModelSerializer):
             "is_accepting",
             "opens_at",
             "closes_at",
+            "letter_of_intent",
+            "letters_close_at",
             "time_zone",
             "eligible_applicant_types",
             "eligibility_notes",
