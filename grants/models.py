@@ -562,7 +562,7 @@ class LetterOfIntent(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        ordering = ["call", "submitted_at", "pk"]
+        ordering = ["created_at", "pk"]
         verbose_name = "letter of intent"
         verbose_name_plural = "letters of intent"
         constraints = [

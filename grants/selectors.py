@@ -481,10 +481,10 @@ def letters_visible_to(user) -> QuerySet[LetterOfIntent]:
 
 def letters_of_call(*, call: FundingCall, user) -> QuerySet[LetterOfIntent]:
     """The call's letters ``user`` may see, oldest sent first: administrators every letter
-    sent (drafts are the applicants' own business), anyone else their own."""
+    sent (others' drafts are their own business) and their own, anyone else their own."""
     qs = letters_visible_to(user).filter(call=call)
     if user.has_role(Role.ADMINISTRATOR):
-        qs = qs.exclude(status=LetterStatus.DRAFT)
+        qs = qs.exclude(Q(status=LetterStatus.DRAFT) & ~Q(applicant=user))
     return qs.order_by("submitted_at", "pk")
 
 

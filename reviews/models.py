@@ -362,7 +362,7 @@ class LetterRating(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        ordering = ["letter", "pk"]
+        ordering = ["pk"]
         constraints = [
             models.UniqueConstraint(fields=["letter", "member"], name="letter_rating_once"),
             models.CheckConstraint(
