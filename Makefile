@@ -32,6 +32,7 @@ node_modules/.installed: package.json package-lock.json
 	fi
 
 install: $(STAMP) node_modules/.installed ## Create .venv and install Northstar with its test tools
+	@command -v xmlsec1 >/dev/null 2>&1 || echo "xmlsec1 not found: SAML sign-in and its tests need it (apt-get install xmlsec1)."
 
 migrate: install ## Apply database migrations
 	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py migrate --noinput
@@ -82,12 +83,14 @@ fmt: install ## Format and auto-fix with ruff
 	$(BIN)/ruff check --fix .
 
 # One pytest-xdist worker per core (each with its own test database: test_<name>_gw0, ...);
-# TEST_WORKERS=0 runs serially, e.g. to debug one failure.
+# TEST_WORKERS=0 runs serially, e.g. to debug one failure. worksteal: an idle worker takes
+# tests queued on a busy one, so the slow tail (seeded demo, lifecycle machine) no longer
+# leaves one core idle at the end.
 TEST_WORKERS ?= auto
 test: install lint ## Lint, check migrations, and run the whole test suite (in parallel)
 	NORTHSTAR_TESTING=1 $(BIN)/python manage.py makemigrations --check --dry-run
 	@start=$$(date +%s); \
-	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist load; status=$$?; \
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist worksteal; status=$$?; \
 	echo "make test: the suite took $$(( $$(date +%s) - start )) s of wall time"; \
 	exit $$status
 

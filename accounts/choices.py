@@ -102,3 +102,22 @@ class AuditAction(models.TextChoices):
     INVITATION_SENT = "invitation_sent", "Invitation sent"
     INVITATION_ACCEPTED = "invitation_accepted", "Invitation accepted"
     SUPPORT_CHANGED = "support_changed", "Trainee support changed"
+    ACCOUNT_LINKED = "account_linked", "University sign-in linked"
+    ELIGIBILITY_EXCEPTION = "eligibility_exception", "Eligibility exception granted or revoked"
+
+
+class Affiliation(models.TextChoices):
+    """The position class a university's sign-in asserts (eduPersonAffiliation or a claim).
+    Once asserted, the person chooses a position only inside their class."""
+
+    FACULTY = "faculty", "Faculty"
+    STUDENT = "student", "Student or trainee"
+    STAFF = "staff", "Staff"
+
+
+# The positions each asserted class may hold (the profile form offers only these).
+AFFILIATION_POSITIONS = {
+    Affiliation.FACULTY: FACULTY_TYPES,
+    Affiliation.STUDENT: TRAINEE_TYPES,
+    Affiliation.STAFF: frozenset({ApplicantType.STAFF}),
+}

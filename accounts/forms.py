@@ -2,10 +2,10 @@
 invitee's new account."""
 
 from django import forms
-from django.contrib.auth.forms import UserCreationForm
+from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
 from django.utils import timezone
 
-from .choices import PREFER_NOT, ApplicantType, AuditAction, RaceEthnicity
+from .choices import AFFILIATION_POSITIONS, PREFER_NOT, ApplicantType, AuditAction, RaceEthnicity
 from .models import Demographics, Profile, User
 from .selectors import PEOPLE_QUERY_MIN
 from .validators import normalize_orcid, validate_orcid
@@ -47,6 +47,19 @@ class ProfileForm(forms.ModelForm):
         help_texts = {
             "era_commons_id": "Optional.",
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The university's sign-in asserted a class (faculty, student, staff): the person picks
+        # a position inside it only, so no one promotes themself out of the trainee rules.
+        allowed = AFFILIATION_POSITIONS.get(self.instance.affiliation)
+        if allowed is not None:
+            field = self.fields["applicant_type"]
+            field.choices = [(v, label) for v, label in field.choices if v in allowed or v == ""]
+            field.help_text = (
+                f"Your university lists you as {self.instance.get_affiliation_display().lower()}; "
+                "the program office corrects it if that is wrong."
+            )
 
     def clean_orcid(self):
         value = self.cleaned_data.get("orcid", "")
@@ -243,3 +256,31 @@ class InvitationAccountForm(UserCreationForm):
             "At least 8 characters; not a common password, not all numbers, and not like your "
             "name, username or e-mail address."
         )
+
+
+class SingleSignOnLinkForm(forms.Form):
+    """The existing account's Northstar password, given once to tie the university sign-in
+    to it."""
+
+    password = forms.CharField(
+        label="Northstar password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+
+class SignInForm(AuthenticationForm):
+    """Django's sign-in form; when the refusal was the SSO-required domain policy (the
+    password was right), it says to use the university's sign-in instead."""
+
+    def clean(self):
+        try:
+            return super().clean()
+        except forms.ValidationError:
+            if getattr(self.request, "northstar_sso_required", False):
+                raise forms.ValidationError(
+                    "Your university's accounts sign in with the university's sign-in, not a "
+                    "Northstar password. Use the button above.",
+                    code="sso_required",
+                ) from None
+            raise

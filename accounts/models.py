@@ -13,6 +13,7 @@ from django.utils.crypto import salted_hmac
 from .choices import (
     FACULTY_TYPES,
     TRAINEE_TYPES,
+    Affiliation,
     ApplicantType,
     AuditAction,
     DisadvantagedBasis,
@@ -104,6 +105,14 @@ class Profile(models.Model):
     )
     expertise_keywords = models.TextField(
         blank=True, help_text="Comma-separated, e.g. diabetes, community health workers"
+    )
+    # Set by the university's sign-in (accounts.sso.services); while set, the person picks a
+    # position only inside this class. An administrator may change both in the admin.
+    affiliation = models.CharField(
+        "affiliation (from university sign-in)",
+        max_length=16,
+        choices=Affiliation.choices,
+        blank=True,
     )
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -293,3 +302,41 @@ class Invitation(models.Model):
         if self.expires_at <= (now or timezone.now()):
             return "expired"
         return "valid"
+
+
+class ExternalIdentity(models.Model):
+    """A person's account at the university's identity provider, tied to their Northstar
+    account: matched on (provider, subject) — the stable identifier (eduPersonPrincipalName,
+    OIDC ``sub``), never a name or an e-mail. Written by ``accounts.sso.services`` only."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="external_identities")
+    # The provider's key in settings (NORTHSTAR_OIDC_PROVIDERS / NORTHSTAR_SAML_IDPS).
+    provider = models.CharField(max_length=64)
+    subject = models.CharField(max_length=255)
+    created_at = models.DateTimeField(default=timezone.now)
+    last_sign_in_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "university sign-in"
+        constraints = [
+            models.UniqueConstraint(fields=["provider", "subject"], name="external_identity_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.provider}: {self.subject}"
+
+
+class SingleSignOnRequest(models.Model):
+    """A sign-in sent to an identity provider and not yet answered. The answer consumes it
+    once (``used_at``): a replayed SAML response or OIDC callback finds it used. Kept in the
+    database, not the session, because the SAML answer is a cross-site POST that carries no
+    SameSite=Lax session cookie."""
+
+    key = models.CharField(max_length=128, unique=True)
+    provider = models.CharField(max_length=64)
+    next_url = models.CharField(max_length=2000, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.provider} {self.key}"

@@ -186,3 +186,10 @@ def qr_svg(device: TOTPDevice) -> SafeString:
     svg = image.to_string(encoding="unicode")
     # qrcode's own markup (numbers and a path); nothing from a user is in it.
     return mark_safe(svg.replace("<svg ", '<svg aria-hidden="true" focusable="false" ', 1))  # noqa: S308
+
+
+def session_verified_by_provider(request) -> None:
+    """The university's identity provider asserted multi-factor authentication for this
+    sign-in (OIDC ``amr``/``acr``, SAML AuthnContext): that is the session's second factor,
+    so it owes neither a code nor an enrolment."""
+    request.session[SESSION_KEY] = NOTHING

@@ -31,6 +31,7 @@ from .forms import (
     DemographicsForm,
     InvitationAccountForm,
     ProfileForm,
+    SignInForm,
     TwoFactorCodeForm,
     TwoFactorConfirmForm,
     UserNameForm,
@@ -53,6 +54,7 @@ from .services import (
     profile_position_changed,
     sign_out_everywhere,
 )
+from .sso.views import sign_in_buttons
 
 AUDIT_PAGE_SIZE = 50
 # The profile page's second form: its "Revoke the API token" button.
@@ -232,6 +234,12 @@ class SignInView(LoginView):
     there next, keeping where the person was going."""
 
     redirect_authenticated_user = True
+    form_class = SignInForm
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["sso_buttons"] = sign_in_buttons(self.get_redirect_url())
+        return context
 
     def get_success_url(self):
         url = super().get_success_url()

@@ -166,6 +166,9 @@ AUTHENTICATION_BACKENDS = [
     # standalone backend only counts; ModelBackend below still signs in and answers has_perm.)
     "axes.backends.AxesStandaloneBackend",
     "rules.permissions.ObjectPermissionBackend",
+    # Refuses a correct local password of someone whose domain must use the university's
+    # sign-in (SSO_REQUIRED_DOMAINS); answers nothing otherwise.
+    "accounts.sso.backends.SingleSignOnPolicyBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
@@ -492,3 +495,32 @@ CELERY_TIMEZONE = TIME_ZONE
 # Task logs go through LOGGING above (JSON lines with LOG_FORMAT=json), not Celery's own.
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_WORKER_SEND_TASK_EVENTS = False
+
+# ---- University sign-in (issue #20): OpenID Connect and SAML 2.0 -----------------------------
+# Off unless configured: with neither list set, sign-in is local accounts only, as before.
+# Each list is JSON, inline or "@/path/to/file.json"; docs/deployment.md lists every key.
+
+
+def env_json_list(name: str) -> list:
+    import json
+
+    raw = os.environ.get(name, "").strip()
+    if raw.startswith("@"):
+        raw = Path(raw[1:]).read_text(encoding="utf-8")
+    value = json.loads(raw) if raw else []
+    if not isinstance(value, list):
+        raise ImproperlyConfigured(f"{name} must be a JSON list of providers.")
+    return value
+
+
+NORTHSTAR_OIDC_PROVIDERS = env_json_list("NORTHSTAR_OIDC_PROVIDERS")
+NORTHSTAR_SAML_IDPS = env_json_list("NORTHSTAR_SAML_IDPS")
+# The SAML service provider: its entity id (default SITE_URL/accounts/sso/saml/metadata/) and
+# the key pair it signs requests with and decrypts assertions with (PEM files).
+NORTHSTAR_SAML_SP_ENTITY_ID = os.environ.get("NORTHSTAR_SAML_SP_ENTITY_ID", "")
+NORTHSTAR_SAML_SP_KEY_FILE = os.environ.get("NORTHSTAR_SAML_SP_KEY_FILE", "")
+NORTHSTAR_SAML_SP_CERT_FILE = os.environ.get("NORTHSTAR_SAML_SP_CERT_FILE", "")
+NORTHSTAR_SAML_XMLSEC_BINARY = os.environ.get("NORTHSTAR_SAML_XMLSEC_BINARY", "/usr/bin/xmlsec1")
+# E-mail domains whose people must use the university's sign-in: their local passwords are
+# refused everywhere (web, admin, API token).
+NORTHSTAR_SSO_REQUIRED_DOMAINS = [d.lower().lstrip("@") for d in env_list("SSO_REQUIRED_DOMAINS")]

@@ -11,6 +11,10 @@ from decimal import Decimal
 from functools import cache
 from pathlib import Path
 
+from grants.choices import AwardStatus
+from reporting.choices import ENROLLMENT_CELLS, EnrollmentRace
+from reporting.enrollment import COLUMNS, cell
+
 DATA_FILE = Path(__file__).resolve().parent / "data" / "demo.toml"
 
 # Demographics an account leaves out are answered "no" (and an unknown birth year "prefer
@@ -66,16 +70,40 @@ class Topic:
 
 
 @dataclass(frozen=True)
+class AwardChange:
+    """A change of an award's status the administrator recorded (grants.AwardStatus)."""
+
+    to: str  # no_cost_extension | closed | terminated
+    on: date  # the extension's new end, or the day the award ended
+    recorded: date  # when the administrator recorded it
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class EnrollmentPlan:
+    """An award's NIH inclusion enrollment: the planned table, and the cumulative tables the PI
+    submits with the interim and final progress reports. Tables are complete
+    ``{"<ethnicity>|<race>|<sex>": count}`` dicts (reporting.choices.ENROLLMENT_CELLS)."""
+
+    planned: dict
+    enrolls_humans: bool = True
+    # "interim" / "final" -> (counts, reason for a decrease or "")
+    cumulative: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class AwardPlan:
-    """What becomes of an award of the decided call (dates as written for 2025-2026)."""
+    """What becomes of an award of a decided call (dates as written for the story's years)."""
 
     end: date  # the award's last day as funded
-    change: str = ""  # closed | no_cost_extension | terminated (grants.AwardStatus)
-    change_on: date | None = None  # ended_on (closed, terminated) or the extension's new end
-    changed_at: date | None = None  # when the administrator recorded the change
-    reason: str = ""
+    changes: tuple = ()  # AwardChange, in the order they were recorded
     interim: date | None = None  # when the PI submitted the interim report (None: not yet)
     final: date | None = None  # ... and the final one
+    enrollment: EnrollmentPlan | None = None
+
+    @property
+    def terminated(self) -> AwardChange | None:
+        return next((c for c in self.changes if c.to == AwardStatus.TERMINATED), None)
 
 
 @dataclass(frozen=True)
@@ -110,6 +138,17 @@ class Call:
 
 
 @dataclass(frozen=True)
+class Round:
+    """An earlier round of the pilot call, decided without a committee review, with the
+    outcomes its awards led to (linked by the PI of the round's award)."""
+
+    call: Call
+    publications: tuple = ()
+    presentations: tuple = ()
+    follow_on_funding: tuple = ()
+
+
+@dataclass(frozen=True)
 class Demo:
     password: str
     seed: int
@@ -129,14 +168,22 @@ class Demo:
     training_programs: tuple = ()
     participant_support: tuple = ()
     training_statuses: tuple = ()
+    # The pilot call's earlier rounds, the latest first.
+    earlier: tuple = ()
 
     @property
     def people_by_username(self) -> dict[str, Person]:
         return {person.username: person for person in self.people}
 
+    def decided_calls(self) -> list[Call]:
+        """The calls whose proposals were decided: the previous year's, then the earlier ones."""
+        return [self.calls["past"], *(r.call for r in self.earlier)]
+
     def plans(self):
         """Every proposal of the demo, the decided call's first (the order of the documents)."""
-        return [plan for name in ("past", "open", "review") for plan in self.calls[name].proposals]
+        calls = [self.calls[name] for name in ("past", "open", "review")]
+        calls += [r.call for r in self.earlier]
+        return [plan for call in calls for plan in call.proposals]
 
 
 def _person(entry: dict) -> Person:
@@ -163,6 +210,44 @@ def _topic(entry: dict) -> Topic:
     )
 
 
+def _cells(rows: dict) -> dict[str, int]:
+    """A table written as NIH's form (a row of nine numbers per race, demo.toml says how) as
+    every cell of reporting.choices.ENROLLMENT_CELLS."""
+    counts = dict.fromkeys(ENROLLMENT_CELLS, 0)
+    for race, numbers in rows.items():
+        if race not in EnrollmentRace.values:
+            raise ValueError(f"Not a race of the enrollment table: {race!r}.")
+        if len(numbers) != len(COLUMNS) or not all(isinstance(n, int) and n >= 0 for n in numbers):
+            raise ValueError(f"The {race} row needs {len(COLUMNS)} whole numbers: {numbers!r}.")
+        for (ethnicity, sex), n in zip(COLUMNS, numbers, strict=True):
+            counts[cell(ethnicity, race, sex)] = n
+    return counts
+
+
+def _enrollment(entry: dict) -> EnrollmentPlan:
+    cumulative = {}
+    for kind in ("interim", "final"):
+        if kind in entry:
+            rows = dict(entry[kind])
+            reason = rows.pop("reason_for_decrease", "")
+            cumulative[kind] = (_cells(rows), reason)
+    return EnrollmentPlan(
+        planned=_cells(entry.get("planned", {})),
+        enrolls_humans=entry.get("enrolls_humans", True),
+        cumulative=cumulative,
+    )
+
+
+def _award(entry: dict) -> AwardPlan:
+    return AwardPlan(
+        **{
+            **entry,
+            "changes": tuple(AwardChange(**change) for change in entry.get("changes", ())),
+            "enrollment": _enrollment(entry["enrollment"]) if "enrollment" in entry else None,
+        }
+    )
+
+
 def _plan(entry: dict) -> Plan:
     award = entry.get("award")
     return Plan(
@@ -170,7 +255,7 @@ def _plan(entry: dict) -> Plan:
             **entry,
             "co_investigators": tuple(entry.get("co_investigators", ())),
             "collaborators": tuple(entry.get("collaborators", ())),
-            "award": AwardPlan(**award) if award else None,
+            "award": _award(award) if award else None,
         }
     )
 
@@ -194,15 +279,29 @@ def _money(entry: dict) -> dict:
     return {k: Decimal(v) if k in MONEY_KEYS else v for k, v in entry.items()}
 
 
+ROUND_OUTCOMES = ("publications", "presentations", "follow_on_funding")
+
+
 def _call(entry: dict) -> Call:
     fields = {
-        k: v for k, v in entry.items() if k not in TIME_KEYS | {"proposals", "waitlist_closed"}
+        k: v
+        for k, v in entry.items()
+        if k not in TIME_KEYS | {"proposals", "waitlist_closed", *ROUND_OUTCOMES}
     }
     return Call(
         fields=_money(fields),
         times={k: v for k, v in entry.items() if k in TIME_KEYS},
         proposals=tuple(_plan(plan) for plan in entry.get("proposals", ())),
         waitlist_closed=entry.get("waitlist_closed", {}),
+    )
+
+
+def _round(entry: dict) -> Round:
+    return Round(
+        call=_call(entry),
+        publications=tuple(entry.get("publications", ())),
+        presentations=tuple(entry.get("presentations", ())),
+        follow_on_funding=tuple(_money(e) for e in entry.get("follow_on_funding", ())),
     )
 
 
@@ -225,6 +324,7 @@ def parse_demo(data: dict) -> Demo:
         training_programs=tuple(data.get("training_programs", ())),
         participant_support=tuple(_money(e) for e in data.get("participant_support", ())),
         training_statuses=tuple(data.get("training_statuses", ())),
+        earlier=tuple(_round(entry) for entry in data.get("earlier_calls", ())),
     )
 
 

@@ -1,7 +1,8 @@
 """Load the demo (demo/data/demo.toml) into the database, through the same services the pages
 use: ``user_create``, ``proposal_create``, ``proposal_submit``, ``endorsement_respond``,
 ``committee_create``, the committee review's (demo/reviewing.py), ``decision_record``,
-``decisions_release``, ``award_transition``, ``progress_report_submit``, ``publication_create``,
+``decisions_release``, ``award_change``, ``progress_report_submit``, the inclusion enrollment's
+``enrollment_planned_save`` and ``enrollment_cumulative_submit``, ``publication_create``,
 ``narrative_save`` and the rest, so the demo obeys every rule a real user meets.
 
 Direct writes, where no service exists: the demo people's password (one hash for all),
@@ -12,7 +13,9 @@ and its deadline, moved into the past once the proposals are in, as time would; 
 
 Idempotent: people are looked up by username, the program by name and each call by title (the
 decided call by its title's ending); a call that already exists is left alone, with everything
-that hangs from it, so a second run creates nothing.
+that hangs from it, so a second run creates nothing. The pilot call's earlier rounds are loaded
+with the decided call, after everything else (so the rest of the demo reads the same random
+choices whether or not they are there).
 """
 
 import random
@@ -30,12 +33,13 @@ from accounts.models import User
 from grants import services
 from grants.choices import AttachmentKind, CallStatus, DecisionOutcome, ProposalStatus, TeamRole
 from grants.models import Award, Decision, Endorsement, FundingCall, Program, Proposal
+from reporting.hrsa.periods import period_of
 from reviews import services as review_services
 from reviews.models import CallReview, Committee
 
 from . import journeys, reviewing, story
 from .clock import DemoClock
-from .content import Demo, Person, Plan, load_demo
+from .content import Call, Demo, Person, Plan, Round, load_demo
 from .pdfs import biosketch_html, letter_html, render_pdfs
 from .prose import Prose
 
@@ -76,10 +80,18 @@ class DemoLoader:
         self.created["programs"] += made
         # The standing committee reviewed last year's call too.
         self.committee = self.standing_committee()
-        self.past_call(program)
+        decided = self.past_call(program)
         self.review_call(program)
         self.review_committee()
         self.open_call(program)
+        if decided:
+            for spec in self.demo.earlier:
+                self.earlier_round(program, spec)
+        elif self.demo.earlier and not self.earlier_rounds_present(program):
+            self.notes.append(
+                "This database's decided call predates the demo's earlier rounds (the program "
+                "dashboard's pilot outcomes): load the demo into a fresh database to see them."
+            )
 
     # -- people --
 
@@ -219,13 +231,22 @@ class DemoLoader:
         """The decided call's title names the first year of the previous academic year."""
         return self.demo.calls["past"].title.format(year=self.clock.previous.first_year)
 
-    def past_call(self, program: Program) -> None:
+    def decided_rounds(self, program: Program):
+        """The pilot call's decided rounds, whatever year their titles name."""
+        ending = self.demo.calls["past"].title.replace("{year}", "")
+        return FundingCall.objects.filter(program=program, title__endswith=ending)
+
+    def earlier_rounds_present(self, program: Program) -> bool:
+        return self.decided_rounds(program).count() > 1
+
+    def past_call(self, program: Program) -> bool:
         """The previous round: proposals submitted, decided and released in the previous
-        academic year; its awards, their reports and outcomes (demo/story.py)."""
+        academic year; its awards, their reports, enrollment and outcomes (demo/story.py).
+        Left alone (False) once any decided round of the pilot call exists: a run a year
+        later finds last year's story under last year's title."""
         spec = self.demo.calls["past"]
-        ending = spec.title.replace("{year}", "")
-        if FundingCall.objects.filter(program=program, title__endswith=ending).exists():
-            return
+        if self.decided_rounds(program).exists():
+            return False
         opens_at = self.clock.when(spec.times["opens"])
         closes_at = self.clock.when(spec.times["closes"])
         call = self.new_call(
@@ -244,23 +265,58 @@ class DemoLoader:
         with self.clock.dated(self.clock.when(spec.times["review_begins"])):
             services.call_begin_review(call=call, actor=self.admin)
         reviewing.committee_review(self, call, proposals)
-        self.decide(call, proposals)
-        awards = {}
-        for plan in spec.proposals:
-            if plan.award is not None:
-                award = Award.objects.get(proposal=proposals[plan.pi])
-                awards[plan.pi] = story.award_life(self, plan, award)
-        for proposal in proposals.values():
-            last = self.clock.last_change(proposal)
-            Proposal.objects.filter(pk=proposal.pk).update(updated_at=last)
+        self.decide(call, spec, proposals)
+        awards = self.award_lives(spec, proposals)
         story.outcomes(self, awards)
         story.trainee_support(self, awards)
         story.narratives(self, call)
+        return True
 
-    def decide(self, call: FundingCall, proposals: dict[str, Proposal]) -> None:
-        """Decisions recorded over an afternoon, released a week later (journeys); the
+    def earlier_round(self, program: Program, spec: Round) -> None:
+        """An earlier round of the pilot call: proposals submitted while it was open, put in
+        review at the deadline and decided by the program office (no committee review),
+        released; its awards' lives and the outcomes they led to. Its title names its own
+        academic year. Loaded only with the decided call (``past_call``), which is there once
+        any round is."""
+        times = spec.call.times
+        year = period_of(self.clock.day(times["closes"]["on"])).first_year
+        opens_at, closes_at = self.clock.when(times["opens"]), self.clock.when(times["closes"])
+        call = self.new_call(
+            program,
+            {**spec.call.fields, "title": spec.call.title.format(year=year)},
+            opens_at=opens_at,
+            closes_at=self.now + timedelta(days=1),
+        )
+        self.clock.retime_call(call, [opens_at])
+        window = (opens_at + timedelta(days=14), closes_at)
+        proposals = {
+            plan.pi: self.proposal(call, plan, window=window) for plan in spec.call.proposals
+        }
+        FundingCall.objects.filter(pk=call.pk).update(closes_at=closes_at)
+        call.refresh_from_db()
+        with self.clock.dated(self.clock.when(times["review_begins"])):
+            services.call_begin_review(call=call, actor=self.admin)
+        self.decide(call, spec.call, proposals)
+        awards = self.award_lives(spec.call, proposals)
+        story.linked_outcomes(self, awards, spec)
+
+    def award_lives(self, spec: Call, proposals: dict[str, Proposal]) -> dict[str, Award]:
+        """Each funded proposal's award through its life (demo/story.py), by PI; then every
+        proposal's last change is its history's."""
+        awards = {}
+        released_on = spec.times["released"]["on"]
+        for plan in spec.proposals:
+            if plan.award is not None:
+                award = Award.objects.get(proposal=proposals[plan.pi])
+                awards[plan.pi] = story.award_life(self, plan, award, released_on=released_on)
+        for proposal in proposals.values():
+            last = self.clock.last_change(proposal)
+            Proposal.objects.filter(pk=proposal.pk).update(updated_at=last)
+        return awards
+
+    def decide(self, call: FundingCall, spec: Call, proposals: dict[str, Proposal]) -> None:
+        """Decisions recorded over an afternoon, released a week later (journeys); a
         waitlisted proposal is decided (not funded) when the waitlist closes."""
-        spec = self.demo.calls["past"]
         decided_at = self.clock.when(spec.times["decided"])
         released_at = self.clock.when(spec.times["released"])
         planned = []
@@ -289,8 +345,8 @@ class DemoLoader:
             call=call, actor=self.admin, during=self.clock.dated(released_at)
         )
         Decision.objects.filter(call=call).update(released_at=released_at)
-        closing = spec.waitlist_closed
-        closed_at = self.clock.when(closing)
+        closing = spec.waitlist_closed  # only a call with a waitlist says when it closed
+        closed_at = self.clock.when(closing) if closing else None
         for plan in spec.proposals:
             if plan.decision == "waitlisted":
                 proposal = Proposal.objects.get(pk=proposals[plan.pi].pk)
@@ -414,8 +470,11 @@ class DemoLoader:
         # decided call in June of the previous academic year).
         program, institution = self.demo.program["name"], self.demo.program["institution"]
         dated = timezone.localtime(self.now - timedelta(days=64), self.clock.zone)
-        dated_past = self.clock.when(self.demo.calls["past"].times["letters_dated"])
-        past_topics = {plan.topic for plan in self.demo.calls["past"].proposals}
+        decided_letters = {
+            plan.topic: self.clock.when(call.times["letters_dated"])
+            for call in self.demo.decided_calls()
+            for plan in call.proposals
+        }
         plans = self.demo.plans()
         people = self.demo.people_by_username
         sources = {}
@@ -428,7 +487,7 @@ class DemoLoader:
         for key in dict.fromkeys(plan.topic for plan in plans):
             topic = self.demo.topics[key]
             if topic.letter:
-                letter_date = dated_past if key in past_topics else dated
+                letter_date = decided_letters.get(key, dated)
                 sources[f"letter:{key}"] = (
                     f"Letter of support - {topic.partner}",
                     letter_html(topic, letter_date, program=program),

@@ -9,7 +9,7 @@ order, so every load writes the same words.
 import random
 from decimal import Decimal
 
-from grants.choices import AwardStatus, BudgetCategory, NimhdDomain
+from grants.choices import BudgetCategory, NimhdDomain
 from reporting.choices import ProgressReportKind
 
 from .content import AwardPlan, Topic
@@ -195,25 +195,31 @@ class Prose:
         statement = self.rng.choice(self.text["endorsements"])
         return statement.format(first_name=pi.first_name, partner=topic.partner)
 
-    def report(self, topic: Topic, kind: str, spec: AwardPlan) -> tuple[str, str]:
-        """A progress report's objectives and accomplishments, and its barriers."""
+    def report(
+        self, topic: Topic, kind: str, spec: AwardPlan, *, enrolled: int | None = None
+    ) -> tuple[str, str]:
+        """A progress report's objectives and accomplishments, and its barriers. ``enrolled``:
+        the share of the planned enrollment reached (None: the project enrolls nobody)."""
         first, second, third = (lcfirst(aim) for aim in topic.aims)
         if kind == ProgressReportKind.INTERIM:
-            enrolled = self.rng.choice([55, 60, 70, 75])
+            if enrolled is None:
+                progress, partner = "", f"{topic.partner} co-leads the fieldwork"
+            else:
+                progress = f": enrolment has reached {enrolled}% of the target"
+                partner = f"{topic.partner} co-leads recruitment"
             return (
-                f"Aim 1 is complete (we set out to {first}). Aim 2 is under way ({second}): "
-                f"enrolment has reached {enrolled}% of the target. Aim 3 ({third}) starts when "
-                f"follow-up ends. {topic.partner} co-leads recruitment, and the community "
-                "advisory board has met every month.",
+                f"Aim 1 is complete (we set out to {first}). Aim 2 is under way ({second})"
+                f"{progress}. Aim 3 ({third}) starts when follow-up ends. {partner}, and the "
+                "community advisory board has met every month.",
                 self.rng.choice(self.text["barriers"]),
             )
-        if spec.change == AwardStatus.TERMINATED:
+        if spec.terminated is not None:
             return (
                 f"The project stopped early, at the partner's request. Aim 1 was completed (we "
                 f"set out to {first}). The data collected before the stop were returned to "
                 f"{topic.partner}, who hold them under the research agreement; no further "
                 "analyses will be done.",
-                spec.reason,
+                spec.terminated.reason,
             )
         return (
             f"All three aims were completed: to {first}; to {second}; and to {third}. Results "

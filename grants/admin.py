@@ -5,14 +5,16 @@ State changes from the admin go through the same services as the web pages.
 
 from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 
 from accounts.choices import ApplicantType
 
-from . import services
+from . import lifecycle, services
 from .choices import SECTION_LABELS, AttachmentKind, CallStatus
 from .models import (
     Attachment,
     BudgetLine,
+    EligibilityException,
     Endorsement,
     FundingCall,
     LetterOfIntent,
@@ -20,6 +22,7 @@ from .models import (
     Proposal,
     TeamMember,
 )
+from .validators import departments_clean
 
 
 @admin.register(Program)
@@ -54,6 +57,12 @@ class FundingCallForm(forms.ModelForm):
         required=False,
         help_text="Leave all unticked to accept anyone.",
     )
+    eligible_departments = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        help_text="One department per line, as applicants name it in their profile (any "
+        "case). Leave empty to accept any department.",
+    )
     required_sections = forms.MultipleChoiceField(
         choices=list(SECTION_LABELS.items()), widget=forms.CheckboxSelectMultiple, required=False
     )
@@ -68,6 +77,11 @@ class FundingCallForm(forms.ModelForm):
             "title",
             "description",
             "eligible_applicant_types",
+            "eligible_departments",
+            "requires_faculty_mentor",
+            "requires_community_partner",
+            "first_time_applicants_only",
+            "excludes_current_awardees",
             "eligibility_notes",
             "opens_at",
             "closes_at",
@@ -84,7 +98,19 @@ class FundingCallForm(forms.ModelForm):
             "required_sections",
             "required_attachments",
             "reviewers_per_proposal",
+            "blind_review",
         ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        departments = self.initial.get("eligible_departments")
+        if isinstance(departments, list):
+            self.initial["eligible_departments"] = "\n".join(departments)
+
+    def clean_eligible_departments(self) -> list[str]:
+        # Blank lines only separate; every other line is a department.
+        lines = self.cleaned_data["eligible_departments"].splitlines()
+        return departments_clean([line for line in lines if line.strip()])
 
 
 @admin.register(FundingCall)
@@ -95,6 +121,13 @@ class FundingCallAdmin(admin.ModelAdmin):
     search_fields = ["title"]
     # Status changes only through the actions (they record history).
     readonly_fields = ["status", "created_at"]
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if obj is not None and lifecycle.blind_review_fixed(obj):
+            fields.append("blind_review")  # docs/invariants.md, "Blind is chosen before opening"
+        return fields
+
     actions = [
         _call_action(CallStatus.OPEN, "Open the selected calls"),
         _call_action(CallStatus.CLOSED, "Close the selected calls"),
@@ -166,3 +199,50 @@ class LetterOfIntentAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class EligibilityExceptionForm(forms.ModelForm):
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=4000)
+
+    class Meta:
+        model = EligibilityException
+        fields = ["call", "person", "reason"]
+
+    def clean_person(self):
+        person = self.cleaned_data["person"]
+        if not person.is_active:
+            raise ValidationError("This account is deactivated.")
+        return person
+
+
+@admin.register(EligibilityException)
+class EligibilityExceptionAdmin(admin.ModelAdmin):
+    """Granted and revoked through the services (audited); an exception is not edited: revoke
+    it and grant another."""
+
+    form = EligibilityExceptionForm
+    list_display = ["person", "call", "granted_by", "granted_at"]
+    list_filter = ["call"]
+    search_fields = ["person__username", "person__last_name", "reason"]
+    raw_id_fields = ["person"]
+    list_select_related = ["person", "call", "granted_by"]
+
+    def get_fields(self, request, obj=None):
+        return ["call", "person", "reason"] + (["granted_by", "granted_at"] if obj else [])
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["call", "person", "reason", "granted_by", "granted_at"] if obj else []
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            granted = services.eligibility_exception_grant(
+                call=obj.call, person=obj.person, reason=obj.reason, actor=request.user
+            )
+            obj.pk = granted.pk
+
+    def delete_model(self, request, obj):
+        services.eligibility_exception_revoke(exception=obj, actor=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for exception in queryset:
+            services.eligibility_exception_revoke(exception=exception, actor=request.user)

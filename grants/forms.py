@@ -331,3 +331,29 @@ class LetterForm(forms.Form):
         ].help_text = f"The call's maximum award is ${letter.call.max_award:,.2f}."
         if not letter.document:
             del self.fields["remove_document"]
+
+
+class EligibilityExceptionForm(forms.Form):
+    """An administrator's exception: the person (chosen with the colleague finder: a user id)
+    and why. The service refuses a second one for the same person and call."""
+
+    person = forms.IntegerField(
+        required=False,
+        min_value=1,
+        widget=forms.HiddenInput,
+        error_messages={"min_value": "That person is not available; search again."},
+    )
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=4000,
+        help_text="Why this person may apply although the rules say no. Kept on the record.",
+    )
+
+    def clean_person(self):
+        pk = self.cleaned_data.get("person")
+        if not pk:
+            raise forms.ValidationError("Find the person, then choose them from the results.")
+        user = User.objects.filter(pk=pk, is_active=True).first()
+        if user is None:
+            raise forms.ValidationError("That person is not available; search again.")
+        return user

@@ -87,6 +87,13 @@ def full_proposals_problem(call: FundingCall) -> str:
     return ""
 
 
+def blind_review_fixed(call: FundingCall) -> bool:
+    """A call's blind-review setting is chosen while it is a draft: once it opens, applicants
+    have read (or not) the note to keep names out of their text, and once it is reviewed the
+    committee has seen (or not) the names, so changing it would mislead one or the other."""
+    return call.pk is not None and call.status != CallStatus.DRAFT
+
+
 def is_trainee_stage(applicant_type: str) -> bool:
     return applicant_type in TRAINEE_TYPES
 

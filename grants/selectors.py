@@ -1,5 +1,6 @@
 """Reads for calls and proposals, shaped for the pages that show them."""
 
+import dataclasses
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -18,9 +19,9 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from accounts.choices import ApplicantType, Role
+from accounts.choices import Role
 
-from . import lifecycle
+from . import eligibility, lifecycle
 from .choices import (
     ACTIVE_STATES,
     LETTER_AIMS_WORD_LIMIT,
@@ -35,6 +36,14 @@ from .choices import (
     TeamRole,
     nimhd_cells_clean,
 )
+
+# The eligibility rules are read in eligibility.py; the pages, the API and the services ask
+# for them here, by these names.
+from .eligibility import call_rules as call_rules
+from .eligibility import eligibility_exception_for as eligibility_exception_for
+from .eligibility import eligibility_exceptions_of as eligibility_exceptions_of
+from .eligibility import eligibility_of as eligibility_of
+from .eligibility import eligibility_problems as eligibility_problems
 from .models import (
     Attachment,
     Award,
@@ -316,22 +325,18 @@ def applicant_has_other_proposal(*, call: FundingCall, pi, exclude_pk: int | Non
 
 @dataclass(frozen=True)
 class Blocker:
-    """One reason a proposal cannot be submitted, tied to the field the applicant must fix."""
+    """One reason a proposal cannot be submitted, tied to the field the applicant must fix;
+    ``fix`` says where, when the field alone does not (an eligibility rule: profile or team)."""
 
     field: str
     message: str
+    fix: str = dataclasses.field(default="", compare=False)
 
 
 def eligibility_problem(*, call: FundingCall, user) -> str:
-    """Why this user may not apply to this call, or '' when they may."""
-    applicant_type = getattr(getattr(user, "profile", None), "applicant_type", "")
-    if not applicant_type:
-        return "Complete your profile (your position) so we can check your eligibility."
-    allowed = call.eligible_applicant_types or []
-    if allowed and applicant_type not in allowed:
-        label = ApplicantType(applicant_type).label
-        return f"This call is not open to applicants whose position is “{label}”."
-    return ""
+    """Why this user may not start a proposal in this call, in one text, or '' when nothing
+    stands in the way (``eligibility_problems`` lists the reasons one by one)."""
+    return " ".join(p.message for p in eligibility_problems(call=call, user=user))
 
 
 def proposal_blockers(proposal: Proposal, *, now=None) -> list[Blocker]:
@@ -416,9 +421,11 @@ def proposal_blockers(proposal: Proposal, *, now=None) -> list[Blocker]:
             )
         )
 
-    problem = eligibility_problem(call=call, user=proposal.pi)
-    if problem:
-        blockers.append(Blocker("eligibility", problem))
+    trainee_rules = lifecycle.trainee_rules_apply(proposal)
+    for problem in eligibility_problems(call=call, user=proposal.pi, proposal=proposal):
+        if trainee_rules and problem.rule == eligibility.FACULTY_MENTOR:
+            continue  # the trainee rules below ask for the faculty mentor (and more)
+        blockers.append(Blocker("eligibility", problem.message, fix=problem.fix))
 
     if call.one_per_applicant and applicant_has_other_proposal(
         call=call, pi=proposal.pi, exclude_pk=proposal.pk
@@ -430,7 +437,7 @@ def proposal_blockers(proposal: Proposal, *, now=None) -> list[Blocker]:
             )
         )
 
-    if lifecycle.trainee_rules_apply(proposal):
+    if trainee_rules:
         mentors = [
             m
             for m in proposal.team.all()
@@ -541,9 +548,10 @@ def letter_blockers(letter: LetterOfIntent, *, now=None) -> list[Blocker]:
                 f"maximum award of ${call.max_award:,.2f}.",
             )
         )
-    problem = eligibility_problem(call=call, user=letter.applicant)
-    if problem:
-        blockers.append(Blocker("eligibility", problem))
+    blockers += [
+        Blocker("eligibility", p.message)
+        for p in eligibility_problems(call=call, user=letter.applicant)
+    ]
     return blockers
 
 

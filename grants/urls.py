@@ -9,6 +9,16 @@ urlpatterns = [
     path("calls/<int:pk>/", views.call_detail, name="call_detail"),
     path("calls/<int:call_pk>/start/", views.proposal_start, name="proposal_start"),
     path("calls/<int:pk>/proposals/", views.call_proposals, name="call_proposals"),
+    path(
+        "calls/<int:pk>/eligibility-exceptions/",
+        views.call_eligibility_exceptions,
+        name="call_eligibility_exceptions",
+    ),
+    path(
+        "calls/<int:pk>/eligibility-exceptions/<int:exception_pk>/revoke/",
+        views.eligibility_exception_revoke,
+        name="eligibility_exception_revoke",
+    ),
     path("proposals/<int:pk>/", views.proposal_detail, name="proposal_detail"),
     path("proposals/<int:pk>/edit/", views.proposal_edit, name="proposal_edit"),
     path("proposals/<int:pk>/team/", views.proposal_team, name="proposal_team"),

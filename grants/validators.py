@@ -1,5 +1,5 @@
 """Validation of things applicants hand in: PDF uploads (and their file names), word counts
-and the hard limits on free text."""
+and the hard limits on free text; and of a call's list of eligible departments."""
 
 import hashlib
 import io
@@ -305,3 +305,34 @@ def validate_time_zone(value: str) -> None:
         raise ValidationError(
             f"“{value}” is not a time zone name such as America/Los_Angeles.", code="time_zone"
         ) from exc
+
+
+# A department as the profile holds it (accounts.Profile.department).
+DEPARTMENT_MAX = 200
+
+
+def department_key(name: str) -> str:
+    """How two department names are compared: any case, spacing ignored ("family  medicine"
+    is Family Medicine)."""
+    return " ".join((name or "").split()).casefold()
+
+
+def departments_clean(value) -> list[str]:
+    """A call's eligible departments: a list of names, each trimmed (inner spacing made
+    single), none empty, none longer than a profile's department, each once (any case).
+    Raises ValidationError naming the first bad entry."""
+    if not isinstance(value, list | tuple):
+        raise ValidationError("Give the departments as a list of names.")
+    cleaned: dict[str, str] = {}
+    for position, name in enumerate(value, start=1):
+        if not isinstance(name, str):
+            raise ValidationError(f"Department {position} is not text.")
+        name = " ".join(name.split())
+        if not name:
+            raise ValidationError(f"Department {position} is empty.")
+        if len(name) > DEPARTMENT_MAX:
+            raise ValidationError(
+                f"Department {position} is longer than {DEPARTMENT_MAX} characters."
+            )
+        cleaned.setdefault(department_key(name), name)
+    return list(cleaned.values())

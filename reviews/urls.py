@@ -9,6 +9,7 @@ urlpatterns = [
     path("assignments/<int:pk>/conflict/", views.conflict_check, name="conflict_check"),
     path("assignments/<int:pk>/review/", views.review_edit, name="review"),
     path("proposals/<int:pk>/", views.proposal_view, name="proposal"),
+    path("proposals/<int:pk>/pdf/", views.proposal_pdf, name="proposal_pdf"),
     path(
         "proposals/<int:pk>/attachments/<int:attachment_pk>/",
         views.attachment_download,

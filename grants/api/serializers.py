@@ -30,6 +30,7 @@ from grants.models import (
     Award,
     BudgetLine,
     Decision,
+    EligibilityException,
     Endorsement,
     FundingCall,
     LetterOfIntent,
@@ -58,6 +59,13 @@ class CallSerializer(serializers.ModelSerializer):
     is_accepting = serializers.SerializerMethodField(
         help_text="Open for submissions now, by the server clock."
     )
+    # Eligibility rules (issue #19): checked at start and at submission.
+    eligible_departments = serializers.ListField(
+        child=serializers.CharField(allow_blank=False, trim_whitespace=True, max_length=200),
+        read_only=True,
+        help_text="Departments allowed to apply (compared with the profile's, any case); "
+        "empty means any.",
+    )
 
     class Meta:
         model = FundingCall
@@ -74,6 +82,11 @@ class CallSerializer(serializers.ModelSerializer):
             "letters_close_at",
             "time_zone",
             "eligible_applicant_types",
+            "eligible_departments",
+            "requires_faculty_mentor",
+            "requires_community_partner",
+            "first_time_applicants_only",
+            "excludes_current_awardees",
             "eligibility_notes",
             "total_budget",
             "max_award",
@@ -85,12 +98,98 @@ class CallSerializer(serializers.ModelSerializer):
             "required_sections",
             "required_attachments",
             "reviewers_per_proposal",
+            "blind_review",
         ]
         read_only_fields = fields
+        extra_kwargs = {
+            "blind_review": {
+                "help_text": "Reviewed blind: reviewers see no name, department or position "
+                "of the applicant or the team, nor their biosketches and letters of support "
+                "(the call's chair and administrators see everything). Applicants keep names "
+                "out of their text and file names."
+            }
+        }
 
     @extend_schema_field(OpenApiTypes.BOOL)
     def get_is_accepting(self, call: FundingCall) -> bool:
         return call.is_accepting(self.context.get("now"))
+
+
+class EligibilityReasonSerializer(serializers.Serializer):
+    rule = serializers.CharField(
+        help_text="The rule: profile (your profile lacks your position or department), "
+        "position, department, first_time, current_awardee."
+    )
+    message = serializers.CharField()
+
+
+class EligibilityExceptionBriefSerializer(serializers.Serializer):
+    granted_by = serializers.CharField(
+        source="granted_by.display_name", default="", help_text="The administrator's name."
+    )
+    granted_at = serializers.DateTimeField()
+
+
+class EligibilitySerializer(serializers.Serializer):
+    eligible = serializers.BooleanField(
+        help_text="Nothing in your profile or record stands in the way (the team's rules are "
+        "checked when you submit)."
+    )
+    may_start = serializers.BooleanField(
+        help_text="You may start a proposal, eligibility-wise: an incomplete profile is asked "
+        "for at submission, not refused at the start."
+    )
+    reasons = EligibilityReasonSerializer(many=True, source="problems")
+    exception = EligibilityExceptionBriefSerializer(
+        allow_null=True, help_text="The exception that waives the call's rules for you, if any."
+    )
+    rules = serializers.ListField(
+        child=serializers.CharField(), help_text="The call's rules in words, as its page says."
+    )
+
+
+class CallDetailSerializer(CallSerializer):
+    eligibility = serializers.SerializerMethodField(
+        help_text="Whether you (the caller) may apply, and why not."
+    )
+
+    class Meta(CallSerializer.Meta):
+        fields = [*CallSerializer.Meta.fields, "eligibility"]
+        read_only_fields = fields
+
+    @extend_schema_field(EligibilitySerializer)
+    def get_eligibility(self, call: FundingCall) -> dict:
+        request = self.context.get("request")
+        standing = selectors.eligibility_of(call=call, user=getattr(request, "user", None))
+        return EligibilitySerializer(
+            {
+                "eligible": standing.eligible,
+                "may_start": not standing.refusals,
+                "problems": standing.problems,
+                "exception": standing.exception,
+                "rules": selectors.call_rules(call),
+            }
+        ).data
+
+
+class EligibilityExceptionSerializer(serializers.ModelSerializer):
+    person = UserBriefSerializer(read_only=True)
+    granted_by = UserBriefSerializer(read_only=True, allow_null=True)
+
+    class Meta:
+        model = EligibilityException
+        fields = ["id", "call", "person", "reason", "granted_by", "granted_at"]
+        read_only_fields = fields
+
+
+class EligibilityExceptionCreateSerializer(serializers.Serializer):
+    person = serializers.PrimaryKeyRelatedField(
+        queryset=User.objects.filter(is_active=True),
+        help_text="The person it is for: an id from GET /api/v1/people/?search=.",
+    )
+    reason = serializers.CharField(
+        max_length=4000, help_text="Why this person may apply although the rules say no."
+    )
 
 
 # ---- Proposals -------------------------------------------------------------------------------

@@ -6,6 +6,11 @@ router = SimpleRouter()
 router.register("calls", views.CallViewSet, basename="api-call")
 router.register("proposals", views.ProposalViewSet, basename="api-proposal")
 router.register(
+    r"calls/(?P<call_pk>[0-9]+)/eligibility-exceptions",
+    views.EligibilityExceptionViewSet,
+    basename="api-call-eligibility-exception",
+)
+router.register(
     r"proposals/(?P<proposal_pk>[0-9]+)/team", views.TeamMemberViewSet, basename="api-proposal-team"
 )
 router.register(

@@ -15,6 +15,7 @@ from .awards import award_dates, award_transition
 from .calls import call_begin_review, call_committee_review_set, call_transition
 from .classification import nimhd_cells_validate, proposal_classification_correct
 from .decisions import decision_record, decisions_record_many, decisions_release
+from .eligibility import eligibility_exception_grant, eligibility_exception_revoke
 from .endorsements import endorsement_request, endorsement_respond
 from .history import record_proposal_note, record_state_change
 from .letters import (
@@ -66,6 +67,8 @@ __all__ = [
     "decision_record",
     "decisions_record_many",
     "decisions_release",
+    "eligibility_exception_grant",
+    "eligibility_exception_revoke",
     "endorsement_request",
     "endorsement_respond",
     "letter_create",

@@ -23,7 +23,7 @@ from ..choices import (
     LetterStatus,
 )
 from ..models import FundingCall, LetterOfIntent
-from ..selectors import eligibility_problem, letter_blockers
+from ..selectors import eligibility_problems, letter_blockers
 from ..validators import (
     LETTER_TEXT_LIMITS,
     TRIAGE_MESSAGE_MAX,
@@ -68,9 +68,9 @@ def letter_create(*, call: FundingCall, actor: User, title: str = "", now=None) 
     problem = lifecycle.letters_problem(call, now)
     if problem:
         errors.append(problem)
-    problem = eligibility_problem(call=call, user=actor)
-    if problem and "Complete your profile" not in problem:
-        errors.append(problem)
+    # The call's rules on the person, as for a full proposal (an incomplete profile is asked
+    # for when the letter is sent, not refused here).
+    errors += [p.message for p in eligibility_problems(call=call, user=actor) if p.refuses_start]
     if LetterOfIntent.objects.filter(call=call, applicant=actor).exists():
         errors.append("You already have a letter of intent to this call; each applicant sends one.")
     if errors:

@@ -12,7 +12,7 @@ from accounts.models import User
 from .. import emails, lifecycle
 from ..choices import PROPOSAL_TRANSITIONS, LetterStatus, ProposalStatus, nimhd_domains_of
 from ..models import Award, Decision, FundingCall, LetterOfIntent, Proposal
-from ..selectors import applicant_has_other_proposal, eligibility_problem, proposal_blockers
+from ..selectors import applicant_has_other_proposal, eligibility_problems, proposal_blockers
 from ..validators import PROPOSAL_TEXT_LIMITS, single_line, text_length_errors, too_long_message
 from ._common import InvalidTransition, StaleVersion, audit_amount, require, saved_when
 from .classification import nimhd_cells_validate
@@ -74,8 +74,10 @@ def proposal_transition(*, proposal: Proposal, to: str, actor, reason: str = "")
 
 @transaction.atomic
 def proposal_create(*, call: FundingCall, actor: User, title: str = "") -> Proposal:
-    """Start a draft. Refused when the call is not accepting, or the applicant is ineligible
-    or already has a proposal in a one-per-applicant call.
+    """Start a draft. Refused, with every reason, when the call is not accepting, the
+    applicant fails a rule of the call on the person (unless an exception waives them; an
+    incomplete profile is asked for at submission, not refused here) or already has a
+    proposal in a one-per-applicant call.
 
     On a two-stage call only an applicant holding an invitation (their letter of intent,
     invited) may start one, once: it is started from the letter — its title, aims summary (as
@@ -99,9 +101,7 @@ def proposal_create(*, call: FundingCall, actor: User, title: str = "") -> Propo
             )
         elif invitation.proposal_id is not None:
             errors.append("Your full proposal to this call was already started from your letter.")
-    problem = eligibility_problem(call=call, user=actor)
-    if problem and "Complete your profile" not in problem:
-        errors.append(problem)
+    errors += [p.message for p in eligibility_problems(call=call, user=actor) if p.refuses_start]
     if call.one_per_applicant and applicant_has_other_proposal(call=call, pi=actor):
         errors.append("You already have a proposal in this call, which allows one per applicant.")
     if errors:

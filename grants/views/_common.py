@@ -26,8 +26,8 @@ def apply_errors(form, exc: ValidationError, rename: dict[str, str] | None = Non
         form.add_error(None, exc.messages)
 
 
-def _fix_url(proposal, field: str) -> str:
-    """Where the applicant fixes a checklist item."""
+def _fix_url(proposal, field: str, fix: str = "") -> str:
+    """Where the applicant fixes a checklist item (``fix``: an eligibility rule's place)."""
     pk = proposal.pk
     if field == "call":
         return reverse("grants:call_detail", args=[proposal.call_id])
@@ -36,6 +36,8 @@ def _fix_url(proposal, field: str) -> str:
     if field == "attachments":
         return reverse("grants:proposal_attachments", args=[pk])
     if field == "endorsement":
+        return reverse("grants:proposal_team", args=[pk])
+    if field == "eligibility" and fix == "team":
         return reverse("grants:proposal_team", args=[pk])
     if field == "eligibility":
         return reverse("accounts:profile")
@@ -46,7 +48,12 @@ def _fix_url(proposal, field: str) -> str:
 
 def proposal_context(proposal, **extra):
     blockers = [
-        {"field": b.field, "message": b.message, "fix_url": _fix_url(proposal, b.field)}
+        {
+            "field": b.field,
+            "message": b.message,
+            "fix": b.fix,
+            "fix_url": _fix_url(proposal, b.field, b.fix),
+        }
         for b in (selectors.proposal_blockers(proposal) if proposal.is_editable else [])
     ]
     blockers_by_field: dict[str, list[str]] = {}
@@ -67,6 +74,11 @@ def proposal_context(proposal, **extra):
         "call": proposal.call,
         "blockers": blockers,
         "blockers_by_field": blockers_by_field,
+        "eligibility_exception": (
+            selectors.eligibility_exception_for(call=proposal.call, user=proposal.pi)
+            if proposal.is_editable
+            else None
+        ),
         "budget_total": sum((line.amount for line in proposal.budget_lines.all()), 0),
         "endorsement": proposal.endorsement_or_none,
         "is_trainee": getattr(getattr(proposal.pi, "profile", None), "is_trainee", False),

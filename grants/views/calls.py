@@ -11,7 +11,6 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from accounts.choices import ApplicantType
 from accounts.permissions import can
 
 from .. import selectors, services
@@ -46,12 +45,8 @@ def call_detail(request, pk: int):
             "my_proposals": mine,
             "my_letter": letter,
             "may_start_proposal": invited and (not mine or not call.one_per_applicant),
-            "eligibility_problem": selectors.eligibility_problem(call=call, user=request.user),
-            "eligible_labels": [
-                ApplicantType(t).label
-                for t in call.eligible_applicant_types or []
-                if t in ApplicantType.values
-            ],
+            "rules": selectors.call_rules(call),
+            "eligibility": selectors.eligibility_of(call=call, user=request.user),
             "now": timezone.now(),
         },
     )

@@ -1,6 +1,6 @@
 """Reads for committee review, shaped for the pages that show them, by topic: who may see what
-(scopes), committees and set-up, the reviewer's side, the panel, the funding ranking and the
-summary statement.
+(scopes), whose identities a blind call hides from them (identities), committees and set-up,
+the reviewer's side, the panel, the funding ranking and the summary statement.
 
 List selectors run a fixed number of queries whatever the number of rows. None of them joins
 applicants' demographics — reviewers never see them, and no page here needs them.
@@ -20,6 +20,13 @@ from .committees import (
     conflicts_for_call,
     criteria_for,
     open_assignment_counts,
+)
+from .identities import (
+    IDENTIFYING_DOCUMENTS,
+    IdentityScreen,
+    ProposalAsRead,
+    identities_hidden_from,
+    proposal_as_read,
 )
 from .letters import (
     LetterRow,
@@ -69,6 +76,7 @@ from .summary import (
 )
 
 __all__ = [
+    "IDENTIFYING_DOCUMENTS",
     "BallotRow",
     "CriterionRating",
     "CriterionSummary",
@@ -112,7 +120,11 @@ __all__ = [
     "letters_awaiting_rating",
     "letters_for_committee",
     "reads_call_letter_ratings",
+    "IdentityScreen",
+    "ProposalAsRead",
     "decision_batch",
+    "identities_hidden_from",
+    "proposal_as_read",
     "ranking",
     "ranking_for",
     "ranking_order",

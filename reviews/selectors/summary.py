@@ -7,6 +7,7 @@ from grants.models import Proposal
 from ..choices import SCORE_DESCRIPTORS, CriterionKind, PanelDisposition, ReviewStatus
 from ..models import Criterion, CriterionScore, PanelEntry, Review
 from .committees import conflicted_reviewer_ids, criteria_for
+from .identities import APPLICANT, identities_hidden_from
 from .reviewing import _ordered_reviews
 
 # ---- The summary statement ----------------------------------------------------------------------
@@ -48,7 +49,7 @@ class SummaryStatement:
     proposal_id: int
     proposal_title: str
     call_title: str
-    pi_name: str
+    pi_name: str  # "Applicant" for a reader a blind call hides identities from
     disposition: str  # "discussed", "not_discussed" or "" before the panel
     final_impact_score: int | None
     percentile: int | None
@@ -73,12 +74,14 @@ def _rating_text(criterion: Criterion, score: CriterionScore | None) -> str:
     return f"{score.score} ({SCORE_DESCRIPTORS[score.score]})"
 
 
-def summary_statement(proposal: Proposal) -> SummaryStatement:
+def summary_statement(proposal: Proposal, *, viewer=None) -> SummaryStatement:
     """The summary statement's content: final score and percentile (or not discussed), each
     criterion's ratings, each submitted review's text as "Reviewer 1, 2, 3" in a stable order
     (primary, secondary, tertiary, readers), and the resume of discussion.
 
-    Reviews of anyone conflicted on the proposal are left out. A fixed number of queries.
+    Reviews of anyone conflicted on the proposal are left out. On a blind call the PI is
+    named only to ``viewer``s who may see identities (``identities_hidden_from``; no viewer
+    counts as one who may not). A fixed number of queries.
     """
     proposal = Proposal.objects.select_related("call", "pi").get(pk=proposal.pk)
     entry = PanelEntry.objects.filter(proposal=proposal).first()
@@ -124,7 +127,7 @@ def summary_statement(proposal: Proposal) -> SummaryStatement:
         proposal_id=proposal.pk,
         proposal_title=proposal.title,
         call_title=proposal.call.title,
-        pi_name=proposal.pi.display_name,
+        pi_name=APPLICANT if identities_hidden_from(viewer, proposal) else proposal.pi.display_name,
         disposition=entry.disposition if entry else "",
         final_impact_score=entry.final_impact_score if discussed else None,
         percentile=entry.percentile if discussed else None,

@@ -31,6 +31,7 @@ from .results import (
 from .reviewer import (
     attachment_download,
     conflict_check,
+    proposal_pdf,
     proposal_reviews,
     proposal_view,
     queue,
@@ -62,6 +63,7 @@ __all__ = [
     "panel",
     "panel_disposition",
     "panel_proposal",
+    "proposal_pdf",
     "proposal_reviews",
     "proposal_view",
     "queue",

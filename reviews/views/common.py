@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404
 from accounts.permissions import can
 from grants.models import FundingCall, Proposal
 
-from .. import permissions, selectors
+from .. import permissions
 from ..choices import REVIEW_STATES
 from ..models import Assignment
 
@@ -43,10 +43,6 @@ def require_unconflicted(request, proposal: Proposal) -> None:
     there (the services refuse too; this keeps the answer a 404)."""
     if permissions.is_conflicted(request.user, proposal):
         raise Http404("No such proposal.")
-
-
-def reviewable_proposal(request, pk: int) -> Proposal:
-    return get_object_or_404(selectors.proposals_visible_to_reviewer(request.user), pk=pk)
 
 
 def reviewed_proposal(pk: int) -> Proposal:

@@ -56,7 +56,8 @@ def letters(request, pk: int):
             "waiting": sum(1 for row in rows if row.awaiting_triage),
             "can_start_triage": is_admin and call.status == CallStatus.OPEN,
             "can_open_full": is_admin and call.status == CallStatus.LETTERS_TRIAGE,
-            "hide_identity": call.blind_review and not is_admin,
+            # Blind review: names reach only the office and the chair (selectors.identities).
+            "hide_identity": selectors.identities_hidden_from(request.user, call),
         },
     )
 
@@ -102,7 +103,7 @@ def _letter_page(request, letter, *, rating_form=None, conflict_form=None, triag
             "reads_ratings": reads,
             "mean": mean,
             "count": count,
-            "hide_identity": letter.call.blind_review and not user.has_role(Role.ADMINISTRATOR),
+            "hide_identity": selectors.identities_hidden_from(user, letter.call),
         },
     )
 
@@ -184,7 +185,11 @@ def letter_triage(request, pk: int):
 @login_required
 def letter_pdf(request, pk: int):
     item = _letter(request, pk)
-    if conflicts.letter_conflict_of(request.user, item) is not None:
+    # Conflicted: nothing of the letter. Blind call: a letter's PDF names its people, like a
+    # biosketch, so reviewers who may not see them do not get it.
+    if conflicts.letter_conflict_of(
+        request.user, item
+    ) is not None or selectors.identities_hidden_from(request.user, item.call):
         raise Http404("No such letter.")
     return letter_document_response(item)
 

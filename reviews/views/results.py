@@ -205,7 +205,10 @@ def summary_statement(request, pk: int):
     return render(
         request,
         "reviews/summary_statement.html",
-        {"proposal": proposal, "summary": selectors.summary_statement(proposal)},
+        {
+            "proposal": proposal,
+            "summary": selectors.summary_statement(proposal, viewer=request.user),
+        },
     )
 
 
@@ -213,7 +216,9 @@ def summary_statement(request, pk: int):
 @login_required
 def summary_statement_pdf(request, pk: int):
     proposal = _summary_proposal(request, pk)
-    exporter = SummaryStatementPdf(summary=selectors.summary_statement(proposal))
+    exporter = SummaryStatementPdf(
+        summary=selectors.summary_statement(proposal, viewer=request.user)
+    )
     response = HttpResponse(exporter.render(), content_type=exporter.content_type)
     response["Content-Disposition"] = f'attachment; filename="{exporter.filename}"'
     return response

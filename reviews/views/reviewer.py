@@ -1,31 +1,33 @@
-"""The reviewer's pages: the queue, the conflict check, the proposal, the review sheet, and the
-read phase (with the chair's reopening of a review)."""
+"""The reviewer's pages: the queue, the conflict check, the proposal (and its PDF packet), the
+review sheet, and the read phase (with the chair's reopening of a review).
+
+On a blind call the proposal's people and documents come through
+``selectors.proposal_as_read``: a reviewer reads neutral labels, never a name."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Q
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import can
-from config.uploads import attachment_response
 from grants import selectors as grant_selectors
 from grants import services as grant_services
-from grants.models import Attachment, FundingCall
+from grants.models import FundingCall
 
 from .. import permissions, selectors, services
 from ..choices import SCORE_DESCRIPTORS, CriterionKind, ReviewPhase
+from ..exporters import CommitteeProposalPdf, committee_document_response
 from ..forms import ConflictForm, ReopenForm
 from ..models import Review
 from .common import (
     flash_errors,
     form_errors,
     own_assignment,
-    reviewable_proposal,
     reviewed_proposal,
 )
 
@@ -80,7 +82,19 @@ def conflict_check(request, pk: int):
     return render(
         request,
         "reviews/conflict_check.html",
-        {"assignment": assignment, "proposal": proposal, "form": form},
+        {
+            "assignment": assignment,
+            "proposal": proposal,
+            "form": form,
+            "identities_hidden": selectors.identities_hidden_from(request.user, proposal),
+        },
+    )
+
+
+def _committee_proposal(request, pk: int):
+    """A proposal the user may open as a reviewer or chair, with its parts (404 otherwise)."""
+    return grant_selectors.proposal_with_parts(
+        queryset=selectors.proposals_visible_to_reviewer(request.user), pk=pk
     )
 
 
@@ -88,15 +102,14 @@ def conflict_check(request, pk: int):
 @login_required
 def proposal_view(request, pk: int):
     """The proposal as the committee reads it: no demographics, no history, no decisions."""
-    proposal = grant_selectors.proposal_with_parts(
-        queryset=selectors.proposals_visible_to_reviewer(request.user), pk=pk
-    )
+    proposal = _committee_proposal(request, pk)
     assignment = selectors.assignment_for(request.user, proposal)
     return render(
         request,
         "reviews/proposal.html",
         {
             "proposal": proposal,
+            "as_read": selectors.proposal_as_read(proposal, viewer=request.user),
             "call": proposal.call,
             "assignment": assignment,
             "can_read_reviews": can(request.user, "reviews.read_reviews", proposal),
@@ -107,10 +120,27 @@ def proposal_view(request, pk: int):
 
 @never_cache
 @login_required
+def proposal_pdf(request, pk: int):
+    """The proposal page and the documents its reader gets, as one PDF (the packet)."""
+    proposal = _committee_proposal(request, pk)
+    exporter = CommitteeProposalPdf(
+        proposal=proposal, as_read=selectors.proposal_as_read(proposal, viewer=request.user)
+    )
+    response = HttpResponse(exporter.render(), content_type=exporter.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{exporter.filename}"'
+    return response
+
+
+@never_cache
+@login_required
 def attachment_download(request, pk: int, attachment_pk: int):
-    proposal = reviewable_proposal(request, pk)
-    attachment = get_object_or_404(Attachment, pk=attachment_pk, proposal=proposal)
-    return attachment_response(attachment)
+    """One of the documents the reader gets (not a biosketch or letter on a blind call)."""
+    proposal = _committee_proposal(request, pk)
+    as_read = selectors.proposal_as_read(proposal, viewer=request.user)
+    document = next((d for d in as_read.documents if d.attachment.pk == attachment_pk), None)
+    if document is None:
+        raise Http404("No such document.")
+    return committee_document_response(as_read, document)
 
 
 # The sheet's own fields, in page order, with the names the summary gives them.
@@ -306,9 +336,7 @@ def review_edit(request, pk: int):
         return getattr(review, name, default) if review else default
 
     # Beside the sheet on a wide screen: the proposal as the committee reads it.
-    reading = grant_selectors.proposal_with_parts(
-        queryset=selectors.proposals_visible_to_reviewer(request.user), pk=proposal.pk
-    )
+    reading = _committee_proposal(request, proposal.pk)
     return render(
         request,
         "reviews/review_edit.html",
@@ -316,6 +344,7 @@ def review_edit(request, pk: int):
             "assignment": assignment,
             "proposal": proposal,
             "reading": reading,
+            "as_read": selectors.proposal_as_read(reading, viewer=request.user),
             "reading_budget_total": sum((line.amount for line in reading.budget_lines.all()), 0),
             "review": review,
             "rows": _sheet_rows(sheet, data, errors),

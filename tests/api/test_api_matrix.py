@@ -812,6 +812,60 @@ WRITES.update(
 )
 
 
+# ---- Eligibility exceptions (issue #19): administrators only. The open call is visible to
+# everyone (403); a draft call only to administrators (404).
+
+
+def _eligibility_exception(w: World):
+    """The other applicant's exception in the open call (granted inside the case's savepoint)."""
+    from grants import services as grant_services
+
+    return grant_services.eligibility_exception_grant(
+        call=w.open_call,
+        person=w.users["other_applicant"],
+        reason="Joint appointment in Family Medicine.",
+        actor=w.users["admin"],
+    )
+
+
+_managers_only = {**everyone(403), "admin": 200}
+READS["eligibility exceptions"] = Read(
+    "api-call-eligibility-exception-list",
+    lambda w: (w.open_call.pk,),
+    {IN_REVIEW: {**everyone(403), "admin": (200, 0)}},
+)
+READS["eligibility exceptions of a draft call"] = Read(
+    "api-call-eligibility-exception-list",
+    lambda w: (w.draft_call.pk,),
+    {IN_REVIEW: {"admin": (200, 0)}},
+)
+READS["eligibility exception"] = Read(
+    "api-call-eligibility-exception-detail",
+    lambda w: (w.open_call.pk, _eligibility_exception(w).pk),
+    {IN_REVIEW: _managers_only},
+)
+WRITES.update(
+    {
+        "grant an eligibility exception": Write(
+            "api-call-eligibility-exception-list",
+            "post",
+            IN_REVIEW,
+            lambda w: (w.open_call.pk,),
+            lambda w, me: {"person": w.users["other_applicant"].pk, "reason": "Joint post."},
+            {**everyone(403), "admin": 201},
+        ),
+        "revoke an eligibility exception": Write(
+            "api-call-eligibility-exception-detail",
+            "delete",
+            IN_REVIEW,
+            lambda w: (w.open_call.pk, _eligibility_exception(w).pk),
+            _empty,
+            {**everyone(403), "admin": 204},
+        ),
+    }
+)
+
+
 # ---- Known failures --------------------------------------------------------------------------
 # (test id) -> why; each one a real bug, recorded in the issue, marked strict so that the fix
 # shows up as an unexpected pass.

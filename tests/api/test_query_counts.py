@@ -65,6 +65,15 @@ def _calls(n: int, role: str) -> Listing:
     return Listing(make_admin() if role == "admin" else make_user(), f"{API}/calls/")
 
 
+def _eligibility_exceptions(n: int, role: str) -> Listing:
+    admin, call = make_admin(), make_call()
+    for _ in range(n):
+        grant_services.eligibility_exception_grant(
+            call=call, person=make_user(), reason="Joint appointment.", actor=admin
+        )
+    return Listing(admin, f"{API}/calls/{call.pk}/eligibility-exceptions/")
+
+
 def _proposals(n: int, role: str) -> Listing:
     call = make_call(one_per_applicant=False)
     if role == "applicant":
@@ -377,6 +386,7 @@ def _ballot(n: int, role: str) -> Listing:
 LISTS = [
     ("/api/v1/calls/", _calls, "admin"),
     ("/api/v1/calls/", _calls, "applicant"),
+    ("/api/v1/calls/{call_pk}/eligibility-exceptions/", _eligibility_exceptions, "admin"),
     ("/api/v1/proposals/", _proposals, "admin"),
     ("/api/v1/proposals/", _proposals, "applicant"),
     ("/api/v1/proposals/{proposal_pk}/team/", _team, "admin"),

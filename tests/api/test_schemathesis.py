@@ -197,6 +197,9 @@ def _build_world(media_root) -> World:
         proposal=trainee_proposal, actor=student, role=TeamRole.MENTOR, user=applicant
     )
     endorsement = grant_services.endorsement_request(proposal=trainee_proposal, actor=student)
+    exception = grant_services.eligibility_exception_grant(
+        call=open_call, person=student, reason="Joint appointment.", actor=admin
+    )
 
     # A call in review: a committee, assignments, submitted reviews and a declared conflict.
     review_call = make_call(total_budget=Decimal("100000"))
@@ -285,6 +288,7 @@ def _build_world(media_root) -> World:
                 for attachment in a.proposal.attachments.order_by("pk")
             ],
             ("calls", "panel"): [(review_call.pk, p.pk) for p in in_review],
+            ("calls", "eligibility-exceptions"): [(open_call.pk, exception.pk)],
             ("committees", "members"): [(committee.pk, m.pk) for m in members],
             ("awards", "support"): [(award.pk, support.pk)],
         },

@@ -7,6 +7,10 @@ from django.core.management import call_command
 from django.db import transaction
 from django.test.utils import override_settings
 
+from demo.clock import STORY_YEAR
+from grants.models import FundingCall
+from reporting.hrsa.periods import current_period, period_of
+
 
 def seed(**options) -> str:
     out = StringIO()
@@ -29,3 +33,12 @@ def demo(django_db_setup, django_db_blocker, tmp_path_factory):
     ):
         yield seed()
         transaction.set_rollback(True)
+
+
+def decided_call(spec) -> FundingCall:
+    """The loaded call of a decided round: its title names the first year of its academic year,
+    the story's dates moved with the calendar as the loader moves them."""
+    shift = current_period().previous.first_year - STORY_YEAR
+    closes = spec.times["closes"]["on"]
+    year = period_of(closes.replace(year=closes.year + shift)).first_year
+    return FundingCall.objects.get(title=spec.title.format(year=year))

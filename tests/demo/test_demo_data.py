@@ -1,5 +1,6 @@
 """The data file (demo/data/demo.toml) and the loader agree: every name the file uses is
-defined there, and everything it lists is in the database after ``seed_demo``."""
+defined there, its enrollment tables are consistent, and everything it lists is in the database
+after ``seed_demo``."""
 
 import pytest
 
@@ -7,6 +8,8 @@ from accounts.models import User
 from demo.content import load_demo
 from grants.choices import DecisionOutcome, ProposalStatus
 from grants.models import Award, FundingCall, Proposal
+from reporting.enrollment import totals
+from reporting.hrsa.periods import period_of
 from reporting.models import (
     FollowOnFunding,
     Partnership,
@@ -16,6 +19,7 @@ from reporting.models import (
     TraineeOutcome,
 )
 from reviews.models import Committee
+from tests.demo.conftest import decided_call
 
 DEMO = load_demo()
 # The status each planned state ends in.
@@ -38,6 +42,13 @@ STATUS_OF_DECISION = {
 }
 
 
+def outcome_titles(kind: str) -> set[str]:
+    """The titles of every outcome of ``kind`` in the file: the decided call's and the earlier
+    rounds'."""
+    entries = [*getattr(DEMO, kind), *(e for r in DEMO.earlier for e in getattr(r, kind))]
+    return {entry["title"] for entry in entries}
+
+
 def test_demo_data_names_only_people_and_topics_it_defines():
     people = DEMO.people_by_username
     named = {DEMO.committee["chair"], *DEMO.committee["members"]}
@@ -49,6 +60,11 @@ def test_demo_data_names_only_people_and_topics_it_defines():
     awarded = {plan.pi for plan in DEMO.calls["past"].proposals if plan.award}
     for entry in (*DEMO.publications, *DEMO.presentations, *DEMO.follow_on_funding):
         assert set(entry["awards"]) <= awarded, entry
+    # An earlier round's outcomes name PIs of that round's awards.
+    for round_ in DEMO.earlier:
+        round_awarded = {plan.pi for plan in round_.call.proposals if plan.award}
+        for entry in (*round_.publications, *round_.presentations, *round_.follow_on_funding):
+            assert set(entry["awards"]) <= round_awarded, entry
     for entry in (*DEMO.trainee_outcomes, *DEMO.partnerships):
         assert entry["award"] in awarded, entry
         named.add(entry.get("trainee", entry["award"]))
@@ -57,9 +73,98 @@ def test_demo_data_names_only_people_and_topics_it_defines():
 
 
 def test_demo_data_gives_each_decided_proposal_a_decision_and_each_award_a_funded_one():
-    for plan in DEMO.calls["past"].proposals:
-        assert plan.decision in STATUS_OF_DECISION, plan
-        assert (plan.award is not None) == (plan.decision in {"funded", "reduced"}), plan
+    assert len(DEMO.earlier) == 2
+    for call in DEMO.decided_calls():
+        for plan in call.proposals:
+            assert plan.decision in STATUS_OF_DECISION, plan
+            assert (plan.award is not None) == (plan.decision in {"funded", "reduced"}), plan
+
+
+def awards_planned():
+    return [plan for call in DEMO.decided_calls() for plan in call.proposals if plan.award]
+
+
+def test_demo_data_gives_every_award_a_planned_enrollment_and_a_table_per_report():
+    for plan in awards_planned():
+        enrollment = plan.award.enrollment
+        assert enrollment is not None, plan.pi
+        reports = {kind for kind in ("interim", "final") if getattr(plan.award, kind)}
+        if enrollment.enrolls_humans:
+            assert sum(enrollment.planned.values()) > 0, plan.pi
+            assert set(enrollment.cumulative) == reports, plan.pi
+        else:
+            assert set(enrollment.planned.values()) == {0}, plan.pi
+            assert enrollment.cumulative == {}, plan.pi
+    nobody = [p.topic for p in awards_planned() if not p.award.enrollment.enrolls_humans]
+    assert nobody == ["indoor_air_buildings"]
+
+
+def test_demo_data_enrollment_is_mostly_of_the_population_a_project_is_about():
+    """A project whose first population is a racial or ethnic group plans to enroll, and
+    enrolls, mostly people of that group (Hispanic or Latino: the ethnicity; the others: the
+    race)."""
+    checked = []
+    for plan in awards_planned():
+        population = DEMO.topics[plan.topic].populations[0]
+        if population not in {"hispanic", "black", "aian", "asian", "nhpi"}:
+            continue
+        key = "ethnicity:hispanic" if population == "hispanic" else population
+        enrollment = plan.award.enrollment
+        for counts in [enrollment.planned, *(c for c, _ in enrollment.cumulative.values())]:
+            sums = totals(counts)
+            assert sums[key] > sums["all"] / 2, (plan.topic, key)
+        checked.append(plan.topic)
+    assert len(checked) == 7
+
+
+def test_demo_data_cumulative_enrollment_never_drops_without_a_reason():
+    """Each cumulative table is at least the one before it in every cell, unless it says why
+    (one does: duplicates removed from a street-medicine log), and the reason is given only
+    then."""
+    decreases = []
+    for plan in awards_planned():
+        previous = None
+        for kind in ("interim", "final"):
+            if kind not in plan.award.enrollment.cumulative:
+                continue
+            counts, reason = plan.award.enrollment.cumulative[kind]
+            fell = previous is not None and any(counts[k] < previous[k] for k in counts)
+            assert bool(reason) == fell, (plan.pi, kind)
+            if fell:
+                decreases.append(plan.topic)
+            previous = counts
+    assert decreases == ["street_wounds"]
+
+
+def effective_end(award):
+    """The award plan's last day: its end, moved by an extension, cut short by a close."""
+    end = award.end
+    for change in award.changes:
+        end = change.on if change.to == "no_cost_extension" else min(end, change.on)
+    return end
+
+
+def test_demo_data_the_earlier_rounds_awards_closed_before_last_academic_year():
+    """Every earlier award closed before the previous academic year began (so none is in last
+    year's HRSA report, and each ended at least a year before any day of the current one);
+    some a year earlier still, one two: whatever day of the current academic year it is, the
+    pilot-outcome metric has awards in its 2- and 3-year windows too."""
+    closes = DEMO.calls["past"].times["closes"]["on"]
+    previous_start = period_of(closes).start
+    ends = []
+    for round_ in DEMO.earlier:
+        for plan in round_.call.proposals:
+            if plan.award:
+                assert plan.award.changes[-1].to == "closed", plan.pi
+                ends.append(effective_end(plan.award))
+
+    def years_before(years: int):
+        return previous_start.replace(year=previous_start.year - years)
+
+    assert len(ends) == 7
+    assert max(ends) < previous_start
+    assert len([end for end in ends if end <= years_before(1)]) == 4
+    assert len([end for end in ends if end <= years_before(2)]) == 1
 
 
 @pytest.mark.django_db
@@ -75,9 +180,11 @@ class TestLoadedDemoMatchesTheDataFile:
             assert hasattr(user, "demographics") == (person.demographics is not None)
 
     def test_every_call_holds_its_proposals_in_their_planned_states(self, demo):
-        for name, spec in DEMO.calls.items():
-            if name == "past":
-                call = FundingCall.objects.get(title__endswith=spec.title.replace("{year}", ""))
+        decided = DEMO.decided_calls()
+        calls = [DEMO.calls["open"], DEMO.calls["review"], *decided]
+        for spec in calls:
+            if spec in decided:
+                call = decided_call(spec)
             else:
                 call = FundingCall.objects.get(title=spec.title)
             expected = {
@@ -85,7 +192,7 @@ class TestLoadedDemoMatchesTheDataFile:
                     plan.pi,
                     DEMO.topics[plan.topic].title,
                     STATUS_OF_DECISION[plan.decision]
-                    if name == "past"
+                    if spec in decided
                     else STATUS_OF_STATE[plan.state],
                 )
                 for plan in spec.proposals
@@ -95,6 +202,7 @@ class TestLoadedDemoMatchesTheDataFile:
             )
             assert actual == expected
             assert call.max_award == spec.fields["max_award"]
+        assert FundingCall.objects.count() == len(calls) == 5
 
     def test_the_committee_has_its_chair_and_members(self, demo):
         committee = Committee.objects.get(name=DEMO.committee["name"])
@@ -103,24 +211,42 @@ class TestLoadedDemoMatchesTheDataFile:
         assert members == {DEMO.committee["chair"], *DEMO.committee["members"]}
 
     def test_every_award_and_outcome_in_the_file_is_recorded(self, demo):
-        past = DEMO.calls["past"].proposals
-        awarded = {plan.pi for plan in past if plan.award}
-        assert set(Award.objects.values_list("proposal__pi__username", flat=True)) == awarded
-        reduced = [plan.pi for plan in past if plan.decision == "reduced"]
+        awarded = {
+            (decided_call(spec).pk, plan.pi)
+            for spec in DEMO.decided_calls()
+            for plan in spec.proposals
+            if plan.award
+        }
+        assert set(Award.objects.values_list("call_id", "proposal__pi__username")) == awarded
+        reduced = [
+            plan.pi
+            for spec in DEMO.decided_calls()
+            for plan in spec.proposals
+            if plan.decision == "reduced"
+        ]
         assert [
             a.proposal.pi.username
             for a in Award.objects.select_related("proposal__pi")
             if a.amount < a.proposal.requested_amount
         ] == reduced
-        assert set(Publication.objects.values_list("title", flat=True)) == {
-            entry["title"] for entry in DEMO.publications
-        }
-        assert set(Presentation.objects.values_list("title", flat=True)) == {
-            entry["title"] for entry in DEMO.presentations
-        }
-        assert set(FollowOnFunding.objects.values_list("title", flat=True)) == {
-            entry["title"] for entry in DEMO.follow_on_funding
-        }
+        assert set(Publication.objects.values_list("title", flat=True)) == outcome_titles(
+            "publications"
+        )
+        assert set(Presentation.objects.values_list("title", flat=True)) == outcome_titles(
+            "presentations"
+        )
+        assert set(FollowOnFunding.objects.values_list("title", flat=True)) == outcome_titles(
+            "follow_on_funding"
+        )
+        # An earlier round's outcomes hang from that round's award, not the same PI's later one.
+        for round_ in DEMO.earlier:
+            call = decided_call(round_.call)
+            for entry in (*round_.publications, *round_.follow_on_funding):
+                model = Publication if entry in round_.publications else FollowOnFunding
+                linked = model.objects.get(title=entry["title"]).awards.all()
+                assert {(a.call_id, a.proposal.pi.username) for a in linked} == {
+                    (call.pk, pi) for pi in entry["awards"]
+                }
         assert set(TraineeOutcome.objects.values_list("trainee__username", flat=True)) == {
             entry["trainee"] for entry in DEMO.trainee_outcomes
         }

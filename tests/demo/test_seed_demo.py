@@ -45,6 +45,7 @@ from reporting.choices import CheckStatus, ProgressReportStatus
 from reporting.hrsa import XlsxExporter, build_report, current_period
 from reporting.hrsa.people import awards_active_in
 from reporting.models import (
+    EnrollmentReport,
     FollowOnFunding,
     Partnership,
     Presentation,
@@ -115,6 +116,7 @@ def counts() -> dict[str, int]:
         TraineeOutcome,
         Partnership,
         ReportingPeriodNarrative,
+        EnrollmentReport,
         CallReview,
         Assignment,
         Review,
@@ -254,14 +256,16 @@ class TestSeededDemo:
     def test_seed_demo_proposals_are_in_every_early_state_with_consistent_budgets(self, demo):
         proposals = Proposal.objects.prefetch_related("budget_lines")
 
+        # Decided: the previous year's call (6 funded, 4 not) and the two earlier rounds (3 and
+        # 1, 4 and 1).
         assert Counter(p.status for p in proposals) == {
             ProposalStatus.IN_REVIEW: 12,
             ProposalStatus.DRAFT: 4,
             ProposalStatus.SUBMITTED: 3,
             ProposalStatus.RETURNED: 1,
             ProposalStatus.WITHDRAWN: 1,
-            ProposalStatus.FUNDED: 6,
-            ProposalStatus.NOT_FUNDED: 4,
+            ProposalStatus.FUNDED: 13,
+            ProposalStatus.NOT_FUNDED: 6,
         }
         for proposal in proposals:
             lines = list(proposal.budget_lines.all())
@@ -713,7 +717,7 @@ def test_seed_demo_runs_when_debug_is_off_with_force(settings):
     seed(force=True)
 
     assert Program.objects.filter(name=PROGRAM_NAME).count() == 1
-    assert Proposal.objects.count() == 31
+    assert Proposal.objects.count() == 40  # 31, and the earlier rounds' 9
 
 
 @pytest.mark.django_db
@@ -727,8 +731,8 @@ def test_seed_demo_leaves_an_existing_account_alone(debug):
     assert admin.check_password(FACTORY_PASSWORD) is True
     assert admin.email == "root@example.edu"
     assert "already existed, left unchanged: admin" in output
-    assert Proposal.objects.count() == 31
-    assert Award.objects.count() == 6
+    assert Proposal.objects.count() == 40
+    assert Award.objects.count() == 13  # 6 of the decided call, 7 of the earlier rounds
 
 
 @pytest.mark.django_db(transaction=True)
@@ -743,4 +747,5 @@ def test_seed_demo_sends_the_queued_mail_with_send_mail(debug, mailoutbox):
     seed(send_mail=True)
 
     subjects = [message.subject for message in mailoutbox]
-    assert len([s for s in subjects if "Received:" in s]) == 27
+    # A receipt per submission: 27, and the earlier rounds' 9.
+    assert len([s for s in subjects if "Received:" in s]) == 36

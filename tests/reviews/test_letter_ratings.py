@@ -507,6 +507,8 @@ def test_api_ratings_cost_the_same_queries_for_one_rating_and_three(letters):
 
 
 def test_on_a_blind_call_the_committee_reads_letters_without_names(letters):
+    """As for proposals (docs/invariants.md, blind review): names reach only the office and
+    the chair; the letter's PDF, which names people, reaches no member."""
     from grants.models import FundingCall
 
     FundingCall.objects.filter(pk=letters.call.pk).update(blind_review=True)
@@ -515,8 +517,15 @@ def test_on_a_blind_call_the_committee_reads_letters_without_names(letters):
     member = signed_in(letters.members[0]).get(reverse("reviews:letter", args=[letters.letter.pk]))
     listing = signed_in(letters.members[0]).get(reverse("reviews:letters", args=[letters.call.pk]))
     office = signed_in(letters.admin).get(reverse("reviews:letter", args=[letters.letter.pk]))
+    chair = signed_in(letters.chair).get(reverse("reviews:letter", args=[letters.letter.pk]))
+    with_pdf = make_letter(call=letters.call, applicant=make_user(), document=True)
+    pdf_url = reverse("reviews:letter_pdf", args=[with_pdf.pk])
+    member_pdf = signed_in(letters.members[0]).get(pdf_url)
+    chair_pdf = signed_in(letters.chair).get(pdf_url)
 
     for response in (member, listing):
         assert applicant.display_name.encode() not in response.content
         assert b"Rosa Diaz" not in response.content  # the team
-    assert applicant.display_name.encode() in office.content
+    for response in (office, chair):
+        assert applicant.display_name.encode() in response.content
+    assert (member_pdf.status_code, chair_pdf.status_code) == (404, 200)

@@ -80,6 +80,7 @@ ROUTES: dict[str, Route] = {
     "conflict_check": Route(lambda w, r: (_assignment(w, r),)),
     "review": Route(lambda w, r: (_assignment(w, r),)),
     "proposal": Route(lambda w, r: (w.proposal.pk,)),
+    "proposal_pdf": Route(lambda w, r: (w.proposal.pk,)),
     "attachment_download": Route(lambda w, r: (w.proposal.pk, w.attachment.pk)),
     "proposal_reviews": Route(lambda w, r: (w.proposal.pk,)),
     "review_reopen": Route(
@@ -153,6 +154,7 @@ MATRIX: dict[str, dict[str, dict[str, object]]] = {
         RELEASED: {"reviewer": 200, "uncertified": 200},
     },
     "proposal": {READ: _open_read, PANEL: _open_panel, RELEASED: _open_panel},
+    "proposal_pdf": {READ: _open_read, PANEL: _open_panel, RELEASED: _open_panel},
     "attachment_download": {READ: _open_read, PANEL: _open_panel, RELEASED: _open_panel},
     "proposal_reviews": {
         READ: {"reviewer": 200, "chair": 200, "admin": 200},

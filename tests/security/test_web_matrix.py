@@ -113,6 +113,21 @@ def _call(w: World) -> tuple:
     return ((w.draft_call if w.stage == DRAFT else w.call).pk,)
 
 
+def _eligibility_exception(w: World) -> tuple:
+    """The other applicant's exception in the call's page (granted inside the case's
+    savepoint)."""
+    from grants import services as grant_services
+
+    call = w.draft_call if w.stage == DRAFT else w.call
+    exception = grant_services.eligibility_exception_grant(
+        call=call,
+        person=w.users["other_applicant"],
+        reason="Joint appointment in Family Medicine.",
+        actor=w.users["admin"],
+    )
+    return (call.pk, exception.pk)
+
+
 def _version(w: World) -> dict:
     return {"version": Proposal.objects.values_list("version", flat=True).get(pk=w.proposal.pk)}
 
@@ -243,6 +258,33 @@ ROWS: dict[str, Row] = {
         post=once(everyone(404, anonymous=404)),
         sensitive=False,
     ),
+    # University sign-in (issue #20), here with no provider configured: nothing to start or
+    # answer (404); the ACS takes POSTs only; with nothing pending, linking goes to sign in.
+    "accounts:sso_oidc_start": Row(
+        args=lambda w: ("uni",), get=once(everyone(404, anonymous=404)), sensitive=False
+    ),
+    "accounts:sso_oidc_callback": Row(
+        args=lambda w: ("uni",), get=once(everyone(404, anonymous=404)), sensitive=False
+    ),
+    "accounts:sso_saml_start": Row(
+        args=lambda w: ("uni",), get=once(everyone(404, anonymous=404)), sensitive=False
+    ),
+    "accounts:sso_saml_acs": Row(
+        get=once(everyone(405, anonymous=405)),
+        post=once(everyone(404, anonymous=404)),
+        sensitive=False,
+    ),
+    "accounts:sso_saml_metadata": Row(get=once(everyone(404, anonymous=404)), sensitive=False),
+    "accounts:sso_link": Row(
+        get=once(everyone(to("login"), anonymous=to("login"))),
+        post=once(everyone(to("login"), anonymous=to("login"))),
+        sensitive=False,
+    ),
+    "accounts:sso_link_cancel": Row(
+        get=once(everyone(405, anonymous=405)),
+        post=once(everyone(to("login"), anonymous=to("login"))),
+        sensitive=False,
+    ),
     "accounts:audit_log": Row(get=once({"admin": 200})),
     "accounts:audit_log_csv": Row(get=once({"admin": 200})),
     # The short address redirects everyone, signed in or not; the page itself decides.
@@ -277,6 +319,15 @@ ROWS: dict[str, Row] = {
         },
     ),
     "grants:call_proposals": Row(args=_call, get=each_stage({"admin": 200})),
+    # Eligibility exceptions: administrators only (an empty POST: the form's errors).
+    "grants:call_eligibility_exceptions": Row(
+        args=_call, get=each_stage({"admin": 200}), post=each_stage({"admin": 200})
+    ),
+    "grants:eligibility_exception_revoke": Row(
+        args=_eligibility_exception,
+        get=POST_ONLY,
+        post=once({"admin": to("grants:call_eligibility_exceptions")}),
+    ),
     # -- Proposals --
     "grants:proposal_detail": Row(args=_proposal, get=each_stage(READERS)),
     "grants:proposal_edit": Row(

@@ -1,8 +1,8 @@
-"""``manage.py seed_demo``: one program, three calls, ~30 proposals, and a year of awards and
-outcomes to click through and to report on.
+"""``manage.py seed_demo``: one program, five calls, ~40 proposals, a year of awards and
+outcomes to click through and to report on, and two earlier rounds whose awards have ended.
 
-The content is data, demo/data/demo.toml (people, calls, proposals, the decided call's awards
-and outcomes); demo/loader.py writes it through the apps' services. This command guards (DEBUG
+The content is data, demo/data/demo.toml (people, calls, proposals, the decided calls' awards,
+inclusion enrollment and outcomes); demo/loader.py writes it through the apps' services. This command guards (DEBUG
 only), keeps the demo's mail out of the console, and reports what it loaded.
 """
 
@@ -31,9 +31,10 @@ REVIEW_CALL_TITLE = DEMO.calls["review"].title
 
 class Command(BaseCommand):
     help = (
-        "Load demo data (demo/data/demo.toml): a program, an open call, a call in review and "
-        "last year's decided call with its awards and outcomes, demo accounts (password "
-        f"{PASSWORD!r}) and ~30 proposals. Idempotent. Runs only with DEBUG on unless --force."
+        "Load demo data (demo/data/demo.toml): a program, an open call, a call in review, "
+        "last year's decided call with its awards, enrollment and outcomes, two earlier rounds "
+        f"whose awards have ended, demo accounts (password {PASSWORD!r}) and ~40 proposals. "
+        "Idempotent. Runs only with DEBUG on unless --force."
     )
 
     def add_arguments(self, parser):
@@ -76,7 +77,7 @@ class Command(BaseCommand):
                     f"Demo data loaded in {seconds:.1f}s: {created['users']} users, "
                     f"{created['programs']} program, {created['calls']} calls, "
                     f"{created['proposals']} proposals, {created['awards']} awards, "
-                    f"{created['outcomes']} outcomes."
+                    f"{created['enrollment']} enrollment tables, {created['outcomes']} outcomes."
                 )
             )
         else:
@@ -114,6 +115,10 @@ class Command(BaseCommand):
                 f"  HRSA report (admin): /reports/hrsa/ for {clock.current.label} and "
                 f"{clock.previous.label}, or manage.py export_hrsa_report --period "
                 f"{clock.previous.label} --format xlsx --output report.xlsx"
+            )
+            write(
+                "  Inclusion enrollment (admin): /program/enrollment/, and each award's "
+                "Inclusion enrollment page (its PI); pilot outcomes (admin): /reports/dashboard/"
             )
         write("")
         write(f"Demo logins (password: {PASSWORD}):")

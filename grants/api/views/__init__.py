@@ -9,6 +9,7 @@ check again. Service errors become API errors in config.api.exception_handler.
 
 from .awards import AwardViewSet
 from .calls import CallViewSet
+from .eligibility import EligibilityExceptionViewSet
 from .endorsements import EndorsementViewSet
 from .letters import CallLetterViewSet, LetterViewSet
 from .proposal_parts import AttachmentViewSet, BudgetLineViewSet, TeamMemberViewSet
@@ -20,6 +21,7 @@ __all__ = [
     "BudgetLineViewSet",
     "CallLetterViewSet",
     "CallViewSet",
+    "EligibilityExceptionViewSet",
     "EndorsementViewSet",
     "LetterViewSet",
     "ProposalViewSet",

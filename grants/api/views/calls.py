@@ -14,7 +14,7 @@ from grants import selectors, services
 from grants.models import FundingCall
 
 from ..filters import CallFilter
-from ..serializers import CallSerializer, ReleaseSerializer
+from ..serializers import CallDetailSerializer, CallSerializer, ReleaseSerializer
 
 
 @extend_schema_view(
@@ -25,7 +25,10 @@ from ..serializers import CallSerializer, ReleaseSerializer
         responses={200: CallSerializer(many=True), **error_responses(400, 401, 403, 404)},
     ),
     retrieve=extend_schema(
-        summary="One funding call", responses={200: CallSerializer, **error_responses(*READ_ERRORS)}
+        summary="One funding call",
+        description="With `eligibility`: whether the caller may apply and, if not, why (the "
+        "rules on the person, as the call's page says; the team's are checked at submission).",
+        responses={200: CallDetailSerializer, **error_responses(*READ_ERRORS)},
     ),
 )
 class CallViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
@@ -38,6 +41,9 @@ class CallViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSe
         if getattr(self, "swagger_fake_view", False):
             return FundingCall.objects.none()
         return selectors.calls_visible_to(self.request.user)
+
+    def get_serializer_class(self):
+        return CallDetailSerializer if self.action == "retrieve" else CallSerializer
 
     def get_serializer_context(self):
         return {**super().get_serializer_context(), "now": timezone.now()}

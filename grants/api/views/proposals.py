@@ -95,9 +95,10 @@ class ProposalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVi
     @extend_schema(
         summary="Start a proposal",
         description="Starts a draft in a call (`services.proposal_create`); any section sent "
-        "along is saved to it. Refused (400, `non_field_errors`) when the call is not "
-        "accepting, the applicant is not eligible, or already has a proposal in a "
-        "one-per-applicant call. A call the caller cannot see is an unknown `call`.",
+        "along is saved to it. Refused (400, `non_field_errors`, one message per reason) "
+        "when the call is not accepting, the applicant fails one of its eligibility rules "
+        "on the person (as `eligibility` on `GET calls/{id}/` says), or already has a "
+        "proposal in a one-per-applicant call. A call the caller cannot see is an unknown `call`.",
         request=ProposalCreateSerializer,
         responses={201: ProposalDetailSerializer, **error_responses(400, 401, 403)},
     )

@@ -7,6 +7,8 @@ from accounts.api.serializers import UserBriefSerializer
 from accounts.models import User
 from grants.models import Proposal
 
+from ...selectors import IdentityScreen
+
 MONEY = {"max_digits": 12, "decimal_places": 2}
 
 
@@ -82,11 +84,33 @@ class ProposalRefSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ProposalWithPiSerializer(ProposalRefSerializer):
-    """A proposal with its PI: what a reviewer needs to decide whether they are conflicted."""
+def identity_screen(context: dict) -> IdentityScreen:
+    """Whose applicants the caller (``context["request"].user``) may not see — blind calls —
+    made once per answer and kept in the serializer's context. Without a request every blind
+    call's applicants are hidden."""
+    screen = context.get("identity_screen")
+    if screen is None:
+        request = context.get("request")
+        screen = IdentityScreen(request.user if request is not None else None)
+        context["identity_screen"] = screen
+    return screen
 
-    pi = UserBriefSerializer(read_only=True)
+
+class ProposalWithPiSerializer(ProposalRefSerializer):
+    """A proposal with its PI: what a reviewer needs to decide whether they are conflicted —
+    except on a blind call, where only its chair and administrators see who the PI is."""
+
+    pi = serializers.SerializerMethodField(
+        help_text="The principal investigator; null on a blind call for anyone but the "
+        "call's chair and administrators (reviewers do not learn who applied)."
+    )
 
     class Meta(ProposalRefSerializer.Meta):
         fields = [*ProposalRefSerializer.Meta.fields, "pi"]
         read_only_fields = fields
+
+    @extend_schema_field(UserBriefSerializer(allow_null=True))
+    def get_pi(self, proposal: Proposal) -> dict | None:
+        if identity_screen(self.context).hides(proposal):
+            return None
+        return UserBriefSerializer(proposal.pi).data

@@ -4,9 +4,8 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import status
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied
+from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.exceptions import ValidationError as ApiValidationError
-from rest_framework.generics import get_object_or_404
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
@@ -16,6 +15,7 @@ from grants import selectors as grant_selectors
 from grants.models import Proposal
 
 from ... import selectors, services
+from ...exporters import committee_document_response
 from ...models import Assignment
 from ..filters import AssignmentFilter
 from ..serializers.assignments import (
@@ -140,7 +140,9 @@ class AssignmentViewSet(PdfDownloadMixin, ScopedReadViewSet):
         "team (names, roles, organisations), budget lines and total, documents (each with "
         "its `download_url` through this assignment) and the mentor's endorsement. Never the "
         "applicant's demographics, the proposal's state or decision, or who else reviews "
-        "it. The assigned reviewer, once they have certified no conflict "
+        "it. On a blind call (`identities_hidden`) no name, department, position, "
+        "organisation or account of the applicant or the team, and no biosketch or letter "
+        "of support. The assigned reviewer, once they have certified no conflict "
         "(`POST assignments/{id}/certify/`): 403 before that, and 403 for the chair and "
         "administrators, who see the assignment; 404 for everyone else, and once the "
         "reviewer is conflicted.",
@@ -150,7 +152,11 @@ class AssignmentViewSet(PdfDownloadMixin, ScopedReadViewSet):
     def proposal(self, request, pk=None):
         assignment = self.get_object()
         proposal = self.reviewer_proposal(assignment)
-        context = {"request": request, "assignment": assignment}
+        context = {
+            "request": request,
+            "assignment": assignment,
+            "as_read": selectors.proposal_as_read(proposal, viewer=request.user),
+        }
         return Response(ReviewerProposalSerializer(proposal, context=context).data)
 
     @extend_schema(
@@ -158,7 +164,9 @@ class AssignmentViewSet(PdfDownloadMixin, ScopedReadViewSet):
         description="The PDF, as an attachment under its original name — for the same "
         "reviewer, under the same rules, as `GET assignments/{id}/proposal/` (the "
         "applicant's download route, `proposals/{id}/attachments/{id}/download/`, is not "
-        "open to reviewers).",
+        "open to reviewers). On a blind call biosketches and letters of support are 404, "
+        "and the other documents come as a copy of their pages only (no author or title "
+        "metadata) named `NS-<id>-document-<n>.pdf`.",
         parameters=[ATTACHMENT_PK],
         responses={
             (200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY, description="PDF"),
@@ -179,8 +187,13 @@ class AssignmentViewSet(PdfDownloadMixin, ScopedReadViewSet):
     def attachment(self, request, pk=None, attachment_pk=None):
         assignment = self.get_object()
         proposal = self.reviewer_proposal(assignment)
-        attachment = get_object_or_404(proposal.attachments.all(), pk=attachment_pk)
-        return self.pdf_response(attachment)
+        as_read = selectors.proposal_as_read(proposal, viewer=request.user)
+        document = next(
+            (d for d in as_read.documents if d.attachment.pk == int(attachment_pk)), None
+        )
+        if document is None:
+            raise NotFound("No such document.")
+        return committee_document_response(as_read, document)
 
     @extend_schema(
         summary="Certify no conflict",
@@ -224,4 +237,4 @@ class AutoAssignView(CallView):
                 {"proposal": proposal, "reason": reason} for proposal, reason in result.unstaffed
             ],
         }
-        return Response(AutoAssignResultSerializer(data).data)
+        return Response(AutoAssignResultSerializer(data, context={"request": request}).data)

@@ -63,7 +63,9 @@ class ScopedReadViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scoped
         return self.get_queryset().get(pk=obj.pk)
 
     def answer(self, obj, code: int = status.HTTP_200_OK) -> Response:
-        return Response(self.serializer_class(obj).data, status=code)
+        # The context carries the request: who reads decides what a blind call shows them.
+        context = self.get_serializer_context()
+        return Response(self.serializer_class(obj, context=context).data, status=code)
 
     def read_back(self, obj, code: int = status.HTTP_200_OK) -> Response:
         return self.answer(self.fresh(obj), code)

@@ -51,7 +51,7 @@ class RankingView(CallView):
             "decisions_problem": ranking.decisions_problem,
             "results": ranking.rows,
         }
-        return Response(RankingSerializer(data).data)
+        return Response(RankingSerializer(data, context={"request": request}).data)
 
 
 class DecideManyView(CallView):
@@ -114,7 +114,7 @@ class DecideManyView(CallView):
             "over_budget": batch.over_budget,
             "rows": batch.rows,
         }
-        return Response(DecideManySerializer(body).data)
+        return Response(DecideManySerializer(body, context={"request": request}).data)
 
 
 # ---- Summary statement -----------------------------------------------------------------------
@@ -143,6 +143,6 @@ class SummaryStatementView(UnpaginatedView):
         proposal = get_object_or_404(Proposal.objects.select_related("call", "pi"), pk=pk)
         if not can(request.user, "reviews.view_summary_statement", proposal):
             raise NotFound("No such summary statement.")
-        summary = selectors.summary_statement(proposal)
+        summary = selectors.summary_statement(proposal, viewer=request.user)
         data = {**dataclasses.asdict(summary), "not_discussed": summary.not_discussed}
         return Response(SummaryStatementSerializer(data).data)
