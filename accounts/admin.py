@@ -3,15 +3,27 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
 from .audit import audit_record
 from .choices import AuditAction
-from .models import AuditEntry, Demographics, Profile, User
+from .models import AuditEntry, Demographics, ExternalIdentity, Profile, User
+from .sso.services import profile_class_corrected, sso_unlink
 
 # Changes to these made in the admin are written to the audit trail, before and after.
 ACCESS_FIELDS = ("is_active", "is_staff", "is_superuser")
+# The position class (docs/invariants.md): an administrator's change here is a correction.
+CLASS_FIELDS = ("affiliation", "applicant_type")
 
 
 class ProfileInline(admin.StackedInline):
     model = Profile
     can_delete = False
+    fields = [
+        "applicant_type",
+        "affiliation",
+        "affiliation_corrected",
+        "department",
+        "orcid",
+        "era_commons_id",
+        "expertise_keywords",
+    ]
 
 
 @admin.register(User)
@@ -35,6 +47,51 @@ class UserAdmin(BaseUserAdmin):
                 request=request,
                 note="Changed in the admin.",
             )
+
+    def save_formset(self, request, form, formset, change):
+        corrected = []
+        if formset.model is Profile:
+            corrected = [
+                (
+                    f.instance,
+                    {
+                        "affiliation": f.initial.get("affiliation", ""),
+                        "position": f.initial.get("applicant_type", ""),
+                    },
+                )
+                for f in formset.forms
+                if f.instance.pk and set(CLASS_FIELDS) & set(f.changed_data)
+            ]
+        super().save_formset(request, form, formset, change)
+        for profile, before in corrected:
+            profile_class_corrected(
+                profile=profile, before=before, actor=request.user, request=request
+            )
+
+
+@admin.register(ExternalIdentity)
+class ExternalIdentityAdmin(admin.ModelAdmin):
+    """University sign-ins tied to accounts. Made only by signing in; deleting one unlinks it
+    (audited), e.g. when it was tied to the wrong account."""
+
+    list_display = ["user", "provider", "subject", "created_at", "last_sign_in_at"]
+    list_filter = ["provider"]
+    search_fields = ["user__username", "user__email", "user__last_name", "subject"]
+    list_select_related = ["user"]
+    readonly_fields = ["user", "provider", "subject", "created_at", "last_sign_in_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def delete_model(self, request, obj):
+        sso_unlink(identity=obj, actor=request.user, request=request)
+
+    def delete_queryset(self, request, queryset):
+        for identity in queryset.select_related("user"):
+            sso_unlink(identity=identity, actor=request.user, request=request)
 
 
 @admin.register(Demographics)

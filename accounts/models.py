@@ -114,6 +114,14 @@ class Profile(models.Model):
         choices=Affiliation.choices,
         blank=True,
     )
+    # An administrator corrected the class (accounts.sso.services.profile_class_corrected):
+    # later university sign-ins leave affiliation and position alone until this is cleared.
+    affiliation_corrected = models.BooleanField(
+        "class corrected by an administrator",
+        default=False,
+        help_text="While ticked, the university's sign-in no longer sets this person's "
+        "affiliation and position. Untick to let it do so again.",
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     def __str__(self) -> str:

@@ -19,6 +19,7 @@ urlpatterns = [
     path("sso/oidc/<slug:key>/callback/", sso.oidc_callback, name="sso_oidc_callback"),
     path("sso/saml/metadata/", sso.saml_metadata, name="sso_saml_metadata"),
     path("sso/saml/acs/", sso.saml_acs, name="sso_saml_acs"),
+    path("sso/saml/slo/", sso.saml_slo, name="sso_saml_slo"),
     path("sso/saml/<slug:key>/", sso.saml_start, name="sso_saml_start"),
     path("sso/link/", sso.link, name="sso_link"),
     path("sso/link/cancel/", sso.link_cancel, name="sso_link_cancel"),

@@ -521,6 +521,9 @@ NORTHSTAR_SAML_SP_ENTITY_ID = os.environ.get("NORTHSTAR_SAML_SP_ENTITY_ID", "")
 NORTHSTAR_SAML_SP_KEY_FILE = os.environ.get("NORTHSTAR_SAML_SP_KEY_FILE", "")
 NORTHSTAR_SAML_SP_CERT_FILE = os.environ.get("NORTHSTAR_SAML_SP_CERT_FILE", "")
 NORTHSTAR_SAML_XMLSEC_BINARY = os.environ.get("NORTHSTAR_SAML_XMLSEC_BINARY", "/usr/bin/xmlsec1")
+# Seconds a provider's metadata (SAML metadata, OIDC discovery and keys) is used before it is
+# fetched again.
+NORTHSTAR_SSO_METADATA_TTL = int(os.environ.get("NORTHSTAR_SSO_METADATA_TTL", str(24 * 60 * 60)))
 # E-mail domains whose people must use the university's sign-in: their local passwords are
 # refused everywhere (web, admin, API token).
 NORTHSTAR_SSO_REQUIRED_DOMAINS = [d.lower().lstrip("@") for d in env_list("SSO_REQUIRED_DOMAINS")]

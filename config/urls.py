@@ -5,6 +5,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from accounts.sso.views import SignOutView
 from accounts.views import SignInView
 
 urlpatterns = [
@@ -27,6 +28,8 @@ urlpatterns = [
 # The sign-in page: Django's view with our template, a "redirect if signed in" guard, and the
 # two-factor step after the password.
 urlpatterns.insert(1, path("accounts/login/", SignInView.as_view(), name="login"))
+# Sign-out: Django's, then single logout at the university's provider where it offers it.
+urlpatterns.insert(2, path("accounts/logout/", SignOutView.as_view(), name="logout"))
 
 if settings.NORTHSTAR_BENCH_FLOOR:
     from config.floor import floor

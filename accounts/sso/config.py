@@ -1,6 +1,8 @@
 """The identity providers, read from settings on each use (so tests and deployments change
 them without a restart of anything cached by identity)."""
 
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -84,3 +86,20 @@ def providers() -> list[Provider]:
 
 def provider(protocol: str, key: str) -> Provider | None:
     return next((p for p in providers() if p.protocol == protocol and p.key == key), None)
+
+
+# The clock the metadata cache reads (monotonic: a wall-clock change expires nothing).
+clock = time.monotonic
+
+
+def cached(store: dict, key: str, build: Callable[[], object]):
+    """``store[key]``, rebuilt by ``build`` once it is NORTHSTAR_SSO_METADATA_TTL seconds old:
+    the library clients hold the provider's metadata (SAML metadata from a URL, OIDC discovery
+    and keys), so an IdP's new certificate or endpoint is picked up without a restart."""
+    now = clock()
+    hit = store.get(key)
+    if hit is not None and now - hit[1] < settings.NORTHSTAR_SSO_METADATA_TTL:
+        return hit[0]
+    value = build()
+    store[key] = (value, now)
+    return value

@@ -2,23 +2,26 @@
 token's signature, issuer, audience, expiry and nonce checked by the library."""
 
 import json
-from urllib.parse import parse_qs, urlparse
+import logging
+from urllib.parse import parse_qs, urlencode, urlparse
 
-from .config import Provider
+from .config import Provider, cached
 from .services import Assertion, SignInRefused, affiliation_from
 
-_clients: dict[tuple[str, str], object] = {}
+logger = logging.getLogger(__name__)
+
+_clients: dict[str, tuple[object, float]] = {}
 
 
 def client(provider: Provider):
-    """Authlib's client for ``provider``, one per configuration (it caches discovery and
-    keys)."""
+    """Authlib's client for ``provider``, one per configuration; it holds the discovery
+    document and keys, so it is rebuilt after NORTHSTAR_SSO_METADATA_TTL."""
     options = provider.options
-    cache_key = (provider.key, json.dumps(options, sort_keys=True, default=str))
-    if cache_key not in _clients:
+
+    def build():
         from authlib.integrations.django_client import OAuth
 
-        _clients[cache_key] = OAuth().register(
+        return OAuth().register(
             name=provider.key,
             client_id=options["client_id"],
             client_secret=options.get("client_secret", ""),
@@ -29,7 +32,8 @@ def client(provider: Provider):
                 "timeout": 10,
             },
         )
-    return _clients[cache_key]
+
+    return cached(_clients, json.dumps(options, sort_keys=True, default=str), build)
 
 
 def authorize_redirect(provider: Provider, request, redirect_uri: str):
@@ -91,3 +95,25 @@ def assertion_from_claims(provider: Provider, claims: dict) -> Assertion:
         department=_text(claims.get(m["department"])),
         mfa=bool(methods & set(provider.mfa_values)),
     )
+
+
+def end_session_url(provider: Provider, *, id_token: str, post_logout_redirect_uri: str) -> str:
+    """RP-initiated logout: the provider's ``end_session_endpoint`` (from discovery) with the
+    ID token as hint and our page to come back to; "" when the provider has none or cannot be
+    reached (the person is signed out of Northstar either way)."""
+    try:
+        metadata = client(provider).load_server_metadata()
+    except errors() as exc:
+        logger.warning("No single logout with %s: %s", provider.name, exc)
+        return ""
+    endpoint = metadata.get("end_session_endpoint") if isinstance(metadata, dict) else None
+    if not endpoint or not id_token:
+        return ""
+    query = urlencode(
+        {
+            "id_token_hint": id_token,
+            "post_logout_redirect_uri": post_logout_redirect_uri,
+            "client_id": provider.options["client_id"],
+        }
+    )
+    return f"{endpoint}{'&' if '?' in endpoint else '?'}{query}"

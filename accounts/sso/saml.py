@@ -1,18 +1,22 @@
 """SAML 2.0 service provider on pysaml2 (xmlsec1 checks the XML signatures): the
 AuthnRequest, the Response's checks (signed assertion, audience, destination, lifetime,
-InResponseTo of a request we sent and have not seen answered), and our metadata."""
+InResponseTo of a request we sent and have not seen answered), single logout, and our
+metadata."""
 
 import json
-from dataclasses import dataclass
+import logging
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.urls import reverse
 
 from ..models import SingleSignOnRequest
-from .config import SAML, Provider, providers
+from .config import SAML, Provider, cached, providers
 from .services import Assertion, SignInRefused, affiliation_from
 
-_clients: dict[str, object] = {}
+logger = logging.getLogger(__name__)
+
+_clients: dict[str, tuple[object, float]] = {}
 
 
 def sp_entity_id() -> str:
@@ -25,9 +29,20 @@ def acs_url() -> str:
     return settings.SITE_URL + reverse("accounts:sso_saml_acs")
 
 
+def slo_url() -> str:
+    return settings.SITE_URL + reverse("accounts:sso_saml_slo")
+
+
+def signs() -> bool:
+    """Has the service provider a key pair? Single logout needs one: IdPs (Shibboleth's among
+    them) refuse unsigned LogoutRequests, and pysaml2 checks an IdP's signed redirect only with
+    a key of its own loaded."""
+    return bool(settings.NORTHSTAR_SAML_SP_KEY_FILE and settings.NORTHSTAR_SAML_SP_CERT_FILE)
+
+
 def sp_config_dict() -> dict:
     """pysaml2's SP configuration from Northstar's settings."""
-    from saml2 import BINDING_HTTP_POST
+    from saml2 import BINDING_HTTP_POST, BINDING_HTTP_REDIRECT
 
     metadata: dict[str, list] = {"local": [], "remote": []}
     for p in providers():
@@ -37,7 +52,11 @@ def sp_config_dict() -> dict:
             metadata["local"].append(p.options["metadata_file"])
         if p.options.get("metadata_url"):
             metadata["remote"].append({"url": p.options["metadata_url"]})
-    signing = bool(settings.NORTHSTAR_SAML_SP_KEY_FILE and settings.NORTHSTAR_SAML_SP_CERT_FILE)
+    signing = signs()
+    endpoints = {"assertion_consumer_service": [(acs_url(), BINDING_HTTP_POST)]}
+    if signing:
+        # Front-channel only: the browser carries the session the message ends.
+        endpoints["single_logout_service"] = [(slo_url(), BINDING_HTTP_REDIRECT)]
     config = {
         "entityid": sp_entity_id(),
         "xmlsec_binary": settings.NORTHSTAR_SAML_XMLSEC_BINARY,
@@ -47,12 +66,14 @@ def sp_config_dict() -> dict:
         "service": {
             "sp": {
                 "name": "Northstar",
-                "endpoints": {"assertion_consumer_service": [(acs_url(), BINDING_HTTP_POST)]},
+                "endpoints": endpoints,
                 # Only answers to requests we sent (InResponseTo), never IdP-initiated ones.
                 "allow_unsolicited": False,
                 "want_assertions_signed": True,
                 "want_response_signed": False,
                 "authn_requests_signed": signing,
+                "logout_requests_signed": signing,
+                "logout_responses_signed": signing,
             }
         },
     }
@@ -69,17 +90,19 @@ def sp_config_dict() -> dict:
 
 
 def client():
-    """pysaml2's client for the current settings (metadata loaded once per configuration)."""
-    from saml2.client import Saml2Client
-    from saml2.config import SPConfig
-
+    """pysaml2's client for the current settings. It holds the IdPs' metadata (a URL's
+    included), so it is rebuilt after NORTHSTAR_SSO_METADATA_TTL."""
     config = sp_config_dict()
-    cache_key = json.dumps(config, sort_keys=True, default=str)
-    if cache_key not in _clients:
+
+    def build():
+        from saml2.client import Saml2Client
+        from saml2.config import SPConfig
+
         sp_config = SPConfig()
         sp_config.load(config)
-        _clients[cache_key] = Saml2Client(config=sp_config)
-    return _clients[cache_key]
+        return Saml2Client(config=sp_config)
+
+    return cached(_clients, json.dumps(config, sort_keys=True, default=str), build)
 
 
 def errors() -> tuple[type[Exception], ...]:
@@ -130,6 +153,8 @@ class _Outstanding(dict):
 class Answer:
     request_id: str
     assertion: Assertion
+    # What single logout needs later (kept in the session): the IdP, the NameID, the session.
+    session: dict = field(default_factory=dict)
 
 
 def _first(values) -> str:
@@ -165,6 +190,7 @@ def assertion_from_response(saml_response: str) -> Answer:
         else _first(ava.get(m["subject"]))
     )
     classes = {str(ref) for ref, *_ in response.authn_info()}
+    info = response.session_info()
     return Answer(
         request_id=response.in_response_to,
         assertion=Assertion(
@@ -178,7 +204,141 @@ def assertion_from_response(saml_response: str) -> Answer:
             department=_first(ava.get(m["department"])),
             mfa=bool(classes & set(p.mfa_values)),
         ),
+        session=_logout_session(info, issuer),
     )
+
+
+def _logout_session(info: dict, issuer: str) -> dict:
+    from saml2.ident import code
+
+    return {
+        "issuer": issuer,
+        "name_id": code(info["name_id"]) if info.get("name_id") is not None else "",
+        "session_index": str(info.get("session_index") or ""),
+    }
+
+
+# ---- Single logout ---------------------------------------------------------------------------
+
+
+def logout_redirect(session: dict) -> str:
+    """SP-initiated single logout: the IdP's SingleLogoutService address carrying our
+    LogoutRequest (pysaml2's ``global_logout``), or "" when the IdP's metadata has none.
+
+    pysaml2 looks the person up in its own per-process cache; it is filled here from the
+    Northstar session, so any worker can send the request."""
+    from saml2.client_base import LogoutError
+    from saml2.ident import decode
+
+    if not signs() or not session.get("name_id") or not session.get("issuer"):
+        return ""
+    try:
+        sp = client()
+        if not sp.metadata.single_logout_service(session["issuer"], typ="idpsso"):
+            return ""
+        name_id = decode(session["name_id"])
+        sp.users.add_information_about_person(
+            {
+                "name_id": name_id,
+                "issuer": session["issuer"],
+                "not_on_or_after": 0,
+                "ava": {},
+                "session_index": session.get("session_index") or None,
+            }
+        )
+        try:
+            answers = sp.global_logout(name_id)
+        finally:
+            sp.local_logout(name_id)
+    except LogoutError:
+        return ""
+    except errors() as exc:
+        logger.warning("No SAML single logout: %s", exc)
+        return ""
+    for answer in answers.values() if isinstance(answers, dict) else []:
+        if isinstance(answer, tuple):
+            return dict(answer[1]["headers"]).get("Location", "")
+    return ""
+
+
+@dataclass(frozen=True)
+class LogoutMessage:
+    """A message at our SingleLogoutService: the IdP's answer to our LogoutRequest
+    (``is_response``), or its own LogoutRequest for ``name_id``."""
+
+    is_response: bool
+    issuer: str = ""
+    name_id: str = ""
+    request: object = None
+
+
+def logout_message(query) -> LogoutMessage:
+    """Read a LogoutRequest or LogoutResponse arriving by HTTP-Redirect. A LogoutRequest must
+    carry the IdP's signature (checked by pysaml2 against the IdP's metadata); anything that
+    cannot be accepted raises ``SignInRefused``."""
+    from saml2 import BINDING_HTTP_REDIRECT
+    from saml2.ident import code
+    from saml2.request import LogoutRequest
+
+    sp = client()
+    if query.get("SAMLResponse"):
+        sp.parse_logout_request_response(query["SAMLResponse"], BINDING_HTTP_REDIRECT)
+        return LogoutMessage(is_response=True)
+    encoded = query.get("SAMLRequest", "")
+    if not encoded:
+        raise SignInRefused("That sign-out message was empty.", reason="empty SLO message")
+    xml = sp.unravel(encoded, BINDING_HTTP_REDIRECT, LogoutRequest.msgtype)
+    request = LogoutRequest(
+        sp.sec,
+        sp.config.endpoint("single_logout_service", BINDING_HTTP_REDIRECT, "sp"),
+        sp.config.attribute_converters,
+        timeslack=sp.config.accepted_time_diff or 0,
+    ).loads(
+        xml,
+        BINDING_HTTP_REDIRECT,
+        origdoc=encoded,
+        must=True,  # pysaml2 asks this of an IdP only; an SP must insist too
+        relay_state=query.get("RelayState"),
+        sigalg=query.get("SigAlg"),
+        signature=query.get("Signature"),
+    )
+    request.verify()
+    issuer = request.issuer.text if request.issuer is not None else ""
+    if not any(p.protocol == SAML and p.options.get("entity_id") == issuer for p in providers()):
+        raise SignInRefused("That identity provider is not configured.", reason=f"issuer {issuer}")
+    name_id = request.message.name_id
+    return LogoutMessage(
+        is_response=False,
+        issuer=issuer,
+        name_id=code(name_id) if name_id is not None else "",
+        request=request.message,
+    )
+
+
+def logout_response_redirect(message: LogoutMessage, *, success: bool, relay_state: str) -> str:
+    """Our LogoutResponse to the IdP's LogoutRequest, as the IdP's address to redirect to."""
+    from saml2 import BINDING_HTTP_REDIRECT
+    from saml2.s_utils import status_message_factory
+    from saml2.samlp import STATUS_UNKNOWN_PRINCIPAL
+
+    sp = client()
+    status = (
+        None if success else status_message_factory("Unknown session", STATUS_UNKNOWN_PRINCIPAL)
+    )
+    # pysaml2 addresses it to the IdP's SingleLogoutService from the IdP's metadata.
+    # Signed in the query string (the redirect binding's signature), not in the XML.
+    response = sp.create_logout_response(
+        message.request, [BINDING_HTTP_REDIRECT], status, sign=False
+    )
+    info = sp.apply_binding(
+        BINDING_HTTP_REDIRECT,
+        str(response),
+        response.destination,
+        relay_state,
+        response=True,
+        sign=True,
+    )
+    return dict(info["headers"])["Location"]
 
 
 def metadata_xml() -> str:

@@ -137,7 +137,8 @@ def _apply_affiliation(*, user: User, assertion: Assertion) -> None:
         return
     profile, _ = Profile.objects.get_or_create(user=user)
     before = {"affiliation": profile.affiliation, "position": profile.applicant_type}
-    if assertion.affiliation:
+    # An administrator's correction outranks the university's record.
+    if assertion.affiliation and not profile.affiliation_corrected:
         profile.affiliation = assertion.affiliation
         profile.applicant_type = _position_for(assertion.affiliation, profile.applicant_type)
     if assertion.department and not profile.department:
@@ -236,6 +237,40 @@ def sso_link(*, user: User, assertion: Assertion) -> User:
     )
     _apply_affiliation(user=user, assertion=assertion)
     return user
+
+
+@transaction.atomic
+def profile_class_corrected(*, profile: Profile, before: dict, actor: User, request=None) -> None:
+    """An administrator has just changed ``profile``'s affiliation or position (the admin's
+    form saved it; ``before`` holds the old values): mark the class as corrected, so later
+    university sign-ins leave it alone, and audit the change."""
+    profile.affiliation_corrected = True
+    profile.save(update_fields=["affiliation_corrected", "updated_at"])
+    audit_record(
+        action=AuditAction.STATE_CHANGED,
+        actor=actor,
+        obj=profile,
+        before=before,
+        after={"affiliation": profile.affiliation, "position": profile.applicant_type},
+        request=request,
+        note="Position class corrected by an administrator.",
+    )
+
+
+@transaction.atomic
+def sso_unlink(*, identity: ExternalIdentity, actor: User, request=None) -> None:
+    """Untie a university account from its Northstar account (audited). The next sign-in with
+    it matches no one: it links again by the local password, or makes a new account."""
+    audit_record(
+        action=AuditAction.STATE_CHANGED,
+        actor=actor,
+        obj=identity.user,
+        before={"provider": identity.provider, "subject": identity.subject},
+        after={"university sign-in": "unlinked"},
+        request=request,
+        note=f"University sign-in {identity.provider} unlinked by an administrator.",
+    )
+    identity.delete()
 
 
 def sso_refused_record(*, provider: str, reason: str, request=None) -> None:

@@ -1,5 +1,6 @@
 """The university sign-in pages: start (to the provider), the provider's answer (OIDC
-callback, SAML assertion consumer), linking an existing account, and the SAML metadata.
+callback, SAML assertion consumer), linking an existing account, signing out (single logout
+where the provider offers it), and the SAML metadata and single logout service.
 
 Every refused answer shows a page that says what happened (status 400) and is audited; none
 is a 500."""
@@ -9,7 +10,8 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import authenticate, login
+from django.contrib.auth import authenticate, login, logout
+from django.contrib.auth.views import LogoutView
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse
@@ -80,7 +82,7 @@ def _refused(request, *, provider_name: str, exc: Exception | str, status: int =
     )
 
 
-def _finish(request, *, assertion: Assertion, next_url: str, id_token: str = ""):
+def _finish(request, *, assertion: Assertion, next_url: str, logout_with: dict):
     """Sign the asserted person in (or send them to link an existing account)."""
     try:
         outcome = sso_sign_in(assertion=assertion)
@@ -91,23 +93,25 @@ def _finish(request, *, assertion: Assertion, next_url: str, id_token: str = "")
             "assertion": assertion.as_session(),
             "user_id": outcome.link_to.pk,
             "next": next_url,
-            "id_token": id_token,
+            "logout_with": logout_with,
         }
         return redirect("accounts:sso_link")
     if outcome.created:
         messages.success(request, "Welcome to Northstar: your account is ready.")
-    return _signed_in(request, outcome.user, assertion, next_url, id_token)
+    return _signed_in(request, outcome.user, assertion, next_url, logout_with)
 
 
-def _signed_in(request, user: User, assertion: Assertion, next_url: str, id_token: str):
+def _signed_in(request, user: User, assertion: Assertion, next_url: str, logout_with: dict):
+    """``logout_with``: what single logout will need (the OIDC ID token; the SAML IdP,
+    NameID and session index)."""
     login(request, user, backend=BACKEND)
     if assertion.mfa:
         two_factor.session_verified_by_provider(request)
     protocol = OIDC if provider(OIDC, assertion.provider) else SAML
     request.session[SESSION_KEY] = {
+        **logout_with,
         "protocol": protocol,
         "provider": assertion.provider,
-        "id_token": id_token,
     }
     next_url = safe_next(request, next_url)
     step = two_factor.pending_step(request)
@@ -163,7 +167,9 @@ def oidc_callback(request, key: str):
         return _refused(request, provider_name=p.name, exc=exc)
     except oidc.errors() as exc:
         return _refused(request, provider_name=p.name, exc=exc)
-    return _finish(request, assertion=assertion, next_url=next_url, id_token=id_token)
+    return _finish(
+        request, assertion=assertion, next_url=next_url, logout_with={"id_token": id_token}
+    )
 
 
 def _next(request) -> str:
@@ -205,7 +211,41 @@ def saml_acs(request):
         return _refused(request, provider_name="SAML", exc=exc)
     except saml.errors() as exc:
         return _refused(request, provider_name="SAML", exc=exc)
-    return _finish(request, assertion=assertion.assertion, next_url=next_url)
+    return _finish(
+        request, assertion=assertion.assertion, next_url=next_url, logout_with=assertion.session
+    )
+
+
+@never_cache
+def saml_slo(request):
+    """The SAML SingleLogoutService (HTTP-Redirect). The IdP's answer to our LogoutRequest
+    (the person is already signed out here) lands on the sign-in page; the IdP's own signed
+    LogoutRequest ends this browser's session when it names the person signed in through that
+    IdP, and is answered with a LogoutResponse either way. Only with the SP's key pair."""
+    if not settings.NORTHSTAR_SAML_IDPS or not saml.signs():
+        raise Http404("SAML single logout is not configured.")
+    try:
+        message = saml.logout_message(request.GET)
+    except SignInRefused as exc:
+        return _refused(request, provider_name="SAML", exc=exc)
+    except saml.errors() as exc:
+        return _refused(request, provider_name="SAML", exc=exc)
+    if message.is_response:
+        messages.success(request, "You are signed out of Northstar and your university.")
+        return redirect(settings.LOGOUT_REDIRECT_URL)
+    signed_in = request.session.get(SESSION_KEY) or {}
+    ours = (
+        request.user.is_authenticated
+        and signed_in.get("protocol") == SAML
+        and (signed_in.get("issuer"), signed_in.get("name_id")) == (message.issuer, message.name_id)
+    )
+    if ours:
+        logout(request)
+    return redirect(
+        saml.logout_response_redirect(
+            message, success=ours, relay_state=request.GET.get("RelayState", "")
+        )
+    )
 
 
 def saml_metadata(request):
@@ -250,7 +290,7 @@ def link(request):
                 request,
                 f"Your account is linked: sign in with {assertion.provider_name} from now on.",
             )
-            return _signed_in(request, user, assertion, pending["next"], pending["id_token"])
+            return _signed_in(request, user, assertion, pending["next"], pending["logout_with"])
         form.add_error("password", "That is not this account's Northstar password.")
     return render(
         request,
@@ -268,3 +308,36 @@ def link(request):
 def link_cancel(request):
     request.session.pop(LINK_SESSION_KEY, None)
     return redirect("login")
+
+
+# ---- Signing out -----------------------------------------------------------------------------
+
+
+class SignOutView(LogoutView):
+    """Django's sign-out, then single logout at the provider that signed this session in, when
+    it offers it: OIDC RP-initiated logout (back to our sign-in page), or a SAML LogoutRequest
+    (its answer comes to ``saml_slo``). Northstar's session ends first, whatever the provider
+    does next."""
+
+    def post(self, request, *args, **kwargs):
+        signed_in = request.session.get(SESSION_KEY) or {}
+        response = super().post(request, *args, **kwargs)
+        p = provider(signed_in.get("protocol", ""), signed_in.get("provider", ""))
+        url = _single_logout_url(request, p, signed_in) if p else ""
+        if not url:
+            return response
+        # A page that moves on to the provider, not a redirect: our CSP's form-action 'self'
+        # stops a form's POST from being redirected to another site.
+        return render(
+            request, "accounts/sso_signing_out.html", {"url": url, "provider_name": p.name}
+        )
+
+
+def _single_logout_url(request, p, signed_in: dict) -> str:
+    if p.protocol == OIDC:
+        return oidc.end_session_url(
+            p,
+            id_token=signed_in.get("id_token", ""),
+            post_logout_redirect_uri=request.build_absolute_uri(reverse("login")),
+        )
+    return saml.logout_redirect(signed_in)

@@ -275,6 +275,7 @@ ROWS: dict[str, Row] = {
         sensitive=False,
     ),
     "accounts:sso_saml_metadata": Row(get=once(everyone(404, anonymous=404)), sensitive=False),
+    "accounts:sso_saml_slo": Row(get=once(everyone(404, anonymous=404)), sensitive=False),
     "accounts:sso_link": Row(
         get=once(everyone(to("login"), anonymous=to("login"))),
         post=once(everyone(to("login"), anonymous=to("login"))),

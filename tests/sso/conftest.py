@@ -218,7 +218,12 @@ def saml_idp(tmp_path_factory):
 
     directory = tmp_path_factory.mktemp("idp")
     _self_signed(directory, "Example University IdP")
-    with override_settings(SITE_URL="http://testserver", NORTHSTAR_SAML_IDPS=[]):
+    # Northstar's key pair as a service provider: it signs its requests (the IdP insists).
+    (directory / "sp").mkdir()
+    _self_signed(directory / "sp", "Northstar test SP")
+    with override_settings(
+        SITE_URL="http://testserver", NORTHSTAR_SAML_IDPS=[], **sp_key_settings(directory)
+    ):
         metadata = saml.metadata_xml()
     (directory / "sp.xml").write_text(metadata)
     # Another service, known to the IdP, for the wrong-audience case.
@@ -240,10 +245,20 @@ def saml_idp(tmp_path_factory):
         process.wait(timeout=10)
 
 
+def sp_key_settings(directory: Path) -> dict:
+    return {
+        "NORTHSTAR_SAML_SP_KEY_FILE": str(directory / "sp" / "key.pem"),
+        "NORTHSTAR_SAML_SP_CERT_FILE": str(directory / "sp" / "cert.pem"),
+    }
+
+
 @pytest.fixture
 def saml_sp(saml_idp, settings):
-    """Northstar as a SAML service provider of the test IdP ("Example University")."""
+    """Northstar as a SAML service provider of the test IdP ("Example University"), with its
+    key pair."""
     settings.SITE_URL = "http://testserver"
+    for name, value in sp_key_settings(saml_idp.directory).items():
+        setattr(settings, name, value)
     settings.NORTHSTAR_SAML_IDPS = [
         {
             "key": "uni",

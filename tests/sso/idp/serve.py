@@ -1,7 +1,11 @@
 """A real SAML 2.0 IdP for the tests: pysaml2's server behind a small WSGI app with its own
 login page. python -m tests.sso.idp.serve PORT DIR (DIR holds key.pem, cert.pem, sp.xml and
 users.json: {"users": {name: attributes}, "mode": "" | "unsigned" | "wrong_audience" |
-"expired" | "tampered", "authn_class": "..."})."""
+"expired" | "tampered", "authn_class": "..."}).
+
+Single logout (HTTP-Redirect): /slo answers a service's LogoutRequest (and appends the NameID
+it named to DIR/logouts.json); /initiate-logout?user=NAME[&unsigned=1] is the IdP ending
+NAME's session: a redirect carrying its LogoutRequest to the service that NAME signed in to."""
 
 import html
 import json
@@ -13,6 +17,7 @@ from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 from saml2 import BINDING_HTTP_POST, BINDING_HTTP_REDIRECT
 from saml2.config import IdPConfig
+from saml2.ident import code
 from saml2.metadata import entity_descriptor
 from saml2.saml import NAMEID_FORMAT_TRANSIENT
 from saml2.server import Server
@@ -42,8 +47,13 @@ def main() -> None:
         "metadata": {"local": [str(directory / "sp.xml"), str(directory / "other-sp.xml")]},
         "service": {
             "idp": {
-                "endpoints": {"single_sign_on_service": [(f"{base}/sso", BINDING_HTTP_REDIRECT)]},
+                "endpoints": {
+                    "single_sign_on_service": [(f"{base}/sso", BINDING_HTTP_REDIRECT)],
+                    "single_logout_service": [(f"{base}/slo", BINDING_HTTP_REDIRECT)],
+                },
                 "name_id_format": [NAMEID_FORMAT_TRANSIENT],
+                # Signed AuthnRequests and LogoutRequests only, checked with the SP's metadata.
+                "want_authn_requests_signed": True,
                 "policy": {"default": {"lifetime": {"minutes": 5}}},
             }
         },
@@ -65,8 +75,18 @@ def main() -> None:
     )
     stale = Server(config=stale_config)
 
+    # Who signed in to which service under which NameID, for IdP-initiated logout.
+    issued: dict[str, tuple] = {}
+
     def state() -> dict:
         return json.loads((directory / "users.json").read_text())
+
+    def query_of(environ) -> dict:
+        return {k: v[0] for k, v in parse_qs(environ["QUERY_STRING"]).items()}
+
+    def redirect(start_response, info) -> list:
+        start_response("302 Found", [("Location", dict(info["headers"])["Location"])])
+        return [b""]
 
     def app(environ, start_response):
         path = environ["PATH_INFO"]
@@ -98,9 +118,19 @@ def main() -> None:
             if user is None or form.get("password") != PASSWORD:
                 start_response("403 Forbidden", [("Content-Type", "text/plain")])
                 return [b"Wrong university ID or password."]
-            request = idp.parse_authn_request(form["SAMLRequest"], BINDING_HTTP_REDIRECT).message
+            request = idp.parse_authn_request(
+                form["SAMLRequest"],
+                BINDING_HTTP_REDIRECT,
+                relay_state=form.get("RelayState"),
+                sigalg=form.get("SigAlg"),
+                signature=form.get("Signature"),
+            ).message
             mode = current.get("mode", "")
             signed = mode != "unsigned"
+            name_id = idp.ident.transient_nameid(
+                form["username"], sp_name_qualifier=request.issuer.text
+            )
+            issued[form["username"]] = (name_id, request.issuer.text)
             response = (stale if mode == "expired" else idp).create_authn_response(
                 identity=user,
                 in_response_to=request.id,
@@ -110,6 +140,7 @@ def main() -> None:
                 ),
                 name_id_policy=request.name_id_policy,
                 userid=form["username"],
+                name_id=name_id,
                 sign_assertion=signed,
                 sign_response=signed,
                 authn={"class_ref": current.get("authn_class") or PASSWORD_CLASS},
@@ -126,6 +157,47 @@ def main() -> None:
             )
             start_response("200 OK", [("Content-Type", "text/html")])
             return [info["data"].encode() if isinstance(info["data"], str) else info["data"]]
+        if path == "/slo":
+            query = query_of(environ)
+            request = idp.parse_logout_request(
+                query["SAMLRequest"],
+                BINDING_HTTP_REDIRECT,
+                relay_state=query.get("RelayState"),
+                sigalg=query.get("SigAlg"),
+                signature=query.get("Signature"),
+            ).message
+            log = directory / "logouts.json"
+            seen = json.loads(log.read_text()) if log.exists() else []
+            log.write_text(json.dumps([*seen, code(request.name_id)]))
+            response = idp.create_logout_response(request, [BINDING_HTTP_REDIRECT])
+            return redirect(
+                start_response,
+                idp.apply_binding(
+                    BINDING_HTTP_REDIRECT,
+                    str(response),
+                    response.destination,
+                    query.get("RelayState", ""),
+                    response=True,
+                    sign=True,
+                ),
+            )
+        if path == "/initiate-logout":
+            query = query_of(environ)
+            name_id, sp_entity_id = issued[query["user"]]
+            (slo,) = idp.metadata.single_logout_service(
+                sp_entity_id, BINDING_HTTP_REDIRECT, "spsso"
+            )
+            _, request = idp.create_logout_request(slo["location"], sp_entity_id, name_id=name_id)
+            return redirect(
+                start_response,
+                idp.apply_binding(
+                    BINDING_HTTP_REDIRECT,
+                    str(request),
+                    slo["location"],
+                    "idp-initiated",
+                    sign=query.get("unsigned") != "1",
+                ),
+            )
         start_response("404 Not Found", [("Content-Type", "text/plain")])
         return [b"Not found"]
 
