@@ -396,6 +396,13 @@ SPECTACULAR_SETTINGS = {
         "SupportKindEnum": "reporting.choices.SupportKind",
         "TrainingStatusValueEnum": "reporting.choices.TrainingStatusValue",
         "EnrollmentKindEnum": "reporting.choices.EnrollmentKind",
+        "LetterStatusEnum": "grants.choices.LetterStatus",
+        "LetterDecisionEnum": "grants.choices.LetterDecision",
+        "LetterScoreEnum": "reviews.choices.LetterScore",
+        # Named for what they were called before letters brought a second "outcome" and a
+        # second field of conflict reasons.
+        "OutcomeEnum": "grants.choices.DecisionOutcome",
+        "ReasonEnum": "reviews.choices.ConflictReason",
     },
 }
 

@@ -135,3 +135,18 @@ def attachment_response(attachment):
         )
     except FileNotFoundError as exc:
         raise Http404("The stored file is missing.") from exc
+
+
+def letter_document_response(letter):
+    """A letter of intent's one-page PDF, for a caller that has already allowed it; a letter
+    without one, or whose stored file is gone, is a 404."""
+    from django.http import Http404
+
+    if not letter.document:
+        raise Http404("This letter has no PDF.")
+    try:
+        return stored_file_response(
+            letter.document, filename=letter.document_name, content_type="application/pdf"
+        )
+    except FileNotFoundError as exc:
+        raise Http404("The stored file is missing.") from exc

@@ -17,6 +17,7 @@ from .models import (
     EligibilityException,
     Endorsement,
     FundingCall,
+    LetterOfIntent,
     Program,
     Proposal,
     TeamMember,
@@ -84,6 +85,8 @@ class FundingCallForm(forms.ModelForm):
             "eligibility_notes",
             "opens_at",
             "closes_at",
+            "letter_of_intent",
+            "letters_close_at",
             "time_zone",
             "total_budget",
             "max_award",
@@ -129,6 +132,10 @@ class FundingCallAdmin(admin.ModelAdmin):
         _call_action(CallStatus.OPEN, "Open the selected calls"),
         _call_action(CallStatus.CLOSED, "Close the selected calls"),
         _call_action(
+            CallStatus.LETTERS_TRIAGE,
+            "Start the letters triage (two-stage calls, after the letters' deadline)",
+        ),
+        _call_action(
             CallStatus.IN_REVIEW, "Begin review (close, and put submitted proposals in review)"
         ),
         _call_action(CallStatus.DECIDED, "Mark the selected calls decided"),
@@ -172,6 +179,26 @@ class ProposalAdmin(admin.ModelAdmin):
 
 admin.site.register(Attachment)
 admin.site.register(Endorsement)
+
+
+@admin.register(LetterOfIntent)
+class LetterOfIntentAdmin(admin.ModelAdmin):
+    """Read-only here: letters are written by applicants and decided on the letters pages
+    (reviews:letters), through the services that audit and e-mail."""
+
+    list_display = ["title", "applicant", "call", "status", "submitted_at", "decided_at"]
+    list_filter = ["status", "call"]
+    search_fields = ["title", "applicant__last_name"]
+    list_select_related = ["applicant", "call"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 class EligibilityExceptionForm(forms.ModelForm):

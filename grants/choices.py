@@ -6,6 +6,8 @@ from django.db import models
 class CallStatus(models.TextChoices):
     DRAFT = "draft", "Draft"
     OPEN = "open", "Open"
+    # A two-stage call between its letters' deadline and opening for full proposals.
+    LETTERS_TRIAGE = "letters_triage", "Letters in triage"
     CLOSED = "closed", "Closed"
     IN_REVIEW = "in_review", "In review"
     DECIDED = "decided", "Decided"
@@ -14,7 +16,11 @@ class CallStatus(models.TextChoices):
 
 CALL_TRANSITIONS: dict[str, frozenset[str]] = {
     CallStatus.DRAFT: frozenset({CallStatus.OPEN}),
-    CallStatus.OPEN: frozenset({CallStatus.CLOSED, CallStatus.DRAFT}),
+    # Into letters triage only a two-stage call, once its letters are due
+    # (services.call_transition, lifecycle.letters_triage_problem); back to open for the
+    # invited full proposals once every letter is decided.
+    CallStatus.OPEN: frozenset({CallStatus.CLOSED, CallStatus.DRAFT, CallStatus.LETTERS_TRIAGE}),
+    CallStatus.LETTERS_TRIAGE: frozenset({CallStatus.OPEN}),
     CallStatus.CLOSED: frozenset({CallStatus.IN_REVIEW, CallStatus.OPEN}),
     CallStatus.IN_REVIEW: frozenset({CallStatus.DECIDED}),
     CallStatus.DECIDED: frozenset({CallStatus.ARCHIVED}),
@@ -213,3 +219,35 @@ AWARD_TRANSITIONS: dict[str, frozenset[str]] = {
     AwardStatus.CLOSED: frozenset(),
     AwardStatus.TERMINATED: frozenset(),
 }
+
+
+# ---- Letters of intent (two-stage calls) -----------------------------------------------------
+
+
+class LetterStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    SUBMITTED = "submitted", "Submitted"
+    INVITED = "invited", "Invited to a full proposal"
+    DECLINED = "declined", "Not invited"
+
+
+LETTER_TRANSITIONS: dict[str, frozenset[str]] = {
+    LetterStatus.DRAFT: frozenset({LetterStatus.SUBMITTED}),
+    # Triage decides a letter once (services.letter_triage).
+    LetterStatus.SUBMITTED: frozenset({LetterStatus.INVITED, LetterStatus.DECLINED}),
+    LetterStatus.INVITED: frozenset(),
+    LetterStatus.DECLINED: frozenset(),
+}
+# The outcomes of triage.
+TRIAGED_LETTER_STATES = frozenset({LetterStatus.INVITED, LetterStatus.DECLINED})
+
+
+class LetterDecision(models.TextChoices):
+    """What the office decides on a letter (the letter's status afterwards)."""
+
+    INVITED = LetterStatus.INVITED.value, "Invite a full proposal"
+    DECLINED = LetterStatus.DECLINED.value, "Decline"
+
+
+# The aims summary's word limit (a letter is short: the full proposal has the call's limits).
+LETTER_AIMS_WORD_LIMIT = 300

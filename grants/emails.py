@@ -121,3 +121,17 @@ def send_decision(proposal, decision) -> None:
             "url": settings.SITE_URL + reverse("grants:proposal_detail", args=[proposal.pk]),
         },
     )
+
+
+def send_letter_decision(letter) -> None:
+    """The program office's decision on a letter of intent, with its message; an invitation
+    says where the full proposal is started. Never who rated the letter, nor how."""
+    send_templated(
+        template="letter_decision",
+        to=[letter.applicant.email],
+        context={
+            "letter": letter,
+            "call": letter.call,
+            "url": settings.SITE_URL + reverse("grants:letter_detail", args=[letter.pk]),
+        },
+    )

@@ -10,6 +10,7 @@ from accounts.choices import ApplicantType
 from accounts.models import User
 
 from .choices import (
+    LETTER_AIMS_WORD_LIMIT,
     NIMHD_CELLS,
     AttachmentKind,
     BudgetCategory,
@@ -22,7 +23,7 @@ from .choices import (
     nimhd_cell_label,
 )
 from .models import Proposal
-from .validators import PROPOSAL_TEXT_LIMITS
+from .validators import LETTER_TEXT_LIMITS, PROPOSAL_TEXT_LIMITS
 
 
 def limit_text_fields(form: forms.BaseForm, limits: dict[str, int]) -> None:
@@ -272,6 +273,64 @@ class CallProposalFilterForm(forms.Form):
             return {}
         self.is_valid()
         return {name: value for name, value in self.cleaned_data.items() if value}
+
+
+class LetterForm(forms.Form):
+    """A draft letter of intent. Shape only: the service refuses a budget over the call's
+    maximum award and checks the PDF (one page, a real PDF)."""
+
+    title = forms.CharField(max_length=250, required=False)
+    aims_summary = forms.CharField(
+        label="Summary of the aims",
+        widget=forms.Textarea(attrs={"rows": 8, "data-word-limit": LETTER_AIMS_WORD_LIMIT}),
+        required=False,
+        max_length=LETTER_TEXT_LIMITS["aims_summary"],
+        help_text=f"Up to {LETTER_AIMS_WORD_LIMIT} words: the question, the aims, and why they "
+        "matter to the population.",
+    )
+    team = forms.CharField(
+        label="Team",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+        max_length=LETTER_TEXT_LIMITS["team"],
+        help_text="The people you expect on the team, one a line, with their role "
+        "(e.g. “Rosa Diaz, community partner, Valley FQHC”).",
+    )
+    disparity_populations = forms.MultipleChoiceField(
+        label="Populations with health disparities",
+        choices=DisparityPopulation.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    estimated_budget = forms.DecimalField(
+        label="Estimated budget (USD)",
+        max_digits=12,
+        decimal_places=2,
+        min_value=Decimal("0"),
+        required=False,
+    )
+    document = forms.FileField(
+        label="One-page PDF (optional)",
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": "application/pdf"}),
+        help_text="A single page, as PDF. It replaces the one already attached.",
+    )
+    remove_document = forms.BooleanField(label="Remove the attached PDF", required=False)
+
+    def __init__(self, *args, letter, **kwargs):
+        initial = {
+            "title": letter.title,
+            "aims_summary": letter.aims_summary,
+            "team": letter.team,
+            "disparity_populations": letter.disparity_populations,
+            "estimated_budget": letter.estimated_budget,
+        }
+        super().__init__(*args, initial=initial, **kwargs)
+        self.fields[
+            "estimated_budget"
+        ].help_text = f"The call's maximum award is ${letter.call.max_award:,.2f}."
+        if not letter.document:
+            del self.fields["remove_document"]
 
 
 class EligibilityExceptionForm(forms.Form):

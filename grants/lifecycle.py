@@ -1,16 +1,19 @@
 """The lifecycle rules grants owns: what a call's stage and a proposal's state allow.
 
-A call moves draft -> open -> closed -> in review -> decided -> archived; while it is in review
+A call moves draft -> open -> closed -> in review -> decided -> archived (a two-stage call
+goes open (letters) -> letters in triage -> open (invited full proposals) first); while it is in review
 a committee may be reviewing it (``FundingCall.committee_review_open``, set and cleared by the
 reviews app through ``services.call_committee_review_set``). These functions answer "does the
 stage allow this write now?" for the services, which call them inside the transaction that
 holds the call's row lock — never the views. Each rule is listed in docs/invariants.md.
 """
 
+from django.utils import timezone
+
 from accounts.choices import FACULTY_TYPES, TRAINEE_TYPES
 
-from .choices import CallStatus
-from .models import FundingCall, Proposal
+from .choices import CallStatus, LetterStatus
+from .models import FundingCall, LetterOfIntent, Proposal
 
 # A call in one of these stages may have funding decisions recorded (the committee, if any,
 # having closed its review); released waitlists are decided on decided calls.
@@ -33,6 +36,53 @@ def decisions_problem(call: FundingCall) -> str:
         return (
             "The committee is still reviewing this call; record and release funding decisions "
             "after the chair closes the review."
+        )
+    return ""
+
+
+def _due(moment, call: FundingCall) -> str:
+    local = timezone.localtime(moment, call.zone)
+    return f"{local:%B %-d, %Y at %-I:%M %p} {local.tzname()}"
+
+
+def letters_problem(call: FundingCall, now=None) -> str:
+    """Why a letter of intent may not be started or sent to ``call`` now, or ''.
+
+    A two-stage call takes letters while it is open and before its letters' deadline, by the
+    server clock (docs/invariants.md, "A full proposal follows an invitation")."""
+    if not call.letter_of_intent:
+        return "This call does not take letters of intent."
+    now = now or timezone.now()
+    if call.letters_close_at is not None and now >= call.letters_close_at:
+        return (
+            f"Letters of intent were due {_due(call.letters_close_at, call)}; the deadline "
+            "has passed."
+        )
+    if not call.is_accepting_letters(now):
+        return "This call is not accepting letters of intent."
+    return ""
+
+
+def letters_triage_problem(call: FundingCall, now=None) -> str:
+    """Why a two-stage ``call`` may not move into letters triage now, or '': only once its
+    letters are due, so that no applicant loses the time they were promised."""
+    now = now or timezone.now()
+    if now < call.letters_close_at:
+        return (
+            f"Letters of intent are due {_due(call.letters_close_at, call)}; their triage "
+            "starts after that deadline."
+        )
+    return ""
+
+
+def full_proposals_problem(call: FundingCall) -> str:
+    """Why a call in letters triage may not open for full proposals yet, or '': every letter
+    sent is decided first, so nobody waits on a call that has moved on without them."""
+    waiting = LetterOfIntent.objects.filter(call=call, status=LetterStatus.SUBMITTED).count()
+    if waiting:
+        return (
+            f"{waiting} letter{'s' if waiting != 1 else ''} of intent still "
+            f"await{'' if waiting != 1 else 's'} triage; invite or decline each first."
         )
     return ""
 

@@ -83,3 +83,23 @@ rules.add_perm("grants.correct_classification", is_administrator & is_classifica
 rules.add_perm("grants.decide_proposal", is_administrator & is_decidable)
 rules.add_perm("grants.manage_awards", is_administrator)
 rules.add_perm("grants.view_call_proposals", is_administrator)
+
+
+# ---- Letters of intent -----------------------------------------------------------------------
+
+
+@rules.predicate
+def is_letter_applicant(user, letter) -> bool:
+    return letter is not None and user.is_authenticated and letter.applicant_id == user.pk
+
+
+@rules.predicate
+def is_letter_draft(user, letter) -> bool:
+    return letter is not None and letter.is_editable
+
+
+rules.add_perm("grants.view_letter", is_letter_applicant | is_administrator)
+rules.add_perm("grants.change_letter", is_letter_applicant & is_letter_draft)
+# Nobody decides their own letter; the state (a sent letter, a call in triage) is the
+# service's to check.
+rules.add_perm("grants.triage_letter", is_administrator & ~is_letter_applicant)

@@ -24,12 +24,14 @@ from accounts.choices import Role
 from . import eligibility, lifecycle
 from .choices import (
     ACTIVE_STATES,
+    LETTER_AIMS_WORD_LIMIT,
     SECTION_LABELS,
     SUBMITTED_STATES,
     AttachmentKind,
     CallStatus,
     DecisionOutcome,
     EndorsementStatus,
+    LetterStatus,
     ProposalStatus,
     TeamRole,
     nimhd_cells_clean,
@@ -49,6 +51,7 @@ from .models import (
     Decision,
     Endorsement,
     FundingCall,
+    LetterOfIntent,
     Proposal,
     StateChange,
     TeamMember,
@@ -467,3 +470,94 @@ def proposal_blockers(proposal: Proposal, *, now=None) -> list[Blocker]:
                 Blocker("endorsement", "Your mentor has not endorsed this proposal yet.")
             )
     return blockers
+
+
+# ---- Letters of intent (two-stage calls) -----------------------------------------------------
+
+
+def letters_visible_to(user) -> QuerySet[LetterOfIntent]:
+    """The letters ``user`` may know exist here: their own; administrators see every one.
+    Committee members read the letters of their calls through the reviews app."""
+    qs = LetterOfIntent.objects.select_related("call", "call__program", "applicant", "proposal")
+    if not user.is_authenticated:
+        return qs.none()
+    if user.has_role(Role.ADMINISTRATOR):
+        return qs
+    return qs.filter(applicant=user)
+
+
+def letters_of_call(*, call: FundingCall, user) -> QuerySet[LetterOfIntent]:
+    """The call's letters ``user`` may see, oldest sent first: administrators every letter
+    sent (others' drafts are their own business) and their own, anyone else their own."""
+    qs = letters_visible_to(user).filter(call=call)
+    if user.has_role(Role.ADMINISTRATOR):
+        qs = qs.exclude(Q(status=LetterStatus.DRAFT) & ~Q(applicant=user))
+    return qs.order_by("submitted_at", "pk")
+
+
+def letters_of_applicant(user) -> QuerySet[LetterOfIntent]:
+    """The user's own letters, newest first (their dashboard)."""
+    return (
+        LetterOfIntent.objects.filter(applicant=user)
+        .select_related("call", "proposal")
+        .order_by("-updated_at", "-pk")
+    )
+
+
+def letter_of(*, call: FundingCall, user) -> LetterOfIntent | None:
+    """The user's letter to ``call``, if they sent or started one."""
+    if not user.is_authenticated:
+        return None
+    return LetterOfIntent.objects.filter(call=call, applicant=user).first()
+
+
+def letter_blockers(letter: LetterOfIntent, *, now=None) -> list[Blocker]:
+    """Everything that stops this letter being sent now, each under the field to fix: the
+    letters' deadline (server clock), the required parts, the aims summary's word limit, the
+    estimated budget against the call's maximum award, and the applicant's eligibility."""
+    call = letter.call
+    blockers: list[Blocker] = []
+    problem = lifecycle.letters_problem(call, now)
+    if problem:
+        blockers.append(Blocker("call", problem))
+    if not letter.title.strip():
+        blockers.append(Blocker("title", "Title is required."))
+    if not letter.aims_summary.strip():
+        blockers.append(Blocker("aims_summary", "Summary of the aims is required."))
+    words = word_count(letter.aims_summary)
+    if words > LETTER_AIMS_WORD_LIMIT:
+        blockers.append(
+            Blocker(
+                "aims_summary",
+                f"Summary of the aims has {words} words; the limit is {LETTER_AIMS_WORD_LIMIT}.",
+            )
+        )
+    if not letter.disparity_populations:
+        blockers.append(
+            Blocker(
+                "disparity_populations", "Name at least one population with health disparities."
+            )
+        )
+    if letter.estimated_budget is None:
+        blockers.append(Blocker("estimated_budget", "Enter the estimated budget."))
+    elif letter.estimated_budget > call.max_award:
+        blockers.append(
+            Blocker(
+                "estimated_budget",
+                f"The estimated budget (${letter.estimated_budget:,.2f}) is over this call's "
+                f"maximum award of ${call.max_award:,.2f}.",
+            )
+        )
+    blockers += [
+        Blocker("eligibility", p.message)
+        for p in eligibility_problems(call=call, user=letter.applicant)
+    ]
+    return blockers
+
+
+def invitation_for(*, call: FundingCall, user) -> LetterOfIntent | None:
+    """The invitation ``user`` holds to write a full proposal to ``call``: their invited
+    letter, or None. ``services.proposal_create`` asks it on every two-stage call."""
+    return LetterOfIntent.objects.filter(
+        call=call, applicant=user, status=LetterStatus.INVITED
+    ).first()

@@ -73,4 +73,10 @@ urlpatterns = [
         name="proposal_classification",
     ),
     path("proposals/<int:pk>/pdf/", views.proposal_pdf, name="proposal_pdf"),
+    # Letters of intent (two-stage calls)
+    path("calls/<int:call_pk>/letter/", views.letter_start, name="letter_start"),
+    path("letters/<int:pk>/", views.letter_detail, name="letter_detail"),
+    path("letters/<int:pk>/edit/", views.letter_edit, name="letter_edit"),
+    path("letters/<int:pk>/submit/", views.letter_submit, name="letter_submit"),
+    path("letters/<int:pk>/pdf/", views.letter_pdf, name="letter_pdf"),
 ]

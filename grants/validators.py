@@ -33,6 +33,15 @@ PROPOSAL_TEXT_LIMITS = {
 }
 
 
+# A letter of intent's free text (its aims summary's word limit blocks sending, not saving).
+LETTER_TEXT_LIMITS = {
+    "title": 250,
+    "aims_summary": LONG_TEXT_MAX,
+    "team": 4000,
+}
+TRIAGE_MESSAGE_MAX = 4000
+
+
 def too_long_message(limit: int, length: int) -> str:
     return f"Keep this to {limit:,} characters or fewer (it has {length:,})."
 

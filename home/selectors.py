@@ -12,8 +12,8 @@ from reviews.models import CallReview
 
 
 def dashboard_for(user) -> dict:
-    """The home page's content for ``user``: their proposals and drafts, open calls,
-    endorsements and progress reports waiting on them; for reviewers and chairs the reviews
+    """The home page's content for ``user``: their proposals and drafts, their letters of
+    intent, open calls, endorsements and progress reports waiting on them; for reviewers and chairs the reviews
     still to write and the calls they chair; for administrators the latest calls and what
     awaits them (proposals to check, decisions not yet released)."""
     my_proposals = list(grant_selectors.proposals_of_applicant(user))
@@ -28,6 +28,8 @@ def dashboard_for(user) -> dict:
             if p.pi_id == user.pk and p.status in (ProposalStatus.DRAFT, ProposalStatus.RETURNED)
         ],
         "endorsements": grant_selectors.endorsements_pending_for(user),
+        # Two-stage calls: the user's letters of intent and the office's decisions on them.
+        "my_letters": list(grant_selectors.letters_of_applicant(user)),
         "reports_due": reporting_selectors.progress_reports_due_for(user),
     }
     if user.has_role(Role.REVIEWER) or user.has_role(Role.CHAIR):
@@ -36,6 +38,7 @@ def dashboard_for(user) -> dict:
             a for a in queue if not (a.review_or_none and a.review_or_none.is_submitted)
         ]
         context["chaired"] = CallReview.objects.filter(committee__chair=user).select_related("call")
+        context["letters_to_rate"] = review_selectors.letters_awaiting_rating(user)
     if user.has_role(Role.ADMINISTRATOR):
         context["admin_calls"] = FundingCall.objects.select_related("program").order_by(
             "-closes_at"

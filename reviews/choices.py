@@ -156,3 +156,20 @@ DEFAULT_CRITERIA: tuple[tuple[str, str, str], ...] = (
         CriterionKind.SCORE,
     ),
 )
+
+
+# ---- The committee's light rating of letters of intent (two-stage calls) ----------------------
+
+
+class LetterScore(models.IntegerChoices):
+    """How strongly a member would invite a full proposal; lower is better, as on the NIH
+    scale."""
+
+    INVITE_STRONGLY = 1, "Invite strongly"
+    INVITE = 2, "Invite"
+    INVITE_IF_ROOM = 3, "Invite if there is room"
+    DOUBTFUL = 4, "Doubtful"
+    DO_NOT_INVITE = 5, "Do not invite"
+
+
+LETTER_COMMENT_MAX = 1000

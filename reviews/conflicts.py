@@ -84,3 +84,24 @@ def conflicted_proposal_ids(user, proposal_ids: Iterable[int] | None = None) -> 
     return set(team.values_list("proposal_id", flat=True)) | set(
         declared.values_list("proposal_id", flat=True)
     )
+
+
+# ---- Letters of intent ------------------------------------------------------------------------
+
+
+def letter_conflict_of(user, letter) -> str | None:
+    """Why ``user`` is conflicted on a letter of intent: they wrote it (``AutomaticConflict.PI``)
+    or declared a conflict on it (the reason); None when they are not. A conflicted person
+    rates nothing of the letter and sees none of its ratings."""
+    from .models import LetterRating
+
+    if user is None or not user.is_authenticated or letter is None:
+        return None
+    if letter.applicant_id == user.pk:
+        return AutomaticConflict.PI
+    return (
+        LetterRating.objects.filter(letter_id=letter.pk, member_id=user.pk)
+        .exclude(conflict="")
+        .values_list("conflict", flat=True)
+        .first()
+    )

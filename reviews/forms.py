@@ -3,8 +3,10 @@
 from django import forms
 
 from accounts.models import User
+from grants.choices import LetterDecision
+from grants.validators import TRIAGE_MESSAGE_MAX
 
-from .choices import ConflictReason, PanelDisposition
+from .choices import LETTER_COMMENT_MAX, ConflictReason, LetterScore, PanelDisposition
 from .validators import RESUME_MAX
 
 
@@ -149,3 +151,51 @@ class DecisionBatchForm(forms.Form):
         # Any id is accepted here; the selector keeps only those in the reader's ranking.
         data = self.data.getlist("proposal") if hasattr(self.data, "getlist") else []
         self.fields["proposal"].choices = [(value, value) for value in data if value.isdigit()]
+
+
+# ---- Letters of intent (two-stage calls) ------------------------------------------------------
+
+
+class LetterRatingForm(forms.Form):
+    rating = forms.TypedChoiceField(
+        label="Would you invite a full proposal?",
+        coerce=int,
+        choices=[(value, f"{value} — {label}") for value, label in LetterScore.choices],
+        widget=forms.RadioSelect,
+    )
+    comment = forms.CharField(
+        label="Comment for the program office",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=LETTER_COMMENT_MAX,
+        help_text="A sentence or two. The applicant never sees it, nor who rated.",
+    )
+
+
+class LetterConflictForm(forms.Form):
+    reason = forms.ChoiceField(
+        label="Nature of the conflict",
+        choices=[("", "Choose the nature of the conflict…"), *ConflictReason.choices],
+    )
+    explanation = forms.CharField(
+        label="Explanation",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        max_length=LETTER_COMMENT_MAX,
+        help_text="Required for “Other”.",
+    )
+
+
+class LetterTriageForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label="Decision",
+        choices=LetterDecision.choices,
+        widget=forms.RadioSelect,
+    )
+    message = forms.CharField(
+        label="Message to the applicant",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+        max_length=TRIAGE_MESSAGE_MAX,
+        help_text="E-mailed to them with the decision. Required when you decline.",
+    )

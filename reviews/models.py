@@ -8,7 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from grants.models import FundingCall, Proposal
+from grants.models import FundingCall, LetterOfIntent, Proposal
 
 from .choices import (
     DEFAULT_LOAD_CAP,
@@ -21,6 +21,7 @@ from .choices import (
     AssignmentRole,
     ConflictReason,
     CriterionKind,
+    LetterScore,
     PanelDisposition,
     ReviewPhase,
     ReviewStatus,
@@ -339,3 +340,52 @@ class FinalScore(models.Model):
 
     def __str__(self) -> str:
         return f"Final score {self.score} on entry {self.entry_id}"
+
+
+# ---- Letters of intent (two-stage calls): the committee's light rating ------------------------
+
+
+class LetterRating(models.Model):
+    """One committee member's rating of a letter of intent (``LetterScore``) with a short
+    comment — or their declared conflict with it, which leaves no rating. The program office
+    and the chair read the ratings; members read only their own; applicants never see them."""
+
+    letter = models.ForeignKey(LetterOfIntent, on_delete=models.CASCADE, related_name="ratings")
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="letter_ratings"
+    )
+    rating = models.PositiveSmallIntegerField(choices=LetterScore.choices, null=True, blank=True)
+    comment = models.TextField(blank=True)
+    # A declared conflict: the member rates nothing and sees none of the letter's ratings.
+    conflict = models.CharField(max_length=24, choices=ConflictReason.choices, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["letter", "member"], name="letter_rating_once"),
+            models.CheckConstraint(
+                condition=Q(rating__isnull=True)
+                | Q(rating__gte=min(LetterScore.values), rating__lte=max(LetterScore.values)),
+                name="letter_rating_1_to_5",
+            ),
+            # Either a rating or a conflict, never both nor neither.
+            models.CheckConstraint(
+                condition=Q(conflict="", rating__isnull=False)
+                | (~Q(conflict="") & Q(rating__isnull=True)),
+                name="letter_rating_or_conflict",
+            ),
+            models.CheckConstraint(
+                condition=~Q(conflict=ConflictReason.OTHER) | ~Q(comment=""),
+                name="letter_conflict_other_is_explained",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        what = self.get_conflict_display() if self.conflict else self.get_rating_display()
+        return f"{self.member} on letter {self.letter_id}: {what}"
+
+    @property
+    def is_conflict(self) -> bool:
+        return bool(self.conflict)

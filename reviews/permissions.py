@@ -24,7 +24,8 @@ The rules, in words:
 import rules
 
 from accounts.permissions import is_administrator
-from grants.models import Decision, FundingCall, Proposal
+from grants.choices import LetterStatus
+from grants.models import Decision, FundingCall, LetterOfIntent, Proposal
 
 from . import conflicts
 from .choices import (
@@ -43,7 +44,7 @@ from .models import Assignment, CallReview, CommitteeMembership, PanelEntry, Rev
 def _call_id(obj) -> int | None:
     if isinstance(obj, FundingCall):
         return obj.pk
-    if isinstance(obj, CallReview | Proposal):
+    if isinstance(obj, CallReview | Proposal | LetterOfIntent):
         return obj.call_id
     proposal = _proposal(obj)
     return proposal.call_id if proposal is not None else None
@@ -269,3 +270,47 @@ def is_pi_with_released_decision(user, obj) -> bool:
 
 
 rules.add_perm("reviews.view_summary_statement", may_run_panel | is_pi_with_released_decision)
+
+
+# ---- Letters of intent (two-stage calls) ------------------------------------------------------
+# The committee rates the letters lightly; the office (and the chair) read the ratings; the
+# office decides. A conflicted person (the letter's applicant, or a member who declared a
+# conflict on it) rates nothing of it and sees none of its ratings, whatever else they are.
+# Look letters up through ``selectors.letters_for_committee`` first (404 outside it).
+
+
+@rules.predicate
+def is_letter_conflicted(user, letter) -> bool:
+    if not isinstance(letter, LetterOfIntent) or not _signed_in(user):
+        return False
+    return conflicts.letter_conflict_of(user, letter) is not None
+
+
+@rules.predicate
+def is_letter_applicant(user, letter) -> bool:
+    return (
+        isinstance(letter, LetterOfIntent) and _signed_in(user) and letter.applicant_id == user.pk
+    )
+
+
+@rules.predicate
+def is_two_stage_call(user, call) -> bool:
+    return isinstance(call, FundingCall) and call.letter_of_intent
+
+
+@rules.predicate
+def is_letter_sent(user, letter) -> bool:
+    return isinstance(letter, LetterOfIntent) and letter.status != LetterStatus.DRAFT
+
+
+may_read_letter_ratings = (is_administrator | is_committee_chair_for) & ~is_letter_conflicted
+
+rules.add_perm(
+    "reviews.view_call_letters", is_two_stage_call & (is_administrator | is_committee_member_for)
+)
+rules.add_perm("reviews.view_letter", is_letter_sent & (is_administrator | is_committee_member_for))
+# Who rates; the letter's state (sent, not yet decided) is the service's to check.
+rules.add_perm("reviews.rate_letter", is_committee_member_for & ~is_letter_conflicted)
+rules.add_perm("reviews.declare_letter_conflict", is_committee_member_for & ~is_letter_applicant)
+rules.add_perm("reviews.read_letter_ratings", may_read_letter_ratings)
+rules.add_perm("reviews.triage_letter", is_administrator & ~is_letter_conflicted)

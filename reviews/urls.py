@@ -60,4 +60,10 @@ urlpatterns = [
     ),
     path("calls/<int:pk>/ranking/<int:proposal_pk>/decide/", views.decide, name="decide"),
     path("calls/<int:pk>/release/", views.release, name="release"),
+    # Letters of intent (two-stage calls): the committee's light rating and the office's triage
+    path("calls/<int:pk>/letters/", views.letters, name="letters"),
+    path("calls/<int:pk>/letters/stage/", views.letters_stage, name="letters_stage"),
+    path("letters/<int:pk>/", views.letter, name="letter"),
+    path("letters/<int:pk>/triage/", views.letter_triage, name="letter_triage"),
+    path("letters/<int:pk>/pdf/", views.letter_pdf, name="letter_pdf"),
 ]

@@ -25,5 +25,9 @@ router.register(
 )
 router.register("endorsements", views.EndorsementViewSet, basename="api-endorsement")
 router.register("awards", views.AwardViewSet, basename="api-award")
+router.register(
+    r"calls/(?P<call_pk>[0-9]+)/letters", views.CallLetterViewSet, basename="api-call-letter"
+)
+router.register("letters", views.LetterViewSet, basename="api-letter")
 
 urlpatterns = router.urls

@@ -18,6 +18,16 @@ from .decisions import decision_record, decisions_record_many, decisions_release
 from .eligibility import eligibility_exception_grant, eligibility_exception_revoke
 from .endorsements import endorsement_request, endorsement_respond
 from .history import record_proposal_note, record_state_change
+from .letters import (
+    LETTER_FIELDS,
+    letter_create,
+    letter_document_remove,
+    letter_document_set,
+    letter_submit,
+    letter_transition,
+    letter_triage,
+    letter_update,
+)
 from .proposals import (
     EDITABLE_FIELDS,
     SubmissionRefused,
@@ -40,6 +50,7 @@ from .team_budget import (
 
 __all__ = [
     "EDITABLE_FIELDS",
+    "LETTER_FIELDS",
     "STALE_ADVICE",
     "InvalidTransition",
     "StaleVersion",
@@ -60,6 +71,13 @@ __all__ = [
     "eligibility_exception_revoke",
     "endorsement_request",
     "endorsement_respond",
+    "letter_create",
+    "letter_document_remove",
+    "letter_document_set",
+    "letter_submit",
+    "letter_transition",
+    "letter_triage",
+    "letter_update",
     "nimhd_cells_validate",
     "proposal_career_stage_correct",
     "proposal_classification_correct",

@@ -5,6 +5,7 @@ from django.db import transaction
 from accounts.audit import audit_record
 from accounts.choices import AuditAction
 
+from .. import lifecycle
 from ..choices import CALL_TRANSITIONS, CallStatus, ProposalStatus
 from ..models import Decision, FundingCall
 from ._common import InvalidTransition, require
@@ -14,10 +15,22 @@ from .proposals import proposal_transition
 
 @transaction.atomic
 def call_transition(*, call: FundingCall, to: str, actor, reason: str = "") -> FundingCall:
-    """The only code that changes a call's status (administrators only)."""
+    """The only code that changes a call's status (administrators only). A two-stage call
+    moves into letters triage only once its letters are due, and out of it (open for the
+    invited full proposals) once every letter is decided."""
     require(actor, "grants.manage_calls")
-    if to not in CALL_TRANSITIONS[call.status]:
+    allowed = CALL_TRANSITIONS[call.status]
+    if not call.letter_of_intent:  # a one-stage call has no letters triage
+        allowed = allowed - {CallStatus.LETTERS_TRIAGE}
+    if to not in allowed:
         raise InvalidTransition(f"A call cannot go from {call.status} to {to}.")
+    problem = ""
+    if to == CallStatus.LETTERS_TRIAGE:
+        problem = lifecycle.letters_triage_problem(call)
+    elif call.status == CallStatus.LETTERS_TRIAGE:
+        problem = lifecycle.full_proposals_problem(call)
+    if problem:
+        raise InvalidTransition(problem)
     previous = call.status
     call.status = to
     call.save(update_fields=["status"])

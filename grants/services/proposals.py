@@ -10,8 +10,8 @@ from accounts.choices import AuditAction
 from accounts.models import User
 
 from .. import emails, lifecycle
-from ..choices import PROPOSAL_TRANSITIONS, ProposalStatus, nimhd_domains_of
-from ..models import Award, Decision, FundingCall, Proposal
+from ..choices import PROPOSAL_TRANSITIONS, LetterStatus, ProposalStatus, nimhd_domains_of
+from ..models import Award, Decision, FundingCall, LetterOfIntent, Proposal
 from ..selectors import applicant_has_other_proposal, eligibility_problems, proposal_blockers
 from ..validators import PROPOSAL_TEXT_LIMITS, single_line, text_length_errors, too_long_message
 from ._common import InvalidTransition, StaleVersion, audit_amount, require, saved_when
@@ -77,25 +77,66 @@ def proposal_create(*, call: FundingCall, actor: User, title: str = "") -> Propo
     """Start a draft. Refused, with every reason, when the call is not accepting, the
     applicant fails a rule of the call on the person (unless an exception waives them; an
     incomplete profile is asked for at submission, not refused here) or already has a
-    proposal in a one-per-applicant call."""
+    proposal in a one-per-applicant call.
+
+    On a two-stage call only an applicant holding an invitation (their letter of intent,
+    invited) may start one, once: it is started from the letter — its title, aims summary (as
+    the specific aims), populations and estimated budget (as the amount requested) — and
+    linked to it (docs/invariants.md, "A full proposal follows an invitation")."""
     call = FundingCall.objects.select_for_update().get(pk=call.pk)
     errors: list[str] = []
     if not call.is_accepting():
         errors.append("This call is not accepting proposals.")
+    invitation = None
+    if call.letter_of_intent:
+        invitation = (
+            LetterOfIntent.objects.select_for_update()
+            .filter(call=call, applicant=actor, status=LetterStatus.INVITED)
+            .first()
+        )
+        if invitation is None:
+            errors.append(
+                "This call takes full proposals only from applicants invited after their "
+                "letter of intent."
+            )
+        elif invitation.proposal_id is not None:
+            errors.append("Your full proposal to this call was already started from your letter.")
     errors += [p.message for p in eligibility_problems(call=call, user=actor) if p.refuses_start]
     if call.one_per_applicant and applicant_has_other_proposal(call=call, pi=actor):
         errors.append("You already have a proposal in this call, which allows one per applicant.")
     if errors:
         raise ValidationError(errors)
-    title = single_line(title)
+    title = single_line(title or (invitation.title if invitation else ""))
     if len(title) > PROPOSAL_TEXT_LIMITS["title"]:
         raise ValidationError(
             {"title": [too_long_message(PROPOSAL_TEXT_LIMITS["title"], len(title))]}
         )
-    proposal = Proposal.objects.create(
-        call=call, pi=actor, title=title, pi_career_stage=lifecycle.current_position(actor)
+    carried = (
+        {
+            "specific_aims": invitation.aims_summary,
+            "disparity_populations": list(invitation.disparity_populations),
+            "requested_amount": invitation.estimated_budget,
+        }
+        if invitation
+        else {}
     )
-    record_state_change(obj=proposal, from_state="", to_state=ProposalStatus.DRAFT, actor=actor)
+    proposal = Proposal.objects.create(
+        call=call,
+        pi=actor,
+        title=title,
+        pi_career_stage=lifecycle.current_position(actor),
+        **carried,
+    )
+    record_state_change(
+        obj=proposal,
+        from_state="",
+        to_state=ProposalStatus.DRAFT,
+        actor=actor,
+        reason="Started from the letter of intent." if invitation else "",
+    )
+    if invitation:
+        invitation.proposal = proposal
+        invitation.save(update_fields=["proposal", "updated_at"])
     return proposal
 
 

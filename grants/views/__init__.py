@@ -5,6 +5,7 @@ The submodules hold them by subject; grants/urls.py names them through this pack
 from .calls import CALL_PROPOSALS_PAGE_SIZE, call_detail, call_list, call_proposals, proposal_start
 from .classification import proposal_classification
 from .eligibility import call_eligibility_exceptions, eligibility_exception_revoke
+from .letters import letter_detail, letter_edit, letter_pdf, letter_start, letter_submit
 from .proposal_parts import (
     attachment_download,
     attachment_remove,
@@ -38,6 +39,11 @@ __all__ = [
     "endorsement_request",
     "eligibility_exception_revoke",
     "endorsement_respond",
+    "letter_detail",
+    "letter_edit",
+    "letter_pdf",
+    "letter_start",
+    "letter_submit",
     "proposal_attachments",
     "proposal_budget",
     "proposal_classification",

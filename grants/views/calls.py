@@ -32,12 +32,19 @@ def call_list(request):
 def call_detail(request, pk: int):
     call = get_object_or_404(selectors.calls_visible_to(request.user), pk=pk)
     mine = selectors.proposals_of_applicant(request.user).filter(call=call, pi=request.user)
+    letter = selectors.letter_of(call=call, user=request.user) if call.letter_of_intent else None
+    # A two-stage call's full proposal is started only from an invitation (proposal_create).
+    invited = not call.letter_of_intent or bool(
+        letter and letter.is_invited and letter.proposal_id is None
+    )
     return render(
         request,
         "grants/call_detail.html",
         {
             "call": call,
             "my_proposals": mine,
+            "my_letter": letter,
+            "may_start_proposal": invited and (not mine or not call.one_per_applicant),
             "rules": selectors.call_rules(call),
             "eligibility": selectors.eligibility_of(call=call, user=request.user),
             "now": timezone.now(),

@@ -37,6 +37,8 @@ urlpatterns = [
     ),
     path("calls/<int:pk>/ranking/", views.RankingView.as_view(), name="api-call-ranking"),
     path("calls/<int:pk>/decisions/", views.DecideManyView.as_view(), name="api-call-decide-many"),
+    path("letters/<int:pk>/ratings/", views.LetterRatingsView.as_view(), name="api-letter-ratings"),
+    path("letters/<int:pk>/triage/", views.LetterTriageView.as_view(), name="api-letter-triage"),
     path(
         "proposals/<int:pk>/summary-statement/",
         views.SummaryStatementView.as_view(),

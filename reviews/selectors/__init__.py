@@ -28,6 +28,15 @@ from .identities import (
     identities_hidden_from,
     proposal_as_read,
 )
+from .letters import (
+    LetterRow,
+    letter_ratings_for,
+    letter_rows,
+    letter_summary,
+    letters_awaiting_rating,
+    letters_for_committee,
+    reads_call_letter_ratings,
+)
 from .panel import BallotRow, PanelRow, VoteStatus, ballot_for, final_score_status, panel_rows
 from .ranking import (
     RANKING_ROW_FIELDS,
@@ -104,6 +113,13 @@ __all__ = [
     "proposals_open_to_own_declaration",
     "proposals_visible_to_reviewer",
     "DecisionBatch",
+    "LetterRow",
+    "letter_ratings_for",
+    "letter_rows",
+    "letter_summary",
+    "letters_awaiting_rating",
+    "letters_for_committee",
+    "reads_call_letter_ratings",
     "IdentityScreen",
     "ProposalAsRead",
     "decision_batch",

@@ -39,6 +39,7 @@ from .committees import (
     criterion_delete,
     criterion_save,
 )
+from .letters import letter_conflict_declare, letter_decide, letter_rate
 from .panel import (
     final_score_record,
     panel_finalize,
@@ -73,6 +74,9 @@ __all__ = [
     "criterion_save",
     "final_score_record",
     "keyword_overlap",
+    "letter_conflict_declare",
+    "letter_decide",
+    "letter_rate",
     "panel_finalize",
     "panel_set_disposition",
     "review_phase_transition",

@@ -16,6 +16,7 @@ from .calls import (
     call_phase,
 )
 from .committees import committee_detail, committee_list
+from .letters import letter, letter_pdf, letter_triage, letters, letters_stage
 from .panel import ballot, panel, panel_disposition, panel_proposal
 from .results import (
     RANKING_PAGE_SIZE,
@@ -54,6 +55,11 @@ __all__ = [
     "decide",
     "decide_many",
     "decision_form",
+    "letter",
+    "letter_pdf",
+    "letter_triage",
+    "letters",
+    "letters_stage",
     "panel",
     "panel_disposition",
     "panel_proposal",

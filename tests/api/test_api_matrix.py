@@ -67,11 +67,12 @@ SECRET = "sentinel-demographic-answer"
 
 
 def build_world(stage: str) -> World:
-    """The shared world, its demographics answered with ``SECRET``, with the open call and, from
-    the decision on, the award's records."""
+    """The shared world, its demographics answered with ``SECRET``, with the open call, the
+    two-stage calls' letters of intent and, from the decision on, the award's records."""
     world = worlds.build_world(stage)
     worlds.add_demographics(world, SECRET)
     worlds.add_open_call(world)
+    worlds.add_letters(world)
     worlds.add_award_records(world)
     return world
 
@@ -124,8 +125,8 @@ READS: dict[str, Read] = {
     # the colleague finder: anyone signed in; without a search of 3 characters, a 400
     # (the search itself is tests/accounts/test_people_finder.py's)
     "people": Read("api-people", _none, {IN_REVIEW: everyone(400)}),
-    # calls: drafts for administrators only
-    "calls": Read("api-call-list", _none, _all({**everyone((200, 2)), "admin": (200, 3)})),
+    # calls: drafts for administrators only (the two two-stage calls included)
+    "calls": Read("api-call-list", _none, _all({**everyone((200, 4)), "admin": (200, 5)})),
     "call": Read("api-call-detail", lambda w: (w.call.pk,), _all(everyone(200))),
     "draft call": Read("api-call-detail", lambda w: (w.draft_call.pk,), _all({"admin": 200})),
     "begin review": Read("api-call-begin-review", lambda w: (w.open_call.pk,), _all(_no_get)),
@@ -230,6 +231,20 @@ READS: dict[str, Read] = {
     "NIMHD portfolio": Read("api-portfolio-nimhd", _none, _all({**everyone(403), "admin": 200})),
     "pilot outcomes": Read(
         "api-portfolio-pilot-outcomes", _none, _all({**everyone(403), "admin": 200})
+    ),
+    # letters of intent: a call's, the applicant's own (draft or sent) and every sent one for
+    # administrators; the committee reads them through reviews' letters/{id}/ratings/
+    "call letters": Read(
+        "api-call-letter-list",
+        lambda w: (w.letter_call.pk,),
+        _all(listing({"applicant": 1, "other_applicant": 1, "admin": 2})),
+    ),
+    "letter": Read(
+        "api-letter-detail", lambda w: (w.letter.pk,), _all({"applicant": 200, "admin": 200})
+    ),
+    "send letter": Read("api-letter-submit", lambda w: (w.draft_letter.pk,), _all(_no_get)),
+    "letter PDF": Read(
+        "api-letter-document", lambda w: (w.letter.pk,), _all({"applicant": 200, "admin": 200})
     ),
     # the schema and its docs: anyone signed in (the same for everyone: asked in one world)
     "schema": Read("api-schema", _none, {IN_REVIEW: everyone(200)}),
@@ -477,6 +492,58 @@ WRITES: dict[str, Write] = {
         lambda w: (w.pending_endorsement.pk,),
         lambda w, me: {"decision": "endorse", "statement": "A capable student."},
         {"mentor": 200},
+    ),
+    # Letters of intent: anyone eligible starts one to the call still taking them (the
+    # applicant has one there already); only its applicant edits, attaches and sends a draft,
+    # which the office reads but may not change (403); a sent letter is frozen.
+    "start a letter": Write(
+        "api-call-letter-list",
+        "post",
+        IN_REVIEW,
+        lambda w: (w.letters_open_call.pk,),
+        lambda w, me: {"title": "A community idea"},
+        {**everyone(201), "applicant": 400},
+    ),
+    "edit the draft letter": Write(
+        "api-letter-detail",
+        "patch",
+        IN_REVIEW,
+        lambda w: (w.draft_letter.pk,),
+        lambda w, me: {"title": "A sharper title"},
+        {"applicant": 200, "admin": 403},
+    ),
+    "edit the sent letter": Write(
+        "api-letter-detail",
+        "patch",
+        IN_REVIEW,
+        lambda w: (w.letter.pk,),
+        lambda w, me: {"title": "A sharper title"},
+        {"applicant": 403, "admin": 403},
+    ),
+    "send the draft letter": Write(
+        "api-letter-submit",
+        "post",
+        IN_REVIEW,
+        lambda w: (w.draft_letter.pk,),
+        _empty,
+        {"applicant": 200, "admin": 403},
+    ),
+    "attach the letter's PDF": Write(
+        "api-letter-document",
+        "post",
+        IN_REVIEW,
+        lambda w: (w.draft_letter.pk,),
+        lambda w, me: {"file": pdf_upload("letter.pdf")},
+        {"applicant": 200, "admin": 403},
+        format="multipart",
+    ),
+    "remove the letter's PDF": Write(
+        "api-letter-document",
+        "delete",
+        IN_REVIEW,
+        lambda w: (w.draft_letter.pk,),
+        _empty,
+        {"applicant": 200, "admin": 403},
     ),
     # Being added: administrators only; calls and the PI's award are visible to the others.
     "begin review": Write(

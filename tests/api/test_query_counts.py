@@ -136,6 +136,17 @@ def _endorsements(n: int, role: str) -> Listing:
     return Listing(mentor, f"{API}/endorsements/")
 
 
+def _letters(n: int, role: str) -> Listing:
+    """A two-stage call with ``n`` letters sent, each with its PDF, read by the office (an
+    applicant has at most one letter to a call)."""
+    from tests.support.letters import make_letter, make_two_stage_call
+
+    call = make_two_stage_call()
+    for _ in range(n):
+        make_letter(call=call, applicant=make_user(), document=True)
+    return Listing(make_admin(), f"{API}/calls/{call.pk}/letters/")
+
+
 def _released_awards(n: int, *, pi=None):
     """``n`` funded and released awards (of one PI when given), and the administrator."""
     admin = make_admin()
@@ -385,6 +396,7 @@ LISTS = [
     ("/api/v1/proposals/{proposal_pk}/attachments/", _attachments, "admin"),
     ("/api/v1/proposals/{proposal_pk}/attachments/", _attachments, "applicant"),
     ("/api/v1/endorsements/", _endorsements, "mentor"),
+    ("/api/v1/calls/{call_pk}/letters/", _letters, "admin"),
     ("/api/v1/awards/", _awards, "admin"),
     ("/api/v1/awards/", _awards, "applicant"),
     ("/api/v1/progress-reports/", _progress_reports, "admin"),

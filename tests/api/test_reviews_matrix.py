@@ -46,7 +46,15 @@ SIGNED_IN = ROLES[1:]
 NOT_FOUND = 404
 NO_GET = 405
 
-world, world_media = world_fixtures(worlds.build_world)
+
+def build_world(stage: str) -> World:
+    """The shared world, with its two-stage calls (``worlds.add_letters``)."""
+    world = worlds.build_world(stage)
+    worlds.add_letters(world)
+    return world
+
+
+world, world_media = world_fixtures(build_world)
 
 
 def everyone(outcome) -> dict[str, object]:
@@ -97,6 +105,8 @@ ROUTES: dict[str, Route] = {
     "api-call-ranking": Route(lambda w: (w.call.pk,)),
     "api-call-decide-many": Route(lambda w: (w.call.pk,)),
     "api-proposal-summary-statement": Route(lambda w: (w.proposal.pk,)),
+    "api-letter-ratings": Route(lambda w: (w.letter.pk,)),
+    "api-letter-triage": Route(lambda w: (w.letter.pk,)),
 }
 
 # A route someone is adding gets its rows first, and its name and path here: its rows are
@@ -179,6 +189,10 @@ MATRIX: dict[str, dict[str, dict[str, object]]] = {
         PANEL: _managers,
         RELEASED: {**_managers, "applicant": 200},
     },
+    # A letter's ratings: the committee and the office (each reads what is theirs to read:
+    # tests/reviews/test_letter_ratings.py); its applicant never.
+    "api-letter-ratings": _all(dict.fromkeys(_committee_and_managers, 200)),
+    "api-letter-triage": _all(everyone(NO_GET)),
 }
 
 
@@ -356,6 +370,29 @@ WRITES: dict[str, Write] = {
         PANEL,
         lambda w: {"outcome": "funded", "rank_from": 1, "rank_to": 2},
         {"admin": 409},
+    ),
+    # The applicant's letter: the committee rates it but the member who declared a conflict
+    # with it; the office reads the ratings and decides it, and no member does.
+    "rate a letter": Write(
+        "api-letter-ratings",
+        "post",
+        READ,
+        lambda w: {"rating": 3, "comment": "Worth a full proposal."},
+        {
+            "reviewer": 200,
+            "member": 200,
+            "mentor": 200,
+            "chair": 200,
+            "conflicted": 403,
+            "admin": 403,
+        },
+    ),
+    "decide a letter": Write(
+        "api-letter-triage",
+        "post",
+        READ,
+        lambda w: {"outcome": "invited", "message": "Welcome."},
+        {**dict.fromkeys(_committee_and_managers, 403), "admin": 200},
     ),
     # Once released, a dry run lists both proposals as skipped and records nothing.
     "decide several, released": Write(

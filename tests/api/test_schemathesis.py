@@ -54,6 +54,7 @@ from tests.factories import (
     submit_review,
 )
 from tests.reporting.support import simple_award
+from tests.support.letters import make_letter, make_two_stage_call, start_triage
 
 from .support import API
 
@@ -230,6 +231,18 @@ def _build_world(media_root) -> World:
     )
     reviews = [submit_review(assignment) for assignment in assignments[:2]]
 
+    # Two-stage calls: one in letters triage (the applicant's letter with its PDF, rated by a
+    # reviewer; a student's invited), one still taking letters (the applicant's draft).
+    letter_call = make_two_stage_call(title="Two-stage pilot awards")
+    review_services.committee_attach_to_call(committee=committee, call=letter_call, actor=admin)
+    sent_letter = make_letter(call=letter_call, applicant=applicant, document=True)
+    invited_letter = make_letter(call=letter_call, applicant=student)
+    review_services.letter_rate(letter=sent_letter, actor=reviewers[0], rating=2)
+    start_triage(letter_call, admin)
+    review_services.letter_decide(letter=invited_letter, actor=admin, outcome="invited")
+    letters_call = make_two_stage_call(letters_due=timezone.now() + timedelta(days=5))
+    draft_letter = make_letter(call=letters_call, applicant=applicant, send=False)
+
     proposals = [draft, submitted, trainee_proposal, *in_review, award.proposal]
     members = [chair, *reviewers]
 
@@ -240,7 +253,14 @@ def _build_world(media_root) -> World:
         media_root=media_root,
         tokens={"administrator": _token(admin), "applicant": _token(applicant)},
         ids={
-            "calls": [open_call.pk, review_call.pk, award.proposal.call_id],
+            "calls": [
+                open_call.pk,
+                review_call.pk,
+                award.proposal.call_id,
+                letter_call.pk,
+                letters_call.pk,
+            ],
+            "letters": [sent_letter.pk, invited_letter.pk, draft_letter.pk],
             "proposals": [p.pk for p in proposals],
             "endorsements": [endorsement.pk],
             "awards": [award.pk],

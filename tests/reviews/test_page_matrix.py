@@ -44,7 +44,15 @@ ROLES = worlds.ROLES
 SIGNED_IN = ROLES[1:]
 COMMITTEE = ("reviewer", "uncertified", "conflicted", "member", "mentor", "chair")
 
-world, world_media = world_fixtures(worlds.build_world)
+
+def build_world(stage: str) -> World:
+    """The shared world, with its two-stage calls (``worlds.add_letters``)."""
+    world = worlds.build_world(stage)
+    worlds.add_letters(world)
+    return world
+
+
+world, world_media = world_fixtures(build_world)
 
 
 def everyone(outcome) -> dict[str, object]:
@@ -110,6 +118,18 @@ ROUTES: dict[str, Route] = {
     # The confirmation of several decisions; with nothing chosen it says what to choose.
     "decide_many": Route(lambda w, r: (w.call.pk,)),
     "decision_form": Route(lambda w, r: (w.call.pk, w.proposal.pk)),
+    # Letters of intent: the two-stage call in letters triage, the applicant's letter.
+    "letters": Route(lambda w, r: (w.letter_call.pk,)),
+    # Not yet: the applicant's letter awaits its decision (a message, back to the letters).
+    "letters_stage": Route(lambda w, r: (w.letter_call.pk,), "POST", lambda w: {"to": "open"}),
+    "letter": Route(lambda w, r: (w.letter.pk,)),
+    # A decline without a message: refused on the page (200), never recorded.
+    "letter_triage": Route(
+        lambda w, r: (w.letter.pk,),
+        "POST",
+        lambda w: {"triage-outcome": "declined", "triage-message": ""},
+    ),
+    "letter_pdf": Route(lambda w, r: (w.letter.pk,)),
 }
 
 # ---- What each role gets ---------------------------------------------------------------------
@@ -192,6 +212,15 @@ MATRIX: dict[str, dict[str, dict[str, object]]] = {
     "release": _all({"admin": to("reviews:ranking")}),
     "decide_many": _all({"admin": 200}),
     "decision_form": _all({"admin": 200}),
+    # The committee and the office see a two-stage call's letters and each letter (the
+    # conflicted member its title only); applicants never do.
+    "letters": _all({**dict.fromkeys(COMMITTEE, 200), "admin": 200}),
+    "letters_stage": _all({"admin": to("reviews:letters")}),
+    "letter": _all({**dict.fromkeys(COMMITTEE, 200), "admin": 200}),
+    # Only the office decides: the committee, who see the letter, are refused (403).
+    "letter_triage": _all({**dict.fromkeys(COMMITTEE, 403), "admin": 200}),
+    # The PDF: not to the member conflicted with the letter.
+    "letter_pdf": _all({**dict.fromkeys(set(COMMITTEE) - {"conflicted"}, 200), "admin": 200}),
 }
 
 

@@ -54,8 +54,10 @@ SIGNED_IN = ROLES[1:]
 
 
 def build_world(stage: str) -> World:
-    """The shared world; once released, with the award's records and somebody else's award."""
+    """The shared world, with its two-stage calls' letters of intent; once released, with the
+    award's records and somebody else's award."""
     world = worlds.build_world(stage)
+    worlds.add_letters(world)
     if stage == RELEASED:
         worlds.add_award_records(world)
         worlds.add_foreign_award(world)
@@ -444,6 +446,32 @@ ROWS: dict[str, Row] = {
         },
     ),
     "grants:proposal_pdf": Row(args=_proposal, get=each_stage(READERS)),
+    # -- Letters of intent (two-stage calls: their pages do not change with the stage) --
+    # Anyone may start a letter to the call still taking them; the applicant, who has one
+    # there, is sent to it.
+    "grants:letter_start": Row(
+        args=lambda w: (w.letters_open_call.pk,),
+        get=POST_ONLY,
+        post=once(everyone(to("grants:letter_edit"))),
+    ),
+    # The applicant's sent letter: theirs and the office's to read; nobody else knows it.
+    "grants:letter_detail": Row(
+        args=lambda w: (w.letter.pk,), get=once({"applicant": 200, "admin": 200})
+    ),
+    "grants:letter_pdf": Row(
+        args=lambda w: (w.letter.pk,), get=once({"applicant": 200, "admin": 200})
+    ),
+    # The applicant's draft: only they write and send it; the office reads it.
+    "grants:letter_edit": Row(
+        args=lambda w: (w.draft_letter.pk,),
+        get=once({"applicant": 200, "admin": to("grants:letter_detail")}),
+        post=once({"applicant": to("grants:letter_edit"), "admin": to("grants:letter_detail")}),
+    ),
+    "grants:letter_submit": Row(
+        args=lambda w: (w.draft_letter.pk,),
+        get=POST_ONLY,
+        post=once({"applicant": to("grants:letter_detail"), "admin": 403}),
+    ),
     # -- Awards and outcomes (the released world: the student's award) --
     "reporting:award_list": Row(get=once(everyone(200), RELEASED)),
     "reporting:award_detail": Row(

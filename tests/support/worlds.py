@@ -19,7 +19,8 @@ Stages, each a world of its own (a matrix asks for the ones it checks):
 - **released**: ... and the decisions released to the PIs.
 
 Every stage also has a call still in draft (only administrators may know it exists). What some
-matrices need beyond this is added by the ``add_*`` functions below.
+matrices need beyond this is added by the ``add_*`` functions below (``add_letters``: two
+two-stage calls with letters of intent).
 """
 
 import dataclasses
@@ -48,6 +49,7 @@ from tests.factories import (
     make_trainee_proposal,
     submit_review,
 )
+from tests.support.letters import make_letter, make_two_stage_call, start_triage
 
 DRAFT = "draft"
 SUBMITTED = "submitted"
@@ -102,6 +104,12 @@ class World:
     # add_foreign_award
     foreign_award: Award | None = None  # somebody else's award
     foreign_publication: object = None
+    # add_letters (two-stage calls)
+    letter_call: object = None  # in letters triage, the committee attached
+    letter: object = None  # the applicant's: sent, rated by the reviewer, awaiting triage
+    other_letter: object = None  # the other applicant's: invited
+    letters_open_call: object = None  # still taking letters
+    draft_letter: object = None  # the applicant's draft there
     # set by the matrix's world fixture
     media_root: object = None
     sessions: dict[str, str] = dataclasses.field(default_factory=dict)  # role -> session key
@@ -347,6 +355,42 @@ def add_foreign_award(world: World) -> None:
             "published_on": world.foreign_award.start_date,
         },
     )
+
+
+def add_letters(world: World) -> None:
+    """Two two-stage calls (tests/support/letters.py). In the first, reviewed by the world's
+    committee, the letters' deadline has passed and the call is in letters triage: the
+    applicant's letter, rated 2 by the reviewer — the conflicted member declared a conflict
+    with it — awaits the office's decision; the other applicant's letter is invited. The
+    second still takes letters: the applicant has a draft there."""
+    admin = world.users["admin"]
+    world.letter_call = make_two_stage_call(title="Two-stage pilot awards")
+    review_services.committee_attach_to_call(
+        committee=world.committee, call=world.letter_call, actor=admin
+    )
+    world.letter = make_letter(
+        call=world.letter_call, applicant=world.users["applicant"], document=True
+    )
+    world.other_letter = make_letter(
+        call=world.letter_call, applicant=world.users["other_applicant"]
+    )
+    review_services.letter_rate(
+        letter=world.letter, actor=world.users["reviewer"], rating=2, comment="Promising."
+    )
+    conflicted = world.users["conflicted"]
+    review_services.letter_conflict_declare(
+        letter=world.letter, actor=conflicted, reason=ConflictReason.COLLABORATOR
+    )
+    start_triage(world.letter_call, admin)
+    review_services.letter_decide(letter=world.other_letter, actor=admin, outcome="invited")
+    world.letters_open_call = make_two_stage_call(
+        title="Two-stage community awards", letters_due=timezone.now() + timedelta(days=5)
+    )
+    world.draft_letter = make_letter(
+        call=world.letters_open_call, applicant=world.users["applicant"], send=False
+    )
+    for item in (world.letter, world.other_letter):
+        item.refresh_from_db()
 
 
 def sign_in_everyone(world: World) -> None:

@@ -11,6 +11,7 @@ from .awards import AwardViewSet
 from .calls import CallViewSet
 from .eligibility import EligibilityExceptionViewSet
 from .endorsements import EndorsementViewSet
+from .letters import CallLetterViewSet, LetterViewSet
 from .proposal_parts import AttachmentViewSet, BudgetLineViewSet, TeamMemberViewSet
 from .proposals import ProposalViewSet
 
@@ -18,9 +19,11 @@ __all__ = [
     "AttachmentViewSet",
     "AwardViewSet",
     "BudgetLineViewSet",
+    "CallLetterViewSet",
     "CallViewSet",
     "EligibilityExceptionViewSet",
     "EndorsementViewSet",
+    "LetterViewSet",
     "ProposalViewSet",
     "TeamMemberViewSet",
 ]

@@ -40,6 +40,7 @@ from .fields import (
     SufficiencyField,
     UsernameField,
 )
+from .letters import LetterRateSerializer, LetterRatingSerializer, LetterRatingsSerializer
 from .panel import (
     BallotRowSerializer,
     DispositionRequestSerializer,
@@ -88,6 +89,9 @@ __all__ = [
     "FinalScoreRequestSerializer",
     "FinalScoreSerializer",
     "FinalizeRequestSerializer",
+    "LetterRateSerializer",
+    "LetterRatingSerializer",
+    "LetterRatingsSerializer",
     "MONEY",
     "MemberAddSerializer",
     "MemberSerializer",

@@ -13,6 +13,7 @@ validation). Service errors become API errors in config.api.exception_handler: V
 from .assignments import AssignmentViewSet, AutoAssignView
 from .committees import CommitteeViewSet
 from .conflicts import ConflictViewSet
+from .letters import LetterRatingsView, LetterTriageView
 from .panel import BallotView, DispositionView, FinalizeView, PanelProposalView, PanelView
 from .phases import PhaseView
 from .results import DecideManyView, RankingView, SummaryStatementView
@@ -25,6 +26,8 @@ __all__ = [
     "CommitteeViewSet",
     "ConflictViewSet",
     "DispositionView",
+    "LetterRatingsView",
+    "LetterTriageView",
     "FinalizeView",
     "PanelProposalView",
     "PanelView",
