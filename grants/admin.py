@@ -124,8 +124,9 @@ class FundingCallAdmin(admin.ModelAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
-        if obj is not None and lifecycle.blind_review_fixed(obj):
-            fields.append("blind_review")  # docs/invariants.md, "Blind is chosen before opening"
+        if obj is not None and lifecycle.shape_fixed(obj):
+            # docs/invariants.md, "A call's shape is chosen before it opens"
+            fields.extend(lifecycle.SHAPE_FIELDS)
         return fields
 
     actions = [

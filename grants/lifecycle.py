@@ -87,11 +87,16 @@ def full_proposals_problem(call: FundingCall) -> str:
     return ""
 
 
-def blind_review_fixed(call: FundingCall) -> bool:
-    """A call's blind-review setting is chosen while it is a draft: once it opens, applicants
-    have read (or not) the note to keep names out of their text, and once it is reviewed the
+def shape_fixed(call: FundingCall) -> bool:
+    """A call's shape (blind review, a letter-of-intent stage) is chosen while it is a draft:
+    once it opens, applicants have read (or not) the note to keep names out of their text and
+    have started letters or proposals by the stage it announced, and once it is reviewed the
     committee has seen (or not) the names, so changing it would mislead one or the other."""
     return call.pk is not None and call.status != CallStatus.DRAFT
+
+
+# Fields of the call that shape_fixed freezes once it opens.
+SHAPE_FIELDS = ("blind_review", "letter_of_intent")
 
 
 def is_trainee_stage(applicant_type: str) -> bool:

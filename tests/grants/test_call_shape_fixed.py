@@ -1,5 +1,6 @@
-"""A call's blind-review setting is chosen while it is a draft (docs/invariants.md, "Blind is
-chosen before opening"): the admin offers it on a draft and shows it read-only after."""
+"""A call's shape (blind review, a letter-of-intent stage) is chosen while it is a draft
+(docs/invariants.md, "A call's shape is chosen before it opens"): the admin offers it on a
+draft and shows it read-only after."""
 
 import pytest
 from django.urls import reverse
@@ -67,3 +68,20 @@ def test_past_draft_the_setting_is_read_only_and_a_posted_change_is_ignored(offi
     assert "Blind review" in response.content.decode()
     assert saved.status_code == 302, saved.context["adminform"].form.errors
     assert FundingCall.objects.get(pk=call.pk).blind_review is True
+
+
+def test_an_open_two_stage_call_cannot_be_made_one_stage_and_a_draft_can(office):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    due = timezone.now() + timedelta(hours=1)
+    open_call = make_call(status=CallStatus.OPEN, letter_of_intent=True, letters_close_at=due)
+    draft = make_call(status=CallStatus.DRAFT, letter_of_intent=True, letters_close_at=due)
+
+    open_form = change_form(office, open_call).context["adminform"].form
+    draft_form = change_form(office, draft).context["adminform"].form
+
+    assert "letter_of_intent" not in open_form.fields
+    assert "letter_of_intent" in draft_form.fields
+    assert "letters_close_at" in open_form.fields  # a deadline may still move
