@@ -99,6 +99,10 @@ class FundingCallForm(forms.ModelForm):
             "required_attachments",
             "reviewers_per_proposal",
             "blind_review",
+            "nominations_allowed",
+            "sponsor",
+            "sponsor_opportunity",
+            "sponsor_deadline",
         ]
 
     def __init__(self, *args, **kwargs):

@@ -37,6 +37,9 @@ class ProposalStatus(models.TextChoices):
     NOT_FUNDED = "not_funded", "Not funded"
     WAITLISTED = "waitlisted", "Waitlisted"
     WITHDRAWN = "withdrawn", "Withdrawn"
+    # A limited-submission call's outcomes: the institution's nominees to the sponsor.
+    NOMINATED = "nominated", "Nominated"
+    NOT_NOMINATED = "not_nominated", "Not nominated"
 
 
 PROPOSAL_TRANSITIONS: dict[str, frozenset[str]] = {
@@ -51,11 +54,22 @@ PROPOSAL_TRANSITIONS: dict[str, frozenset[str]] = {
             ProposalStatus.NOT_FUNDED,
             ProposalStatus.WAITLISTED,
             ProposalStatus.WITHDRAWN,
+            ProposalStatus.NOMINATED,
+            ProposalStatus.NOT_NOMINATED,
         }
     ),
-    ProposalStatus.WAITLISTED: frozenset({ProposalStatus.FUNDED, ProposalStatus.NOT_FUNDED}),
+    ProposalStatus.WAITLISTED: frozenset(
+        {
+            ProposalStatus.FUNDED,
+            ProposalStatus.NOT_FUNDED,
+            ProposalStatus.NOMINATED,
+            ProposalStatus.NOT_NOMINATED,
+        }
+    ),
     ProposalStatus.FUNDED: frozenset(),
     ProposalStatus.NOT_FUNDED: frozenset(),
+    ProposalStatus.NOMINATED: frozenset(),
+    ProposalStatus.NOT_NOMINATED: frozenset(),
     ProposalStatus.WITHDRAWN: frozenset(),
 }
 
@@ -71,6 +85,8 @@ SUBMITTED_STATES = frozenset(
         ProposalStatus.FUNDED,
         ProposalStatus.NOT_FUNDED,
         ProposalStatus.WAITLISTED,
+        ProposalStatus.NOMINATED,
+        ProposalStatus.NOT_NOMINATED,
     }
 )
 # A funding decision may be recorded (or changed, until released) on a proposal in these.
@@ -202,6 +218,19 @@ class DecisionOutcome(models.TextChoices):
     FUNDED = "funded", "Funded"
     NOT_FUNDED = "not_funded", "Not funded"
     WAITLISTED = "waitlisted", "Waitlisted"
+    # Limited-submission calls decide nominations to the external sponsor, not money.
+    NOMINATED = "nominated", "Nominated"
+    NOT_NOMINATED = "not_nominated", "Not nominated"
+
+
+# The decisions each kind of call takes (grants.services.decision_record): a call with money
+# funds; a limited-submission call nominates up to its sponsor's limit. Waitlisted is both.
+FUNDING_OUTCOMES = (DecisionOutcome.FUNDED, DecisionOutcome.NOT_FUNDED, DecisionOutcome.WAITLISTED)
+NOMINATION_OUTCOMES = (
+    DecisionOutcome.NOMINATED,
+    DecisionOutcome.NOT_NOMINATED,
+    DecisionOutcome.WAITLISTED,
+)
 
 
 class AwardStatus(models.TextChoices):

@@ -88,7 +88,8 @@ def full_proposals_problem(call: FundingCall) -> str:
 
 
 def shape_fixed(call: FundingCall) -> bool:
-    """A call's shape (blind review, a letter-of-intent stage) is chosen while it is a draft:
+    """A call's shape (blind review, a letter-of-intent stage, a limited submission's number
+    of nominations) is chosen while it is a draft:
     once it opens, applicants have read (or not) the note to keep names out of their text and
     have started letters or proposals by the stage it announced, and once it is reviewed the
     committee has seen (or not) the names, so changing it would mislead one or the other."""
@@ -96,7 +97,7 @@ def shape_fixed(call: FundingCall) -> bool:
 
 
 # Fields of the call that shape_fixed freezes once it opens.
-SHAPE_FIELDS = ("blind_review", "letter_of_intent")
+SHAPE_FIELDS = ("blind_review", "letter_of_intent", "nominations_allowed")
 
 
 def is_trainee_stage(applicant_type: str) -> bool:

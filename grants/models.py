@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import FieldDoesNotExist
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils import timezone
@@ -150,6 +150,34 @@ class FundingCall(models.Model):
         default=False,
         help_text="Reviewers see no names, departments or positions of the applicant or team.",
     )
+    # A limited submission: an external sponsor accepts only ``nominations_allowed``
+    # applications from the institution, and this internal call chooses them. Its decisions
+    # are nominations, not money (grants.services.decision_record); empty: an ordinary call.
+    nominations_allowed = models.PositiveSmallIntegerField(
+        "applications the sponsor accepts",
+        null=True,
+        blank=True,
+        help_text="Limited submission: how many applications the sponsor accepts from the "
+        "institution. Leave empty for a call that awards the program's own money.",
+    )
+    sponsor = models.CharField(
+        "external sponsor",
+        max_length=200,
+        blank=True,
+        help_text="e.g. NIH NIMHD, Robert Wood Johnson Foundation (limited submissions only).",
+    )
+    sponsor_opportunity = models.CharField(
+        "sponsor's opportunity number",
+        max_length=100,
+        blank=True,
+        help_text="e.g. RFA-MD-27-004 (limited submissions only).",
+    )
+    sponsor_deadline = models.DateField(
+        "sponsor's deadline",
+        null=True,
+        blank=True,
+        help_text="When the nominees' applications are due at the sponsor.",
+    )
     # The past call this one was started from (call templates), for the record.
     copied_from = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="copies"
@@ -199,6 +227,16 @@ class FundingCall(models.Model):
                 ),
                 name="call_letters_due_between_opening_and_deadline",
             ),
+            models.CheckConstraint(
+                condition=models.Q(nominations_allowed__isnull=True)
+                | models.Q(
+                    nominations_allowed__gte=1,
+                    sponsor_deadline__isnull=False,
+                    sponsor__gt="",
+                    sponsor_opportunity__gt="",
+                ),
+                name="call_limited_submission_names_its_sponsor",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -228,6 +266,34 @@ class FundingCall(models.Model):
             and self.status == CallStatus.OPEN
             and self.opens_at <= now < self.letters_close_at
         )
+
+    @property
+    def is_limited_submission(self) -> bool:
+        return self.nominations_allowed is not None
+
+    def clean(self) -> None:
+        """A limited submission names its sponsor, the opportunity and the sponsor's deadline
+        (after the internal deadline: the nominees need the time between to apply); field
+        errors, so the admin form says which is missing."""
+        super().clean()
+        if self.nominations_allowed is None:
+            return
+        errors: dict[str, list[str]] = {}
+        if self.nominations_allowed < 1:
+            errors["nominations_allowed"] = ["The sponsor accepts at least one application."]
+        if not self.sponsor.strip():
+            errors["sponsor"] = ["Name the external sponsor of a limited submission."]
+        if not self.sponsor_opportunity.strip():
+            errors["sponsor_opportunity"] = ["Give the sponsor's opportunity number."]
+        if self.sponsor_deadline is None:
+            errors["sponsor_deadline"] = ["Give the date applications are due at the sponsor."]
+        elif self.closes_at and self.sponsor_deadline <= self.local_closes_at().date():
+            errors["sponsor_deadline"] = [
+                "The sponsor's deadline must come after this call closes: the nominees apply "
+                "in between."
+            ]
+        if errors:
+            raise ValidationError(errors)
 
     def local_letters_close_at(self):
         return (

@@ -303,6 +303,16 @@ def call_committed_amount(call: FundingCall, *, exclude_proposal_pk: int | None 
     return _cents(qs.aggregate(total=Coalesce(Sum("amount"), ZERO))["total"])
 
 
+def call_nominees(call: FundingCall) -> list[Proposal]:
+    """The proposals a limited-submission call nominates (decided, released or not), in the
+    order they were decided."""
+    return list(
+        Proposal.objects.filter(call=call, decision__outcome=DecisionOutcome.NOMINATED).order_by(
+            "decision__decided_at", "pk"
+        )
+    )
+
+
 def proposal_requested_total(proposal: Proposal) -> Decimal:
     return _cents(proposal.budget_lines.aggregate(total=Coalesce(Sum("amount"), ZERO))["total"])
 

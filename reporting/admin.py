@@ -10,6 +10,7 @@ from django.db import models
 
 from .models import (
     ExportJob,
+    ExternalSubmission,
     FollowOnFunding,
     Partnership,
     Presentation,
@@ -121,6 +122,25 @@ class FollowOnFundingAdmin(OutcomeAdmin):
     list_filter = ["sponsor_type", "status"]
     search_fields = ["sponsor", "mechanism", "title"]
     filter_horizontal = ["awards"]
+
+
+@admin.register(ExternalSubmission)
+class ExternalSubmissionAdmin(admin.ModelAdmin):
+    """Read-only: a nominee's application is recorded on the call's nominees page (or the
+    API), whose service feeds follow-on funding and audits the change."""
+
+    list_display = ["proposal", "submitted_on", "result", "amount_awarded", "decided_on"]
+    list_filter = ["result", "sponsor_type"]
+    search_fields = ["proposal__title", "sponsor_reference"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(TraineeOutcome)

@@ -38,6 +38,15 @@ class SponsorType(models.TextChoices):
     INTERNAL = "internal", "Internal"
 
 
+class ExternalResult(models.TextChoices):
+    """Where a limited-submission nominee's application to the external sponsor stands."""
+
+    PENDING = "pending", "Submitted, awaiting the sponsor's decision"
+    AWARDED = "awarded", "Awarded"
+    NOT_AWARDED = "not_awarded", "Not awarded"
+    WITHDRAWN = "withdrawn", "Withdrawn before a decision"
+
+
 class FundingStatus(models.TextChoices):
     APPLIED = "applied", "Applied"
     AWARDED = "awarded", "Awarded"

@@ -18,6 +18,7 @@ from .choices import (
     TrainingStatusValue,
 )
 from .models import (
+    ExternalSubmission,
     FollowOnFunding,
     Partnership,
     Presentation,
@@ -333,3 +334,30 @@ class EnrollmentProgramForm(forms.Form):
         required=False,
         choices=[("", "All populations"), *DisparityPopulation.choices],
     )
+
+
+class ExternalSubmissionForm(forms.ModelForm):
+    """A nominee's application to the sponsor: shape only (the rules are
+    services.external_submission_save's)."""
+
+    class Meta:
+        model = ExternalSubmission
+        fields = [
+            "submitted_on",
+            "sponsor_reference",
+            "result",
+            "decided_on",
+            "amount_awarded",
+            "sponsor_type",
+            "mechanism",
+            "notes",
+        ]
+        widgets = {
+            "submitted_on": DATE,
+            "decided_on": DATE,
+            "notes": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def _post_clean(self):
+        # The service validates and saves; the form only parses (no model full_clean here).
+        pass

@@ -23,7 +23,7 @@ from django.utils import timezone
 from accounts.choices import ApplicantType, Role
 from accounts.models import User
 from grants.choices import DecisionOutcome, DisparityPopulation
-from grants.models import Award, FundingCall, TeamMember
+from grants.models import Award, Decision, FundingCall, TeamMember
 
 from .choices import ENROLLMENT_CELLS, EnrollmentKind, FundingStatus, ProgressReportStatus
 from .hrsa.mapping import demographics_answered
@@ -31,6 +31,7 @@ from .hrsa.people import awards_active_in, participants_of, released_awards
 from .hrsa.periods import Period
 from .models import (
     EnrollmentReport,
+    ExternalSubmission,
     FollowOnFunding,
     ParticipantSupport,
     Partnership,
@@ -352,3 +353,39 @@ def enrollment_program(*, population: str | None = None) -> dict:
         "planned": planned,
         "actual": actual,
     }
+
+
+@dataclass(frozen=True)
+class NominationRow:
+    """A limited submission's nominee: its decision (released or not) and, once released,
+    its application to the sponsor (or None before it is recorded)."""
+
+    decision: Decision
+    external: ExternalSubmission | None
+
+    @property
+    def proposal(self):
+        return self.decision.proposal
+
+    @property
+    def released(self) -> bool:
+        return self.decision.released_at is not None
+
+
+def call_nominations(call: FundingCall) -> list[NominationRow]:
+    """The call's nominees and alternates in the order decided, each with its external
+    submission, in three queries."""
+    decisions = list(
+        Decision.objects.filter(
+            call=call, outcome__in=[DecisionOutcome.NOMINATED, DecisionOutcome.WAITLISTED]
+        )
+        .select_related("proposal", "proposal__pi")
+        .order_by("decided_at", "pk")
+    )
+    external = {
+        record.proposal_id: record
+        for record in ExternalSubmission.objects.filter(
+            proposal_id__in=[d.proposal_id for d in decisions]
+        ).select_related("follow_on")
+    }
+    return [NominationRow(decision=d, external=external.get(d.proposal_id)) for d in decisions]

@@ -41,6 +41,12 @@ urlpatterns = [
         views.outcome_delete,
         name="outcome_delete",
     ),
+    path("calls/<int:pk>/nominations/", views.call_nominations, name="call_nominations"),
+    path(
+        "calls/<int:pk>/nominations/<int:proposal_pk>/",
+        views.external_submission,
+        name="external_submission",
+    ),
     path("reports/hrsa/", views.report, name="report"),
     path("reports/hrsa/export/<str:fmt>/", views.report_export, name="report_export"),
     path("reports/hrsa/exports/", views.export_job_create, name="export_job_create"),

@@ -125,6 +125,8 @@ REVIEW_STATES = frozenset(
         ProposalStatus.FUNDED,
         ProposalStatus.NOT_FUNDED,
         ProposalStatus.WAITLISTED,
+        ProposalStatus.NOMINATED,
+        ProposalStatus.NOT_NOMINATED,
     }
 )
 

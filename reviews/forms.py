@@ -112,6 +112,21 @@ class DecisionForm(forms.Form):
         max_length=2000,
     )
 
+    def __init__(self, *args, call=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if call is not None and call.is_limited_submission:
+            # A limited submission decides nominations to the sponsor, not money.
+            self.fields["outcome"].choices = [
+                ("nominated", "Nominate"),
+                ("waitlisted", "Alternate (waitlist)"),
+                ("not_nominated", "Do not nominate"),
+            ]
+            self.fields["outcome"].error_messages["required"] = (
+                "Choose Nominate, Alternate or Do not nominate."
+            )
+            del self.fields["amount"]
+            self.fields["reason"].label = "Note for the record (optional)"
+
 
 class DecisionBatchForm(forms.Form):
     """Several proposals decided at once: ticked in the ranking, or a range of ranks. Funding

@@ -99,15 +99,24 @@ class CallSerializer(serializers.ModelSerializer):
             "required_attachments",
             "reviewers_per_proposal",
             "blind_review",
+            "nominations_allowed",
+            "sponsor",
+            "sponsor_opportunity",
+            "sponsor_deadline",
         ]
         read_only_fields = fields
         extra_kwargs = {
+            "nominations_allowed": {
+                "help_text": "A limited submission: how many applications the external sponsor "
+                "accepts from the institution; this call chooses the nominees and its decisions "
+                "are nominated / not nominated. Null for a call that awards money."
+            },
             "blind_review": {
                 "help_text": "Reviewed blind: reviewers see no name, department or position "
                 "of the applicant or the team, nor their biosketches and letters of support "
                 "(the call's chair and administrators see everything). Applicants keep names "
                 "out of their text and file names."
-            }
+            },
         }
 
     @extend_schema_field(OpenApiTypes.BOOL)

@@ -11,9 +11,16 @@ from accounts.choices import AuditAction
 from accounts.models import User
 
 from .. import emails, lifecycle
-from ..choices import DECIDABLE_STATES, CallStatus, DecisionOutcome, ProposalStatus
+from ..choices import (
+    DECIDABLE_STATES,
+    FUNDING_OUTCOMES,
+    NOMINATION_OUTCOMES,
+    CallStatus,
+    DecisionOutcome,
+    ProposalStatus,
+)
 from ..models import Award, Decision, FundingCall, Proposal
-from ..selectors import call_committed_amount, proposal_requested_total
+from ..selectors import call_committed_amount, call_nominees, proposal_requested_total
 from ._common import InvalidTransition, audit_amount, require
 from .awards import award_dates
 from .calls import call_transition
@@ -47,8 +54,7 @@ def decision_record(
         raise InvalidTransition(
             f"A proposal that is {proposal.get_status_display().lower()} cannot be decided."
         )
-    if outcome not in DecisionOutcome.values:
-        raise ValidationError({"outcome": ["Choose funded, not funded or waitlisted."]})
+    _check_outcome_for_call(call, outcome)
     existing = Decision.objects.filter(proposal=proposal).first()
     released_waitlist = existing is not None and existing.is_released
     if released_waitlist and outcome == DecisionOutcome.WAITLISTED:
@@ -78,6 +84,9 @@ def decision_record(
                     ]
                 }
             )
+    elif outcome == DecisionOutcome.NOMINATED:
+        amount = None
+        _check_nomination_limit(call, proposal)
     else:
         amount = None
     decision, _ = Decision.objects.update_or_create(
@@ -120,6 +129,41 @@ def decision_record(
     return decision
 
 
+def _check_outcome_for_call(call: FundingCall, outcome: str) -> None:
+    """A call with money funds; a limited-submission call nominates (never both)."""
+    if call.is_limited_submission:
+        if outcome not in NOMINATION_OUTCOMES:
+            raise ValidationError(
+                {
+                    "outcome": [
+                        "This is a limited submission: choose nominated, not nominated or "
+                        "waitlisted (an alternate)."
+                    ]
+                }
+            )
+    elif outcome not in FUNDING_OUTCOMES:
+        raise ValidationError({"outcome": ["Choose funded, not funded or waitlisted."]})
+
+
+def _check_nomination_limit(call: FundingCall, proposal: Proposal) -> None:
+    """The sponsor accepts ``call.nominations_allowed`` applications from the institution: an
+    (N+1)th nomination is refused, naming the nominees (the call row is locked by the caller,
+    so two administrators nominating at once cannot both take the last place)."""
+    others = [p for p in call_nominees(call) if p.pk != proposal.pk]
+    if len(others) >= call.nominations_allowed:
+        names = ", ".join(f"NS-{p.pk}" for p in others)
+        limit = call.nominations_allowed
+        raise ValidationError(
+            {
+                "outcome": [
+                    f"{call.sponsor} accepts {limit} application{'s' if limit != 1 else ''} "
+                    f"from the institution and {limit} {'are' if limit != 1 else 'is'} already "
+                    f"nominated ({names}). Decide one of them otherwise first."
+                ]
+            }
+        )
+
+
 @transaction.atomic
 def decisions_record_many(
     *,
@@ -144,8 +188,7 @@ def decisions_record_many(
         raise ValidationError({"proposals": ["Choose at least one proposal to decide."]})
     if any(p.call_id != call.pk for p in proposals):
         raise ValidationError({"proposals": ["Every proposal must belong to this call."]})
-    if outcome not in DecisionOutcome.values:
-        raise ValidationError({"outcome": ["Choose funded, not funded or waitlisted."]})
+    _check_outcome_for_call(call, outcome)
     released = Decision.objects.filter(
         proposal__in=proposals, released_at__isnull=False
     ).select_related("proposal")

@@ -35,6 +35,16 @@ urlpatterns = [
         views.AwardTransitionView.as_view(),
         name="api-award-transition",
     ),
+    path(
+        "calls/<int:call_pk>/nominations/",
+        views.NominationListView.as_view(),
+        name="api-call-nominations",
+    ),
+    path(
+        "calls/<int:call_pk>/nominations/<int:proposal_pk>/",
+        views.ExternalSubmissionView.as_view(),
+        name="api-call-external-submission",
+    ),
     path("reports/hrsa/", views.HrsaReportView.as_view(), name="api-report-hrsa"),
     path("portfolio/nimhd/", views.NimhdPortfolioView.as_view(), name="api-portfolio-nimhd"),
     path(

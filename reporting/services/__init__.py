@@ -9,6 +9,7 @@ superuser through), run in a transaction, and send mail only after commit.
 from .enrollment import enrollment_cumulative_submit, enrollment_planned_save
 from .exports import report_export_record
 from .imports import ImportResult, publications_import_commit, publications_import_preview
+from .nominations import external_submission_save, nominee_awards
 from .outcomes import (
     FOLLOW_ON_FUNDING,
     PARTNERSHIP,
@@ -59,6 +60,8 @@ from .progress import (
 )
 
 __all__ = [
+    "external_submission_save",
+    "nominee_awards",
     "DUE_SOON_DAYS",
     "FOLLOW_ON_FUNDING",
     "FINAL_REPORT_AFTER",

@@ -89,6 +89,11 @@ class RankingRow:
     # The call's budget less the running total: what is left if everything to here is funded
     # as the running total counts it (negative past the pay line).
     budget_left: Decimal = Decimal("0.00")
+    # A limited submission: the sponsor's places this and every higher-ranked proposal take —
+    # one for each nominated or not yet decided, none for one decided otherwise (None on a
+    # call with money).
+    places_taken: int | None = None
+    places_left: int | None = None
 
     @property
     def over_budget_by(self) -> Decimal:
@@ -133,6 +138,19 @@ class Ranking:
     hidden_count: int = 0
     # Why decisions cannot be recorded now (grants.lifecycle.decisions_problem), or "".
     decisions_problem: str = ""
+    # A limited submission's nominees so far (decided, released or not), for deciders.
+    nominated: int | None = None
+
+    @property
+    def limited(self) -> bool:
+        """The call nominates to an external sponsor: its pay line is a number of places."""
+        return self.call.is_limited_submission
+
+    @property
+    def places_left(self) -> int | None:
+        if not self.limited or self.nominated is None:
+            return None
+        return self.call.nominations_allowed - self.nominated
 
     @property
     def remaining(self) -> Decimal | None:
@@ -144,8 +162,14 @@ class Ranking:
 
     @property
     def may_decide_several(self) -> bool:
-        """The reader may record decisions now and some proposal is left to decide."""
-        return self.deciding and not self.decisions_problem and self.batch_decidable
+        """The reader may record decisions now and some proposal is left to decide. A limited
+        submission's few nominations are decided one at a time."""
+        return (
+            self.deciding
+            and not self.decisions_problem
+            and self.batch_decidable
+            and not self.limited
+        )
 
     @property
     def pay_line_page(self) -> int | None:
@@ -164,6 +188,14 @@ def _budget_taken(requested: Decimal, decision: Decision | None) -> Decimal:
     if decision.outcome == DecisionOutcome.FUNDED:
         return decision.amount if decision.amount is not None else requested
     return Decimal("0.00")
+
+
+def _places_taken(decision: Decision | None) -> int:
+    """A limited submission's pay line counts places, not money: a nominated proposal takes
+    one, and so does one not yet decided (as if nominated); one decided otherwise takes none."""
+    if decision is None or decision.outcome == DecisionOutcome.NOMINATED:
+        return 1
+    return 0
 
 
 # What a ranking row shows (page and API): at thousands of rows, loading whole proposals and
@@ -220,13 +252,25 @@ def ranking_for(
         if deciding
         else {}
     )
+    limited = call.is_limited_submission
     running = Decimal("0.00")
     running_totals: list[Decimal] = []
+    places = 0
+    running_places: list[int] = []
     pay_line_rank = None
     for rank, pk in enumerate(order, start=1):
-        running += _budget_taken(totals.get(pk, Decimal("0.00")), decisions.get(pk))
+        if limited:
+            # The money is the sponsor's to award: the running total adds up what the
+            # nominees would ask for, and the pay line falls where the places run out.
+            running += totals.get(pk, Decimal("0.00"))
+            places += _places_taken(decisions.get(pk))
+            running_places.append(places)
+            past_line = places > call.nominations_allowed
+        else:
+            running += _budget_taken(totals.get(pk, Decimal("0.00")), decisions.get(pk))
+            past_line = running > call.total_budget
         running_totals.append(running)
-        if pay_line_rank is None and running > call.total_budget:
+        if pay_line_rank is None and past_line:
             pay_line_rank = rank
     shown = Paginator(order, per_page or max(1, len(order))).get_page(page)
     ids = list(shown.object_list)
@@ -248,8 +292,16 @@ def ranking_for(
                 entry=getattr(proposal, "panel_entry", None),
                 decision=decisions.get(pk),
                 running_total=running_totals[rank - 1],
-                within_budget=running_totals[rank - 1] <= call.total_budget,
+                within_budget=(
+                    running_places[rank - 1] <= call.nominations_allowed
+                    if limited
+                    else running_totals[rank - 1] <= call.total_budget
+                ),
                 budget_left=call.total_budget - running_totals[rank - 1],
+                places_taken=running_places[rank - 1] if limited else None,
+                places_left=(
+                    call.nominations_allowed - running_places[rank - 1] if limited else None
+                ),
                 pay_line_before=rank == pay_line_rank,
                 may_decide=deciding
                 and not decisions_problem
@@ -261,6 +313,7 @@ def ranking_for(
         rows=rows,
         deciding=deciding,
         committed=grant_selectors.call_committed_amount(call) if deciding else None,
+        nominated=len(grant_selectors.call_nominees(call)) if deciding and limited else None,
         unreleased=(
             Decision.objects.filter(call=call, released_at__isnull=True).count() if deciding else 0
         ),
@@ -373,7 +426,9 @@ def decision_batch(
     committed_now = grant_selectors.call_committed_amount(call)
     problem = ""
     chosen: list[int] = []
-    if outcome not in DecisionOutcome.values:
+    if call.is_limited_submission:
+        problem = "A limited submission's nominations are decided one proposal at a time."
+    elif outcome not in DecisionOutcome.values:
         problem = "Choose the decision: fund, waitlist or do not fund."
     elif proposal_ids:
         unknown = [pk for pk in proposal_ids if pk not in rank_of]

@@ -66,6 +66,7 @@ def _decision_page(request, call, proposal, form):
             "form": form,
             "requested": grant_selectors.proposal_requested_total(proposal),
             "committed": grant_selectors.call_committed_amount(call),
+            "nominees": (grant_selectors.call_nominees(call) if call.is_limited_submission else []),
             "current": Decision.objects.filter(proposal=proposal).first(),
             "decisions_problem": grant_lifecycle.decisions_problem(call),
             "decidable": proposal.status in DECIDABLE_STATES,
@@ -86,7 +87,7 @@ def decision_form(request, pk: int, proposal_pk: int):
         if current
         else {}
     )
-    return _decision_page(request, call, proposal, DecisionForm(initial=initial))
+    return _decision_page(request, call, proposal, DecisionForm(initial=initial, call=call))
 
 
 @login_required
@@ -94,14 +95,14 @@ def decision_form(request, pk: int, proposal_pk: int):
 def decide(request, pk: int, proposal_pk: int):
     call = deciding_call(request, pk)
     proposal = _decided_proposal(request, call, proposal_pk)
-    form = DecisionForm(request.POST)
+    form = DecisionForm(request.POST, call=call)
     if form.is_valid():
         try:
             grant_services.decision_record(
                 proposal=proposal,
                 actor=request.user,
                 outcome=form.cleaned_data["outcome"],
-                amount=form.cleaned_data["amount"],
+                amount=form.cleaned_data.get("amount"),
                 reason=form.cleaned_data["reason"],
             )
         except ValidationError as exc:

@@ -229,6 +229,12 @@ READS: dict[str, Read] = {
     "HRSA report": Read("api-report-hrsa", _none, _all({**everyone(403), "admin": 200})),
     # the NIMHD portfolio: administrators only
     "NIMHD portfolio": Read("api-portfolio-nimhd", _none, _all({**everyone(403), "admin": 200})),
+    # a limited submission's nominees: the world's call is an ordinary one, so 404 to all
+    # (tests/grants/test_limited_submissions.py covers a limited call's)
+    "nominations": Read("api-call-nominations", lambda w: (w.call.pk,), _all({})),
+    "external submission": Read(
+        "api-call-external-submission", lambda w: (w.call.pk, w.proposal.pk), _all(_no_get)
+    ),
     "pilot outcomes": Read(
         "api-portfolio-pilot-outcomes", _none, _all({**everyone(403), "admin": 200})
     ),
@@ -411,6 +417,15 @@ WRITES: dict[str, Write] = {
         # The administrator may decide, but not yet: the committee is in its read phase and
         # decisions follow the review (docs/invariants.md).
         {"applicant": 403, "mentor": 403, "admin": 409},
+    ),
+    # The world's call is an ordinary one: no nominees to record for anyone (404).
+    "record a nominee's application": Write(
+        "api-call-external-submission",
+        "put",
+        RELEASED,
+        lambda w: (w.call.pk, w.proposal.pk),
+        lambda w, me: {"submitted_on": "2026-01-10"},
+        {},
     ),
     "request endorsement": Write(
         "api-proposal-request-endorsement",

@@ -1055,11 +1055,21 @@ PROPOSAL_ALLOWED = {
     "draft": {"submitted", "withdrawn"},
     "submitted": {"returned", "in_review", "withdrawn"},
     "returned": {"submitted", "withdrawn"},
-    "in_review": {"funded", "not_funded", "waitlisted", "withdrawn"},
-    "waitlisted": {"funded", "not_funded"},
+    "in_review": {
+        "funded",
+        "not_funded",
+        "waitlisted",
+        "withdrawn",
+        "nominated",
+        "not_nominated",
+    },
+    "waitlisted": {"funded", "not_funded", "nominated", "not_nominated"},
     "funded": set(),
     "not_funded": set(),
     "withdrawn": set(),
+    # A limited submission's outcomes (issue #19).
+    "nominated": set(),
+    "not_nominated": set(),
 }
 PROPOSAL_PATH = {
     "draft": [],
@@ -1070,6 +1080,8 @@ PROPOSAL_PATH = {
     "funded": ["submitted", "in_review", "funded"],
     "not_funded": ["submitted", "in_review", "not_funded"],
     "withdrawn": ["withdrawn"],
+    "nominated": ["submitted", "in_review", "nominated"],
+    "not_nominated": ["submitted", "in_review", "not_nominated"],
 }
 
 

@@ -147,3 +147,25 @@ def test_two_windows_saving_the_same_review_draft_at_once_one_wins():
     assert Review.objects.filter(assignment=assignment).count() == 1
     assert review.version == 1
     assert review.overall_paragraph == review.comments_to_applicant
+
+
+def test_concurrent_nominations_never_pass_the_sponsors_limit():
+    # A limited submission the sponsor takes two of; four nominations arrive at once.
+    from tests.grants.test_limited_submissions import limited_call
+
+    call, proposals, admin = limited_call(4, allowed=2)
+
+    outcomes = run_together(
+        *[
+            lambda p=p: grant_services.decision_record(
+                proposal=p, actor=admin, outcome=DecisionOutcome.NOMINATED
+            )
+            for p in proposals
+        ]
+    )
+
+    refused = [o[1] for o in outcomes if o[0] == "refused"]
+    assert sum(1 for o in outcomes if o[0] == "ok") == 2
+    assert [list(exc.message_dict) for exc in refused] == [["outcome"], ["outcome"]]
+    assert Decision.objects.filter(call=call, outcome=DecisionOutcome.NOMINATED).count() == 2
+    assert not Award.objects.filter(call=call).exists()

@@ -10,6 +10,7 @@ PermissionDenied 403.
 """
 
 from .enrollment import EnrollmentViewSet
+from .nominations import ExternalSubmissionView, NominationListView
 from .outcomes import (
     FollowOnFundingViewSet,
     OutcomeViewSet,
@@ -26,8 +27,10 @@ from .support import ParticipantSupportViewSet, TrainingStatusViewSet
 __all__ = [
     "AwardTransitionView",
     "EnrollmentViewSet",
+    "ExternalSubmissionView",
     "FollowOnFundingViewSet",
     "HrsaReportView",
+    "NominationListView",
     "NimhdPortfolioView",
     "OutcomeViewSet",
     "ParticipantSupportViewSet",

@@ -31,10 +31,17 @@ class RankingRowSerializer(serializers.Serializer):
     requested_amount = serializers.DecimalField(**MONEY, help_text="The budget total requested.")
     running_total = serializers.DecimalField(**MONEY)
     within_budget = serializers.BooleanField(
-        help_text="The running total is within the call's budget."
+        help_text="The running total is within the call's budget; on a limited submission, "
+        "the places taken are within the number the sponsor accepts."
     )
     pay_line_before = serializers.BooleanField(
-        help_text="The pay line falls just above this row: the budget runs out here."
+        help_text="The pay line falls just above this row: the budget (on a limited "
+        "submission, the sponsor's places) runs out here."
+    )
+    places_taken = serializers.IntegerField(
+        allow_null=True,
+        help_text="Limited submissions only (else null): the sponsor's places this and every "
+        "higher-ranked proposal take — one each if nominated or not yet decided.",
     )
     decision = RankingDecisionSerializer(
         allow_null=True, help_text="The funding decision (administrators only; else null)."
@@ -48,6 +55,15 @@ class RankingSerializer(serializers.Serializer):
         **MONEY, allow_null=True, help_text="Funded so far (administrators only; else null)."
     )
     remaining = serializers.DecimalField(**MONEY, allow_null=True)
+    nominations_allowed = serializers.IntegerField(
+        allow_null=True,
+        help_text="A limited submission: how many applications the sponsor accepts from the "
+        "institution (the pay line); null on a call that awards money.",
+    )
+    nominated = serializers.IntegerField(
+        allow_null=True,
+        help_text="A limited submission's nominations so far (administrators only; else null).",
+    )
     decisions_problem = serializers.CharField(
         help_text="Why funding decisions cannot be recorded or released now (for instance, the "
         "committee is still reviewing the call); empty when they can. Administrators only."

@@ -32,7 +32,8 @@ class RankingView(CallView):
         description="The call's reviewed proposals in funding order — final impact score, "
         "then percentile, then earlier submission; not discussed last "
         "(`selectors.ranking`) — each with the budget total requested, the running total, "
-        "whether it is within the call's budget and where the pay line falls. "
+        "whether it is within the call's budget and where the pay line falls (on a limited "
+        "submission, where the sponsor's places run out: `nominations_allowed`). "
         "Administrators also see each decision and the amount committed. The call's chair "
         "or an administrator; 404 for anyone else. Proposals you are conflicted on, or "
         "assigned to without your own review submitted, are left out (`hidden_count` says "
@@ -47,6 +48,8 @@ class RankingView(CallView):
             "total_budget": ranking.call.total_budget,
             "committed": ranking.committed,
             "remaining": ranking.remaining,
+            "nominations_allowed": ranking.call.nominations_allowed,
+            "nominated": ranking.nominated,
             "hidden_count": ranking.hidden_count,
             "decisions_problem": ranking.decisions_problem,
             "results": ranking.rows,
