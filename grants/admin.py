@@ -143,7 +143,7 @@ class FundingCallAdmin(admin.ModelAdmin):
     list_filter = ["status", "program"]
     search_fields = ["title"]
     # Status changes only through the actions (they record history).
-    readonly_fields = ["status", "created_at"]
+    readonly_fields = ["status", "copied_from", "created_at"]
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))

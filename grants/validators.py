@@ -369,7 +369,8 @@ def call_dates_errors(
     if errors:
         return errors
     if closes_at <= opens_at:
-        errors["closes_at"] = ["The deadline must come after the call opens."]
+        # Nothing can fall between them: the letters' deadline is judged once this is fixed.
+        return {"closes_at": ["The deadline must come after the call opens."]}
     if letter_of_intent and not opens_at < letters_close_at < closes_at:
         errors["letters_close_at"] = [
             "Letters of intent are due after the call opens and before the deadline for full "
