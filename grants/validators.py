@@ -339,11 +339,15 @@ def departments_clean(value) -> list[str]:
     return list(cleaned.values())
 
 
+# A new call's dates fall before this year ends (a typed "20266" is a typo, not a plan).
+LAST_CALL_YEAR = 2099
+
+
 def call_dates_errors(
     *, opens_at, closes_at, letter_of_intent: bool, letters_close_at=None, now
 ) -> dict[str, list[str]]:
     """What is wrong with a new call's dates, by field ({} when nothing): each given with its
-    time zone and in the future, the deadline after the opening, and — on a call that opens
+    time zone, in the future and before 2100, the deadline after the opening, and — on a call that opens
     with a letter of intent — the letters due between the two (the orders the database's
     constraints hold every call to; the future is asked of a call being made)."""
     given = {"opens_at": opens_at, "closes_at": closes_at}
@@ -362,6 +366,8 @@ def call_dates_errors(
             errors[name] = ["Give the time with its time zone."]
         elif moment <= now:
             errors[name] = ["This date has passed; a new call's dates are in the future."]
+        elif moment.year > LAST_CALL_YEAR:
+            errors[name] = [f"Give a date before {LAST_CALL_YEAR + 1}."]
     if not letter_of_intent and letters_close_at is not None:
         errors["letters_close_at"] = [
             "This call has no letter-of-intent stage; leave the letters' deadline empty."

@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from ..choices import CallStatus
 from ..models import FundingCall
-from ..validators import call_dates_errors
+from ..validators import LAST_CALL_YEAR, call_dates_errors
 from ._common import require
 from .history import record_state_change
 
@@ -126,8 +126,12 @@ def call_copy_defaults(source: FundingCall, *, now: datetime | None = None) -> d
     now = now or timezone.now()
     zone = source.zone
     years = 1
-    while _years_on(source.opens_at, years, zone) <= now:
-        years += 1
+    try:
+        while _years_on(source.opens_at, years, zone) <= now:
+            years += 1
+        _years_on(max(source.closes_at, source.opens_at), years, zone)
+    except (ValueError, OverflowError):  # past the end of the calendar: offer its own dates
+        years = 0
     opens_at = _years_on(source.opens_at, years, zone)
     return {
         "title": _title_years_on(source.title, years, opens_at.year),
@@ -228,10 +232,9 @@ def _copy_review_setup(*, source: FundingCall, new: FundingCall, actor, shift: t
     setup = CallReview.objects.filter(call=source).select_related("committee").first()
     if setup is None:
         return
-    try:
-        review_due_at = setup.review_due_at + shift if setup.review_due_at else None
-    except OverflowError:  # a deadline near the end of the calendar: no due date to move
-        review_due_at = None
+    review_due_at = setup.review_due_at + shift if setup.review_due_at else None
+    if review_due_at is not None and review_due_at.year > LAST_CALL_YEAR:
+        review_due_at = None  # past the years dates are given in: the chair sets it later
     # Criteria are already there (when the source had any), so none are added by default.
     review_services.committee_attach_to_call(
         committee=setup.committee,

@@ -282,6 +282,10 @@ def test_the_copy_is_audited_with_its_source(office):
             {"opens_at": ["This date has passed; a new call's dates are in the future."]},
         ),
         (
+            {"opens_at": 30, "closes_at": 40_000},  # about 110 years on: a typo
+            {"closes_at": ["Give a date before 2100."]},
+        ),
+        (
             {"opens_at": 60, "closes_at": 30},
             {"closes_at": ["The deadline must come after the call opens."]},
         ),
