@@ -133,7 +133,7 @@ def _copied(request, new):
         messages.success(
             request,
             f"“{new.title}” is a new draft copied from “{new.copied_from.title}”. Check it and "
-            "open it when it is ready; its criteria and committee are on its review page.",
+            "open it when it is ready; its criteria and committee (if any) are on its review page.",
         )
         return redirect(reverse("admin:grants_fundingcall_change", args=(new.pk,)))
     messages.success(
