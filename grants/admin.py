@@ -5,7 +5,9 @@ State changes from the admin go through the same services as the web pages.
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect
+from django.urls import reverse
 
 from accounts.choices import ApplicantType
 
@@ -46,6 +48,27 @@ def _call_action(to: str, label: str):
     action.short_description = label
     action.__name__ = f"mark_{to}"
     return action
+
+
+@admin.action(description="Copy the selected calls (a new draft of each, a year on)")
+def copy_calls(modeladmin, request, queryset):
+    """A new round of each selected call, dated and titled a year on (services.call_copy, as
+    the call's *Copy this call* page); with one selected, its copy's edit page follows."""
+    copies = []
+    for call in queryset:
+        try:
+            new = services.call_copy(
+                source=call, actor=request.user, **services.call_copy_defaults(call)
+            )
+        except (ValidationError, PermissionDenied) as exc:
+            reason = "; ".join(getattr(exc, "messages", [])) or "only administrators copy calls"
+            messages.error(request, f"{call}: not copied ({reason}).")
+        else:
+            copies.append(new)
+            messages.success(request, f"{call}: copied as the draft “{new}”; check its dates.")
+    if len(copies) == 1:
+        return redirect(reverse("admin:grants_fundingcall_change", args=(copies[0].pk,)))
+    return None
 
 
 class FundingCallForm(forms.ModelForm):
@@ -124,7 +147,7 @@ class FundingCallAdmin(admin.ModelAdmin):
     list_filter = ["status", "program"]
     search_fields = ["title"]
     # Status changes only through the actions (they record history).
-    readonly_fields = ["status", "created_at"]
+    readonly_fields = ["status", "copied_from", "created_at"]
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
@@ -145,6 +168,7 @@ class FundingCallAdmin(admin.ModelAdmin):
         ),
         _call_action(CallStatus.DECIDED, "Mark the selected calls decided"),
         _call_action(CallStatus.ARCHIVED, "Archive the selected calls"),
+        copy_calls,
     ]
 
 

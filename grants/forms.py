@@ -357,3 +357,37 @@ class EligibilityExceptionForm(forms.Form):
         if user is None:
             raise forms.ValidationError("That person is not available; search again.")
         return user
+
+
+def _moment_field(label: str, *, help_text: str = "") -> forms.DateTimeField:
+    """A date and time typed in the call's time zone (the view makes it the current one)."""
+    return forms.DateTimeField(
+        label=label,
+        help_text=help_text,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+    )
+
+
+class CallCopyForm(forms.Form):
+    """A new round of a call: its title and dates. The service checks the dates (in the future,
+    in order) and copies the rest; a one-stage call has no letters' deadline to ask."""
+
+    title = forms.CharField(max_length=200)
+    opens_at = _moment_field("Opens")
+    letters_close_at = _moment_field("Letters of intent due")
+    closes_at = _moment_field("Deadline for full proposals")
+
+    def __init__(self, *args, source, **kwargs):
+        super().__init__(*args, **kwargs)
+        zone = source.time_zone
+        self.fields["opens_at"].help_text = f"In the call's time zone, {zone}."
+        self.fields["closes_at"].help_text = f"In the call's time zone, {zone}."
+        if source.letter_of_intent:
+            self.fields[
+                "letters_close_at"
+            ].help_text = (
+                f"In the call's time zone, {zone}: after the opening, before the deadline."
+            )
+        else:
+            del self.fields["letters_close_at"]

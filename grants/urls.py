@@ -9,6 +9,7 @@ urlpatterns = [
     path("calls/<int:pk>/", views.call_detail, name="call_detail"),
     path("calls/<int:call_pk>/start/", views.proposal_start, name="proposal_start"),
     path("calls/<int:pk>/proposals/", views.call_proposals, name="call_proposals"),
+    path("calls/<int:pk>/copy/", views.call_copy, name="call_copy"),
     path(
         "calls/<int:pk>/eligibility-exceptions/",
         views.call_eligibility_exceptions,

@@ -1,5 +1,6 @@
 """Validation of things applicants hand in: PDF uploads (and their file names), word counts
-and the hard limits on free text; and of a call's list of eligible departments."""
+and the hard limits on free text; and of a call's list of eligible departments and its
+dates."""
 
 import hashlib
 import io
@@ -336,3 +337,49 @@ def departments_clean(value) -> list[str]:
             )
         cleaned.setdefault(department_key(name), name)
     return list(cleaned.values())
+
+
+# A new call's dates fall before this year ends (a typed "20266" is a typo, not a plan).
+LAST_CALL_YEAR = 2099
+
+
+def call_dates_errors(
+    *, opens_at, closes_at, letter_of_intent: bool, letters_close_at=None, now
+) -> dict[str, list[str]]:
+    """What is wrong with a new call's dates, by field ({} when nothing): each given with its
+    time zone, in the future and before 2100, the deadline after the opening, and — on a call that opens
+    with a letter of intent — the letters due between the two (the orders the database's
+    constraints hold every call to; the future is asked of a call being made)."""
+    given = {"opens_at": opens_at, "closes_at": closes_at}
+    if letter_of_intent:
+        given["letters_close_at"] = letters_close_at
+    errors: dict[str, list[str]] = {}
+    missing = {
+        "opens_at": "Give the date and time the call opens.",
+        "closes_at": "Give the deadline for full proposals.",
+        "letters_close_at": "This call opens with a letter of intent: give the letters' deadline.",
+    }
+    for name, moment in given.items():
+        if moment is None:
+            errors[name] = [missing[name]]
+        elif moment.tzinfo is None or moment.utcoffset() is None:
+            errors[name] = ["Give the time with its time zone."]
+        elif moment <= now:
+            errors[name] = ["This date has passed; a new call's dates are in the future."]
+        elif moment.year > LAST_CALL_YEAR:
+            errors[name] = [f"Give a date before {LAST_CALL_YEAR + 1}."]
+    if not letter_of_intent and letters_close_at is not None:
+        errors["letters_close_at"] = [
+            "This call has no letter-of-intent stage; leave the letters' deadline empty."
+        ]
+    if errors:
+        return errors
+    if closes_at <= opens_at:
+        # Nothing can fall between them: the letters' deadline is judged once this is fixed.
+        return {"closes_at": ["The deadline must come after the call opens."]}
+    if letter_of_intent and not opens_at < letters_close_at < closes_at:
+        errors["letters_close_at"] = [
+            "Letters of intent are due after the call opens and before the deadline for full "
+            "proposals."
+        ]
+    return errors

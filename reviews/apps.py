@@ -8,3 +8,6 @@ class ReviewsConfig(AppConfig):
 
     def ready(self) -> None:
         from . import permissions  # noqa: F401  (registers the rules predicates)
+
+        # Copies a copied call's criteria and committee (grants.services.call_copy).
+        from .services import call_copy  # noqa: F401

@@ -103,9 +103,13 @@ class CallSerializer(serializers.ModelSerializer):
             "sponsor",
             "sponsor_opportunity",
             "sponsor_deadline",
+            "copied_from",
         ]
         read_only_fields = fields
         extra_kwargs = {
+            "copied_from": {
+                "help_text": "The call this one was copied from (a new round), or null."
+            },
             "nominations_allowed": {
                 "help_text": "A limited submission: how many applications the external sponsor "
                 "accepts from the institution; this call chooses the nominees and its decisions "
@@ -122,6 +126,29 @@ class CallSerializer(serializers.ModelSerializer):
     @extend_schema_field(OpenApiTypes.BOOL)
     def get_is_accepting(self, call: FundingCall) -> bool:
         return call.is_accepting(self.context.get("now"))
+
+
+class CallCopySerializer(serializers.Serializer):
+    """A new round of a call: its dates and, if not the source's a year on, its title; the
+    rest is copied (grants.services.call_copy checks the dates)."""
+
+    title = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=200,
+        help_text="The new call's title; left out or blank: the source's, with each year in it "
+        "moved on.",
+    )
+    opens_at = serializers.DateTimeField(help_text="When the new call opens; in the future.")
+    letters_close_at = serializers.DateTimeField(
+        required=False,
+        allow_null=True,
+        help_text="When letters of intent are due: required when the source opens with a "
+        "letter of intent (between the opening and the deadline), refused when it does not.",
+    )
+    closes_at = serializers.DateTimeField(
+        help_text="The deadline for (full) proposals; after the opening."
+    )
 
 
 class EligibilityReasonSerializer(serializers.Serializer):

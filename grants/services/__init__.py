@@ -12,6 +12,7 @@ patches the submodule where the service looks it up (e.g. ``grants.services.prop
 from ._common import STALE_ADVICE, InvalidTransition, StaleVersion, saved_when
 from .attachments import attachment_add, attachment_remove
 from .awards import award_dates, award_transition
+from .call_copy import call_copy, call_copy_defaults
 from .calls import call_begin_review, call_committee_review_set, call_transition
 from .classification import nimhd_cells_validate, proposal_classification_correct
 from .decisions import decision_record, decisions_record_many, decisions_release
@@ -62,6 +63,8 @@ __all__ = [
     "budget_line_remove",
     "budget_line_save",
     "call_begin_review",
+    "call_copy",
+    "call_copy_defaults",
     "call_committee_review_set",
     "call_transition",
     "decision_record",

@@ -2,7 +2,14 @@
 
 The submodules hold them by subject; grants/urls.py names them through this package."""
 
-from .calls import CALL_PROPOSALS_PAGE_SIZE, call_detail, call_list, call_proposals, proposal_start
+from .calls import (
+    CALL_PROPOSALS_PAGE_SIZE,
+    call_copy,
+    call_detail,
+    call_list,
+    call_proposals,
+    proposal_start,
+)
 from .classification import proposal_classification
 from .eligibility import call_eligibility_exceptions, eligibility_exception_revoke
 from .letters import letter_detail, letter_edit, letter_pdf, letter_start, letter_submit
@@ -32,6 +39,7 @@ __all__ = [
     "attachment_download",
     "attachment_remove",
     "budget_line_remove",
+    "call_copy",
     "call_detail",
     "call_eligibility_exceptions",
     "call_list",

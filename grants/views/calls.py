@@ -1,5 +1,5 @@
-"""Funding calls: the list, one call, starting a proposal in it, and its proposals for
-administrators."""
+"""Funding calls: the list, one call, starting a proposal in it, and, for administrators,
+its proposals and a new round copied from it."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -14,7 +15,8 @@ from django.views.decorators.http import require_POST
 from accounts.permissions import can
 
 from .. import selectors, services
-from ..forms import CallProposalFilterForm
+from ..forms import CallCopyForm, CallProposalFilterForm
+from ._common import apply_errors
 
 CALL_PROPOSALS_PAGE_SIZE = 50
 
@@ -24,7 +26,11 @@ def call_list(request):
     return render(
         request,
         "grants/call_list.html",
-        {"calls": selectors.calls_visible_to(request.user), "now": timezone.now()},
+        {
+            "calls": selectors.calls_visible_to(request.user),
+            "now": timezone.now(),
+            "may_copy": can(request.user, "grants.manage_calls"),
+        },
     )
 
 
@@ -93,3 +99,46 @@ def call_proposals(request, pk: int):
             "counts": selectors.call_proposal_counts(call),
         },
     )
+
+
+@never_cache
+@login_required
+def call_copy(request, pk: int):
+    """A new round of a call (administrators; anyone else: 404): its title and dates, offered
+    a year on and typed in the call's time zone; everything else is copied by
+    ``services.call_copy``. Then the new draft's edit page."""
+    if not can(request.user, "grants.manage_calls"):
+        raise Http404("No such page.")
+    source = get_object_or_404(selectors.calls_visible_to(request.user), pk=pk)
+    with timezone.override(source.zone):
+        form = CallCopyForm(
+            request.POST if request.method == "POST" else None,
+            source=source,
+            initial=services.call_copy_defaults(source),
+        )
+        if request.method == "POST" and form.is_valid():
+            try:
+                new = services.call_copy(source=source, actor=request.user, **form.cleaned_data)
+            except ValidationError as exc:
+                apply_errors(form, exc)
+            else:
+                return _copied(request, new)
+        return render(request, "grants/call_copy.html", {"call": source, "form": form})
+
+
+def _copied(request, new):
+    """The copy's edit page: the Django admin's, for those who may use it; otherwise its
+    page, saying where it is edited."""
+    if request.user.is_staff and request.user.has_perm("grants.change_fundingcall"):
+        messages.success(
+            request,
+            f"“{new.title}” is a new draft copied from “{new.copied_from.title}”. Check it and "
+            "open it when it is ready; its criteria and committee (if any) are on its review page.",
+        )
+        return redirect(reverse("admin:grants_fundingcall_change", args=(new.pk,)))
+    messages.success(
+        request,
+        f"“{new.title}” is a new draft copied from “{new.copied_from.title}”. It is edited "
+        "in the administration site, which needs staff access.",
+    )
+    return redirect("grants:call_detail", pk=new.pk)

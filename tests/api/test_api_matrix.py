@@ -28,6 +28,7 @@ from datetime import timedelta
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
 from config import api_urls
 from reviews.api import urls as review_api_urls
@@ -131,6 +132,7 @@ READS: dict[str, Read] = {
     "draft call": Read("api-call-detail", lambda w: (w.draft_call.pk,), _all({"admin": 200})),
     "begin review": Read("api-call-begin-review", lambda w: (w.open_call.pk,), _all(_no_get)),
     "release decisions": Read("api-call-release-decisions", lambda w: (w.call.pk,), _all(_no_get)),
+    "copy a call": Read("api-call-copy", lambda w: (w.call.pk,), _all(_no_get)),
     # proposals: the PI's and the team's; administrators see all five; reviewers none here
     "proposals": Read(
         "api-proposal-list",
@@ -310,6 +312,17 @@ def _pi_only(code: int) -> dict[str, int]:
 
 
 _admin_only = {**everyone(403), "admin": 200}
+
+
+def _new_dates() -> dict:
+    """A new round's dates: it opens in a month and closes two months later."""
+    now = timezone.now()
+    return {
+        "opens_at": (now + timedelta(days=30)).isoformat(),
+        "closes_at": (now + timedelta(days=90)).isoformat(),
+    }
+
+
 _awardees = ("applicant", "mentor", "admin")
 
 
@@ -571,6 +584,23 @@ WRITES: dict[str, Write] = {
     ),
     "release decisions": Write(
         "api-call-release-decisions", "post", DECIDED, lambda w: (w.call.pk,), _empty, _admin_only
+    ),
+    # A new round of a call: administrators only; a draft is unknown to everyone else.
+    "copy a call": Write(
+        "api-call-copy",
+        "post",
+        IN_REVIEW,
+        lambda w: (w.call.pk,),
+        lambda w, me: _new_dates(),
+        {**everyone(403), "admin": 201},
+    ),
+    "copy a draft call": Write(
+        "api-call-copy",
+        "post",
+        IN_REVIEW,
+        lambda w: (w.draft_call.pk,),
+        lambda w, me: _new_dates(),
+        {"admin": 201},
     ),
     "award transition": Write(
         "api-award-transition",

@@ -320,6 +320,10 @@ ROWS: dict[str, Row] = {
         },
     ),
     "grants:call_proposals": Row(args=_call, get=each_stage({"admin": 200})),
+    # A new round copied from the call: administrators only (an empty POST: the form's errors).
+    "grants:call_copy": Row(
+        args=_call, get=each_stage({"admin": 200}), post=each_stage({"admin": 200})
+    ),
     # Eligibility exceptions: administrators only (an empty POST: the form's errors).
     "grants:call_eligibility_exceptions": Row(
         args=_call, get=each_stage({"admin": 200}), post=each_stage({"admin": 200})

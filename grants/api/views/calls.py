@@ -1,8 +1,8 @@
-"""Funding calls: read by everyone signed in, moved on by administrators."""
+"""Funding calls: read by everyone signed in, moved on (and copied) by administrators."""
 
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import mixins
+from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
@@ -14,7 +14,12 @@ from grants import selectors, services
 from grants.models import FundingCall
 
 from ..filters import CallFilter
-from ..serializers import CallDetailSerializer, CallSerializer, ReleaseSerializer
+from ..serializers import (
+    CallCopySerializer,
+    CallDetailSerializer,
+    CallSerializer,
+    ReleaseSerializer,
+)
 
 
 @extend_schema_view(
@@ -97,3 +102,29 @@ class CallViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSe
         fresh = self.get_queryset().get(pk=call.pk)
         data = {"call": fresh, "released": released}
         return Response(ReleaseSerializer(data, context=self.get_serializer_context()).data)
+
+    @extend_schema(
+        summary="Copy the call (a new round)",
+        description="An administrator starts a new draft call from this one "
+        "(`services.call_copy`): everything that defines the competition is copied — "
+        "description, eligibility rules, the letter-of-intent stage, blind review, budget "
+        "rules, word limits, required sections and documents, the review criteria in their "
+        "order and the committee — and none of its history (proposals, letters, reviews, "
+        "decisions, awards, eligibility exceptions). `copied_from` names the source. The "
+        "dates are the new call's: in the future, the deadline after the opening and, when "
+        "the call opens with a letter of intent, `letters_close_at` between them. A time "
+        "without an offset is read in the server's time zone. Audited. Answers 201 with the "
+        "new call. 400 with field errors (`opens_at`, `closes_at`, `letters_close_at`, "
+        "`title`), nothing created; 403 for anyone else who sees the call, 404 for a call "
+        "the caller cannot see.",
+        request=CallCopySerializer,
+        responses={201: CallSerializer, **error_responses(*WRITE_ERRORS)},
+    )
+    @action(detail=True, methods=["post"], url_path="copy", url_name="copy")
+    def copy_call(self, request, pk=None):
+        source = self.get_object()
+        self.require_manager()
+        body = CallCopySerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        new = services.call_copy(source=source, actor=request.user, **body.validated_data)
+        return Response(self.detail_response(new).data, status=status.HTTP_201_CREATED)
