@@ -65,7 +65,7 @@ COPIED_FIELDS = (
     "sponsor_opportunity",
 )
 
-# The related rows that make up the review set-up, copied by ``_copy_review_setup``.
+# The related rows that make up the review set-up, copied by reviews.services.call_copy.
 COPIED_RELATIONS = {  # by reviews.services.call_copy, on ``call_copied``
     "review_criteria": "The criteria reviewers rate, with their kind, description and order.",
     "call_review": "The committee (its chair and members), reviewers per proposal, and the "
