@@ -338,6 +338,8 @@ def _letter(entry: dict) -> Letter:
     return Letter(
         **{
             **entry,
+            # One person a line, written indented in the file.
+            "team": "\n".join(line.strip() for line in entry["team"].strip().splitlines()),
             "populations": tuple(entry["populations"]),
             "nimhd_cells": tuple(entry.get("nimhd_cells", ())),
             "estimated_budget": Decimal(entry["estimated_budget"]),
