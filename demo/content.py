@@ -123,14 +123,57 @@ class Plan:
 
 
 @dataclass(frozen=True)
+class Rating:
+    """A committee member's rating of a letter of intent (1 invite strongly - 5 do not)."""
+
+    member: str
+    rating: int
+    comment: str = ""
+
+
+@dataclass(frozen=True)
+class Letter:
+    """A letter of intent to a two-stage call and what became of it: ``submitted`` (awaiting
+    triage), ``invited`` or ``declined`` (with the office's ``message``); ``started``: the
+    invited applicant has started the full proposal from it."""
+
+    applicant: str
+    title: str
+    aims_summary: str
+    team: str
+    populations: tuple
+    estimated_budget: Decimal
+    state: str
+    message: str = ""
+    document: bool = False
+    started: bool = False
+    nimhd_cells: tuple = ()  # picked on the full proposal, once started
+    ratings: tuple = ()  # Rating
+    conflicts: tuple = ()  # (member, reason)
+
+    @property
+    def data(self) -> dict:
+        """The letter's fields as its form (and ``letter_update``) takes them."""
+        return {
+            "title": self.title,
+            "aims_summary": self.aims_summary,
+            "team": self.team,
+            "disparity_populations": list(self.populations),
+            "estimated_budget": self.estimated_budget,
+        }
+
+
+@dataclass(frozen=True)
 class Call:
     """A call's fields as the model has them, its times (``{"days", "hour"}`` from today or
-    ``{"on", "hour"}`` in the decided call's story) and its proposals."""
+    ``{"on", "hour"}`` in the decided call's story), its proposals and, on a two-stage call,
+    its letters of intent."""
 
     fields: dict
     times: dict
     proposals: tuple
     waitlist_closed: dict = field(default_factory=dict)
+    letters: tuple = ()
 
     @property
     def title(self) -> str:
@@ -155,7 +198,7 @@ class Demo:
     program: dict
     committee: dict
     people: tuple
-    calls: dict  # open, review, past
+    calls: dict  # open, review, past; the two-stage calls: triage, invited
     topics: dict
     publications: tuple
     presentations: tuple
@@ -174,6 +217,10 @@ class Demo:
     @property
     def people_by_username(self) -> dict[str, Person]:
         return {person.username: person for person in self.people}
+
+    def two_stage_calls(self) -> list[Call]:
+        """The calls that take letters of intent first: in triage, then open to the invited."""
+        return [self.calls[name] for name in ("triage", "invited") if name in self.calls]
 
     def decided_calls(self) -> list[Call]:
         """The calls whose proposals were decided: the previous year's, then the earlier ones."""
@@ -271,6 +318,11 @@ TIME_KEYS = {
     "decided",
     "released",
     "letters_dated",
+    # Two-stage calls: the letters' deadline, the triage, the decisions, full proposals open.
+    "letters_close",
+    "triage_begins",
+    "letters_decided",
+    "full_proposals_open",
 }
 MONEY_KEYS = {"total_budget", "max_award", "amount"}
 
@@ -282,17 +334,33 @@ def _money(entry: dict) -> dict:
 ROUND_OUTCOMES = ("publications", "presentations", "follow_on_funding")
 
 
+def _letter(entry: dict) -> Letter:
+    return Letter(
+        **{
+            **entry,
+            # One person a line, written indented in the file.
+            "team": "\n".join(line.strip() for line in entry["team"].strip().splitlines()),
+            "populations": tuple(entry["populations"]),
+            "nimhd_cells": tuple(entry.get("nimhd_cells", ())),
+            "estimated_budget": Decimal(entry["estimated_budget"]),
+            "ratings": tuple(Rating(**rating) for rating in entry.get("ratings", ())),
+            "conflicts": tuple((c["member"], c["reason"]) for c in entry.get("conflicts", ())),
+        }
+    )
+
+
 def _call(entry: dict) -> Call:
     fields = {
         k: v
         for k, v in entry.items()
-        if k not in TIME_KEYS | {"proposals", "waitlist_closed", *ROUND_OUTCOMES}
+        if k not in TIME_KEYS | {"proposals", "waitlist_closed", "letters", *ROUND_OUTCOMES}
     }
     return Call(
         fields=_money(fields),
         times={k: v for k, v in entry.items() if k in TIME_KEYS},
         proposals=tuple(_plan(plan) for plan in entry.get("proposals", ())),
         waitlist_closed=entry.get("waitlist_closed", {}),
+        letters=tuple(_letter(letter) for letter in entry.get("letters", ())),
     )
 
 

@@ -21,7 +21,10 @@ SKIPPED_MODELS = {
 }
 # A rendered PDF's bytes (so its size and checksum) vary from one run to the next with the
 # same code; its name, kind and pages do not.
-SKIPPED_FIELDS = {"id", "password", "token", "sha256", "size", "file", "ip_address", "user_agent"}
+SKIPPED_FIELDS = {
+    *("id", "password", "token", "sha256", "size", "file", "ip_address", "user_agent"),
+    *("document", "document_size"),  # a letter of intent's PDF (the name is kept)
+}
 
 # The natural key of a row, by model: what a person would call it.
 NATURAL_KEYS = {
@@ -33,10 +36,12 @@ NATURAL_KEYS = {
     "grants.proposal": lambda o: f"{o.call.title} / {o.pi.username}",
     "grants.award": lambda o: f"award of {natural_key(o.proposal)}",
     "grants.decision": lambda o: f"decision on {natural_key(o.proposal)}",
+    "grants.letterofintent": lambda o: f"letter to {o.call.title} / {o.applicant.username}",
     "reviews.committee": lambda o: o.name,
     "reviews.criterion": lambda o: f"{o.call.title} / {o.name}",
     "reviews.assignment": lambda o: f"{natural_key(o.proposal)} / {o.reviewer.username}",
     "reviews.review": lambda o: f"review of {natural_key(o.assignment)}",
+    "reviews.letterrating": lambda o: f"{natural_key(o.letter)} / {o.member.username}",
     "reviews.panelentry": lambda o: f"panel of {natural_key(o.proposal)}",
     "reporting.progressreport": lambda o: f"{o.kind} report of {natural_key(o.award)}",
 }

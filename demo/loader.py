@@ -3,7 +3,8 @@ use: ``user_create``, ``proposal_create``, ``proposal_submit``, ``endorsement_re
 ``committee_create``, the committee review's (demo/reviewing.py), ``decision_record``,
 ``decisions_release``, ``award_change``, ``progress_report_submit``, the inclusion enrollment's
 ``enrollment_planned_save`` and ``enrollment_cumulative_submit``, ``publication_create``,
-``narrative_save`` and the rest, so the demo obeys every rule a real user meets.
+``narrative_save`` and the rest — and, on the two-stage calls, the letters of intent's
+(demo/letters.py) — so the demo obeys every rule a real user meets.
 
 Direct writes, where no service exists: the demo people's password (one hash for all),
 ``is_staff``/``is_superuser``, profile details and demographics (accounts has no service that
@@ -15,7 +16,7 @@ Idempotent: people are looked up by username, the program by name and each call 
 decided call by its title's ending); a call that already exists is left alone, with everything
 that hangs from it, so a second run creates nothing. The pilot call's earlier rounds are loaded
 with the decided call, after everything else (so the rest of the demo reads the same random
-choices whether or not they are there).
+choices whether or not they are there); so are the two-stage calls, which draw none.
 """
 
 import random
@@ -37,7 +38,7 @@ from reporting.hrsa.periods import period_of
 from reviews import services as review_services
 from reviews.models import CallReview, Committee
 
-from . import journeys, reviewing, story
+from . import journeys, letters, reviewing, story
 from .clock import DemoClock
 from .content import Call, Demo, Person, Plan, Round, load_demo
 from .pdfs import biosketch_html, letter_html, render_pdfs
@@ -92,6 +93,8 @@ class DemoLoader:
                 "This database's decided call predates the demo's earlier rounds (the program "
                 "dashboard's pilot outcomes): load the demo into a fresh database to see them."
             )
+        # Last, and without random draws: the rest of the demo is the same with or without them.
+        letters.load(self, program)
 
     # -- people --
 
@@ -492,4 +495,5 @@ class DemoLoader:
                     f"Letter of support - {topic.partner}",
                     letter_html(topic, letter_date, program=program),
                 )
+        sources.update(letters.documents(self))
         return sources

@@ -9,7 +9,7 @@ from django.utils.html import escape
 
 from accounts.choices import ApplicantType
 
-from .content import Person, Topic
+from .content import Letter, Person, Topic
 
 PDF_CSS = """
   @page { size: letter; margin: 0.8in; }
@@ -65,6 +65,27 @@ def letter_html(topic: Topic, dated: datetime, *, program: str) -> str:
       {escape(topic.community)}.</p>
       <p>We look forward to continuing this partnership.</p>
       <p>Sincerely,<br>{escape(name)}<br>{escape(title)}, {escape(topic.partner)}</p>
+    """
+
+
+def letter_of_intent_html(
+    letter: Letter, spec: Person, dated: datetime, *, call: str, institution: str
+) -> str:
+    """The one-page letter of intent an applicant may attach: the same parts as the form."""
+    name = f"{spec.first_name} {spec.last_name}"
+    team = "".join(f"<li>{escape(line.strip())}</li>" for line in letter.team.splitlines() if line)
+    return f"""
+      <p class="letterhead">{escape(institution)}</p>
+      <p>{dated:%B %-d, %Y}</p>
+      <h1>Letter of intent: {escape(letter.title)}</h1>
+      <p class="small">To the program office, {escape(call)}. Demo document.</p>
+      <h2>Summary of the aims</h2>
+      <p>{escape(" ".join(letter.aims_summary.split()))}</p>
+      <h2>Team</h2>
+      <ul>{team}</ul>
+      <h2>Estimated budget</h2>
+      <p>${letter.estimated_budget:,.2f} over the award's twelve months.</p>
+      <p>Sincerely,<br>{escape(name)}, {escape(spec.degrees)}<br>{escape(spec.department)}</p>
     """
 
 

@@ -35,6 +35,7 @@ from grants.models import (
     Decision,
     Endorsement,
     FundingCall,
+    LetterOfIntent,
     Program,
     Proposal,
     StateChange,
@@ -62,6 +63,7 @@ from reviews.models import (
     CallReview,
     CriterionScore,
     FinalScore,
+    LetterRating,
     PanelEntry,
     Review,
 )
@@ -108,6 +110,8 @@ def counts() -> dict[str, int]:
         Endorsement,
         StateChange,
         Decision,
+        LetterOfIntent,
+        LetterRating,
         Award,
         ProgressReport,
         Publication,
@@ -260,7 +264,8 @@ class TestSeededDemo:
         # 1, 4 and 1).
         assert Counter(p.status for p in proposals) == {
             ProposalStatus.IN_REVIEW: 12,
-            ProposalStatus.DRAFT: 4,
+            # The open call's four and the full proposal started from its letter.
+            ProposalStatus.DRAFT: 5,
             ProposalStatus.SUBMITTED: 3,
             ProposalStatus.RETURNED: 1,
             ProposalStatus.WITHDRAWN: 1,
@@ -717,7 +722,8 @@ def test_seed_demo_runs_when_debug_is_off_with_force(settings):
     seed(force=True)
 
     assert Program.objects.filter(name=PROGRAM_NAME).count() == 1
-    assert Proposal.objects.count() == 40  # 31, and the earlier rounds' 9
+    # 31, the earlier rounds' 9 and a full proposal started from its letter of intent.
+    assert Proposal.objects.count() == 41
 
 
 @pytest.mark.django_db
@@ -731,7 +737,7 @@ def test_seed_demo_leaves_an_existing_account_alone(debug):
     assert admin.check_password(FACTORY_PASSWORD) is True
     assert admin.email == "root@example.edu"
     assert "already existed, left unchanged: admin" in output
-    assert Proposal.objects.count() == 40
+    assert Proposal.objects.count() == 41
     assert Award.objects.count() == 13  # 6 of the decided call, 7 of the earlier rounds
 
 

@@ -1,5 +1,6 @@
-"""``manage.py seed_demo``: one program, five calls, ~40 proposals, a year of awards and
-outcomes to click through and to report on, and two earlier rounds whose awards have ended.
+"""``manage.py seed_demo``: one program, seven calls, ~40 proposals, a year of awards and
+outcomes to click through and to report on, two earlier rounds whose awards have ended, and two
+two-stage calls with their letters of intent (one in triage, one open to the invited).
 
 The content is data, demo/data/demo.toml (people, calls, proposals, the decided calls' awards,
 inclusion enrollment and outcomes); demo/loader.py writes it through the apps' services. This command guards (DEBUG
@@ -17,7 +18,7 @@ from django.utils import timezone
 
 from demo.content import load_demo
 from demo.loader import DemoLoader
-from grants.choices import AwardStatus, ProposalStatus
+from grants.choices import AwardStatus, LetterStatus, ProposalStatus
 from grants.models import Award, FundingCall, Program
 from reporting.choices import ProgressReportStatus
 from reporting.models import ProgressReport
@@ -29,11 +30,27 @@ OPEN_CALL_TITLE = DEMO.calls["open"].title
 REVIEW_CALL_TITLE = DEMO.calls["review"].title
 
 
+def letters_summary(call: FundingCall) -> str:
+    """'; 7 letters: 2 invited, ...' for a two-stage call ('' otherwise)."""
+    if not call.letter_of_intent:
+        return ""
+    counts = Counter(call.letters.values_list("status", flat=True))
+    words = {LetterStatus.SUBMITTED: "awaiting triage"}
+    by_status = ", ".join(
+        f"{counts[status]} {words.get(status, status.label.lower())}"
+        for status in LetterStatus
+        if counts[status]
+    )
+    total = sum(counts.values())
+    return f"; {total} letter{'s' if total != 1 else ''} of intent: {by_status}"
+
+
 class Command(BaseCommand):
     help = (
         "Load demo data (demo/data/demo.toml): a program, an open call, a call in review, "
         "last year's decided call with its awards, enrollment and outcomes, two earlier rounds "
-        f"whose awards have ended, demo accounts (password {PASSWORD!r}) and ~40 proposals. "
+        "whose awards have ended, two two-stage calls (letters in triage; open to the invited),"
+        f" demo accounts (password {PASSWORD!r}) and ~40 proposals. "
         "Idempotent. Runs only with DEBUG on unless --force."
     )
 
@@ -95,6 +112,7 @@ class Command(BaseCommand):
             write(
                 f"  {call.title} [{call.get_status_display()}, closes "
                 f"{closes:%b %-d, %Y %-I:%M %p %Z}]: {summary or 'no proposals'}"
+                f"{letters_summary(call)}"
             )
         awards = Award.objects.filter(call__program=program)
         if awards.exists():
