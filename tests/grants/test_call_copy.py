@@ -93,6 +93,10 @@ def a_closed_call_with_everything(admin):
         required_attachments=[AttachmentKind.BIOSKETCH, AttachmentKind.LETTER_OF_SUPPORT],
         letter_of_intent=True,
         letters_close_at=call.opens_at + timedelta(days=1),
+        nominations_allowed=2,
+        sponsor="NIH NIMHD",
+        sponsor_opportunity="RFA-MD-27-004",
+        sponsor_deadline=(call.closes_at + timedelta(days=30)).date(),
     )
     call.refresh_from_db()
     review_services.criterion_save(
@@ -195,6 +199,29 @@ def test_a_two_stage_call_is_copied_with_its_stage_and_none_of_its_letters():
     assert copy.letters_close_at == datetime.fromisoformat(response.json()["letters_close_at"])
     assert copy.letters.count() == 0
     assert source.letters.count() == 1
+
+
+def test_a_limited_submission_is_copied_with_its_sponsor_and_a_moved_sponsor_deadline():
+    admin = make_admin()
+    source = make_call(
+        nominations_allowed=2,
+        sponsor="NIH NIMHD",
+        sponsor_opportunity="RFA-MD-27-004",
+        sponsor_deadline=(timezone.now() + timedelta(days=60)).date(),
+    )
+
+    response = api_as(admin).post(copy_url(source), dates(opens=30, closes=90), format="json")
+
+    assert response.status_code == 201, response.content
+    copy = FundingCall.objects.get(pk=response.json()["id"])
+    shift = copy.closes_at - source.closes_at
+    assert (copy.nominations_allowed, copy.sponsor, copy.sponsor_opportunity) == (
+        2,
+        "NIH NIMHD",
+        "RFA-MD-27-004",
+    )
+    assert copy.sponsor_deadline == source.sponsor_deadline + shift
+    copy.full_clean()  # still after the copy's own deadline
 
 
 def test_a_call_without_a_committee_is_copied_without_one():
