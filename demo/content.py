@@ -198,7 +198,7 @@ class Demo:
     program: dict
     committee: dict
     people: tuple
-    calls: dict  # open, review, past; the two-stage calls: triage, invited
+    calls: dict  # open, review, past; the two-stage calls: triage, invited; limited
     topics: dict
     publications: tuple
     presentations: tuple
@@ -230,6 +230,7 @@ class Demo:
         """Every proposal of the demo, the decided call's first (the order of the documents)."""
         calls = [self.calls[name] for name in ("past", "open", "review")]
         calls += [r.call for r in self.earlier]
+        calls += [self.calls[name] for name in ("limited",) if name in self.calls]
         return [plan for call in calls for plan in call.proposals]
 
 
@@ -323,6 +324,8 @@ TIME_KEYS = {
     "triage_begins",
     "letters_decided",
     "full_proposals_open",
+    # A limited submission: when the nominees' applications are due at the sponsor.
+    "sponsor_due",
 }
 MONEY_KEYS = {"total_budget", "max_award", "amount"}
 

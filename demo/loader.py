@@ -95,6 +95,8 @@ class DemoLoader:
             )
         # Last, and without random draws: the rest of the demo is the same with or without them.
         letters.load(self, program)
+        # After everything else, so that its random draws change nothing loaded before it.
+        self.limited_call(program)
 
     # -- people --
 
@@ -274,6 +276,38 @@ class DemoLoader:
         story.trainee_support(self, awards)
         story.narratives(self, call)
         return True
+
+    def limited_call(self, program: Program) -> None:
+        """The limited submission (the sponsor takes two): proposals submitted while it was
+        open, its committee's review walked to the panel's final scores and closed, and no
+        nominations yet: the ranking's two places are the program office's to fill."""
+        spec = self.demo.calls.get("limited")
+        if spec is None or FundingCall.objects.filter(program=program, title=spec.title).exists():
+            return
+        opens_at, closes_at = (
+            self.clock.when(spec.times["opens"]),
+            self.clock.when(spec.times["closes"]),
+        )
+        sponsor_due = timezone.localtime(
+            self.clock.when(spec.times["sponsor_due"]), self.clock.zone
+        )
+        call = self.new_call(
+            program,
+            {**spec.fields, "sponsor_deadline": sponsor_due.date()},
+            opens_at=opens_at,
+            closes_at=self.now + timedelta(days=1),
+        )
+        self.clock.retime_call(call, [opens_at])
+        window = (opens_at + timedelta(days=3), closes_at)
+        proposals = {plan.pi: self.proposal(call, plan, window=window) for plan in spec.proposals}
+        FundingCall.objects.filter(pk=call.pk).update(closes_at=closes_at)
+        call.refresh_from_db()
+        with self.clock.dated(self.clock.when(spec.times["review_begins"])):
+            services.call_begin_review(call=call, actor=self.admin)
+        reviewing.committee_review(self, call, proposals, spec=spec)
+        for proposal in proposals.values():
+            last = self.clock.last_change(proposal)
+            Proposal.objects.filter(pk=proposal.pk).update(updated_at=last)
 
     def earlier_round(self, program: Program, spec: Round) -> None:
         """An earlier round of the pilot call: proposals submitted while it was open, put in

@@ -21,8 +21,11 @@ from . import journeys
 from .critique import Critic
 
 
-def committee_review(loader, call: FundingCall, proposals: dict[str, Proposal]) -> None:
-    spec, committee_spec = loader.demo.calls["past"], loader.demo.committee
+def committee_review(
+    loader, call: FundingCall, proposals: dict[str, Proposal], *, spec=None
+) -> None:
+    """``spec``: the call's (the decided call's unless given)."""
+    spec, committee_spec = spec or loader.demo.calls["past"], loader.demo.committee
     # As they are now: in review.
     proposals = {pi: Proposal.objects.get(pk=proposal.pk) for pi, proposal in proposals.items()}
     clock, users = loader.clock, loader.users

@@ -202,8 +202,9 @@ class TestLoadedDemoMatchesTheDataFile:
             )
             assert actual == expected
             assert call.max_award == spec.fields["max_award"]
-        # And the two-stage calls (tests/demo/test_seed_demo_letters.py).
-        assert FundingCall.objects.count() == len(calls) + len(DEMO.two_stage_calls()) == 7
+        # And the two-stage calls (tests/demo/test_seed_demo_letters.py) and the limited
+        # submission (tests/demo/test_seed_demo_limited.py).
+        assert FundingCall.objects.count() == len(calls) + len(DEMO.two_stage_calls()) + 1 == 8
 
     def test_the_committee_has_its_chair_and_members(self, demo):
         committee = Committee.objects.get(name=DEMO.committee["name"])

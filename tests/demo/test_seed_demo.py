@@ -723,7 +723,7 @@ def test_seed_demo_runs_when_debug_is_off_with_force(settings):
 
     assert Program.objects.filter(name=PROGRAM_NAME).count() == 1
     # 31, the earlier rounds' 9 and a full proposal started from its letter of intent.
-    assert Proposal.objects.count() == 41
+    assert Proposal.objects.count() == 46
 
 
 @pytest.mark.django_db
@@ -737,7 +737,7 @@ def test_seed_demo_leaves_an_existing_account_alone(debug):
     assert admin.check_password(FACTORY_PASSWORD) is True
     assert admin.email == "root@example.edu"
     assert "already existed, left unchanged: admin" in output
-    assert Proposal.objects.count() == 41
+    assert Proposal.objects.count() == 46
     assert Award.objects.count() == 13  # 6 of the decided call, 7 of the earlier rounds
 
 
