@@ -20,6 +20,7 @@ from decimal import Decimal
 import pytest
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 from drf_spectacular.generators import SchemaGenerator
 
 from accounts.choices import ApplicantType
@@ -373,6 +374,28 @@ def _ranking(n: int, role: str) -> Listing:
     return Listing(setup.admin, f"{API}/calls/{setup.call.pk}/ranking/")
 
 
+def _nominations(n: int, role: str) -> Listing:
+    """A limited submission taking ``n``, each nominated, released and its application to the
+    sponsor recorded."""
+    from grants import services as grant_services
+    from grants.choices import DecisionOutcome
+    from reporting import services as reporting_services
+    from tests.grants.test_limited_submissions import limited_call
+
+    call, proposals, admin = limited_call(n, allowed=n)
+    for proposal in proposals:
+        grant_services.decision_record(
+            proposal=proposal, actor=admin, outcome=DecisionOutcome.NOMINATED
+        )
+    grant_services.decisions_release(call=call, actor=admin)
+    for proposal in proposals:
+        proposal.refresh_from_db()
+        reporting_services.external_submission_save(
+            actor=admin, proposal=proposal, values={"submitted_on": timezone.localdate()}
+        )
+    return Listing(admin, f"{API}/calls/{call.pk}/nominations/")
+
+
 def _ballot(n: int, role: str) -> Listing:
     # No reviews: triage drops nothing, so every proposal is on the ballot.
     setup = make_review_setup(proposals=n, members=3, reviewers_per_proposal=1)
@@ -427,6 +450,7 @@ LISTS = [
     ("/api/v1/calls/{id}/panel/", _panel, "admin"),
     ("/api/v1/calls/{id}/panel/ballot/", _ballot, "member"),
     ("/api/v1/calls/{id}/ranking/", _ranking, "admin"),
+    ("/api/v1/calls/{call_pk}/nominations/", _nominations, "admin"),
 ]
 
 

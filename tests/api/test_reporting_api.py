@@ -1337,6 +1337,15 @@ GET_MATRIX = {
         {"stranger": 403, "pi": 403, "member": 403, "other_pi": 403, "admin": 200},
     ),
 }
+# A limited submission's nominees: the award's call is an ordinary one, so nobody has any (404
+# for everyone, administrators included; tests/grants/test_limited_submissions.py has a
+# limited call's).
+NOBODY = {role: 404 for role in ROLES[1:]}
+GET_MATRIX["api-call-nominations"] = (lambda m: [m.award.call_id], NOBODY)
+GET_MATRIX["api-call-external-submission"] = (
+    lambda m: [m.award.call_id, m.award.proposal_id],
+    NO_GET,
+)
 # Trainee support: the award's PI and administrators; the team member sees the award (403).
 SUPPORT = {"stranger": 404, "pi": 200, "member": 403, "other_pi": 404, "admin": 200}
 GET_MATRIX["api-award-support-list"] = (lambda m: [m.award.pk], SUPPORT)
@@ -1449,6 +1458,13 @@ WRITES = {
     ),
 }
 WRITES |= {
+    "record a nominee's application": Write(
+        "api-call-external-submission",
+        "put",
+        lambda m: [m.award.call_id, m.award.proposal_id],
+        lambda m: {"submitted_on": "2026-01-10"},
+        NOBODY,
+    ),
     "support-create": Write(
         "api-award-support-list",
         "post",

@@ -243,6 +243,13 @@ def _build_world(media_root) -> World:
     letters_call = make_two_stage_call(letters_due=timezone.now() + timedelta(days=5))
     draft_letter = make_letter(call=letters_call, applicant=applicant, send=False)
 
+    # A limited submission with a released nominee (calls/{id}/nominations/).
+    from tests.grants.test_limited_submissions import limited_call
+
+    limited, (nominee,), _office = limited_call(1, allowed=1)
+    grant_services.decision_record(proposal=nominee, actor=admin, outcome="nominated")
+    grant_services.decisions_release(call=limited, actor=admin)
+
     proposals = [draft, submitted, trainee_proposal, *in_review, award.proposal]
     members = [chair, *reviewers]
 
@@ -259,6 +266,7 @@ def _build_world(media_root) -> World:
                 award.proposal.call_id,
                 letter_call.pk,
                 letters_call.pk,
+                limited.pk,
             ],
             "letters": [sent_letter.pk, invited_letter.pk, draft_letter.pk],
             "proposals": [p.pk for p in proposals],
@@ -291,6 +299,7 @@ def _build_world(media_root) -> World:
             ("calls", "eligibility-exceptions"): [(open_call.pk, exception.pk)],
             ("committees", "members"): [(committee.pk, m.pk) for m in members],
             ("awards", "support"): [(award.pk, support.pk)],
+            ("calls", "nominations"): [(limited.pk, nominee.pk)],
         },
     )
 

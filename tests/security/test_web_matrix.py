@@ -476,6 +476,17 @@ ROWS: dict[str, Row] = {
         get=POST_ONLY,
         post=once({"applicant": to("grants:letter_detail"), "admin": 403}),
     ),
+    # -- A limited submission's nominees: the world's call is an ordinary one, so nobody has
+    # any (404, administrators included; tests/grants/test_limited_submissions.py has a
+    # limited call's) --
+    "reporting:call_nominations": Row(
+        args=lambda w: (w.call.pk,), get=once(everyone(404), RELEASED)
+    ),
+    "reporting:external_submission": Row(
+        args=lambda w: (w.call.pk, w.proposal.pk),
+        get=once(everyone(404), RELEASED),
+        post=once(everyone(404), RELEASED),
+    ),
     # -- Awards and outcomes (the released world: the student's award) --
     "reporting:award_list": Row(get=once(everyone(200), RELEASED)),
     "reporting:award_detail": Row(
