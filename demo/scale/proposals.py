@@ -290,6 +290,8 @@ class ProposalsMixin:
         second random source, so the rest of the data is what it was before cells existed."""
         rng = self.rng_extra
         levels = NimhdLevel.values
+        if len(domains) == 3 and rng.random() < 0.5:
+            domains = domains[:2]  # most studies sit in one or two domains
         cells = []
         for domain in domains:
             index = rng.choices(range(len(levels)), LEVEL_WEIGHTS[domain])[0]
