@@ -25,7 +25,7 @@ from django.utils import timezone
 from accounts.choices import ApplicantType, Role
 from accounts.models import User
 from grants.choices import DecisionOutcome, DisparityPopulation
-from grants.models import Award, FundingCall, Proposal, TeamMember
+from grants.models import Award, Decision, FundingCall, Proposal, TeamMember
 from grants.selectors import proposals_naming_population
 
 from .choices import ENROLLMENT_CELLS, EnrollmentKind, FundingStatus, ProgressReportStatus
@@ -257,25 +257,26 @@ def dashboard_aggregates(*, call_id: int | None = None, period=None) -> Dashboar
         .values("total")
     )
     money = DecimalField(max_digits=14, decimal_places=2)
+
+    def counted(rows) -> Coalesce:
+        """How many of ``rows`` (filtered to the call by OuterRef), as a subquery per call:
+        counting proposals and decisions in one joined query multiplied the rows (a call's
+        proposals times its decisions) before DISTINCT."""
+        return Coalesce(
+            Subquery(
+                rows.order_by().values("call").annotate(n=Count("pk")).values("n"),
+                output_field=IntegerField(),
+            ),
+            0,
+        )
+
+    released = Decision.objects.filter(call=OuterRef("pk"), released_at__isnull=False)
     calls = calls_shown.annotate(
-        submitted=Count(
-            "proposals", filter=Q(proposals__submitted_at__isnull=False), distinct=True
+        submitted=counted(Proposal.objects.filter(call=OuterRef("pk"), submitted_at__isnull=False)),
+        decided=counted(
+            released.filter(outcome__in=[DecisionOutcome.FUNDED, DecisionOutcome.NOT_FUNDED])
         ),
-        decided=Count(
-            "decisions",
-            filter=Q(
-                decisions__released_at__isnull=False,
-                decisions__outcome__in=[DecisionOutcome.FUNDED, DecisionOutcome.NOT_FUNDED],
-            ),
-            distinct=True,
-        ),
-        funded=Count(
-            "decisions",
-            filter=Q(
-                decisions__released_at__isnull=False, decisions__outcome=DecisionOutcome.FUNDED
-            ),
-            distinct=True,
-        ),
+        funded=counted(released.filter(outcome=DecisionOutcome.FUNDED)),
         awarded=Coalesce(Subquery(awarded, output_field=money), Value(ZERO, output_field=money)),
     ).order_by("closes_at", "pk")
     for call in calls:
