@@ -289,12 +289,18 @@ def dashboard_aggregates(*, call_id: int | None = None, period=None) -> Dashboar
 
     released = awards.values("pk")
     year = Coalesce(ExtractYear("published_on"), "year", output_field=IntegerField())
+    # A semi-join (each paper once, however many awards it names) rather than a join
+    # counted DISTINCT, which sorted every paper-award link.
+    linked = Publication.awards.through.objects.filter(
+        publication_id=OuterRef("pk"), award__in=released
+    )
     publications = dict(
-        Publication.objects.filter(awards__in=released)
+        Publication.objects.filter(Exists(linked))
         .annotate(at=year)
         .filter(at__isnull=False)
+        .order_by()
         .values("at")
-        .annotate(n=Count("pk", distinct=True))
+        .annotate(n=Count("pk"))
         .values_list("at", "n")
     )
     dollars = dict(
