@@ -62,13 +62,20 @@ def build_targets(summary: dict) -> dict:
     import django
 
     django.setup()
+    from django.db.models import Count
     from django.test import Client
+    from django.utils import timezone
     from rest_framework.authtoken.models import Token
 
     from accounts.models import User
     from grants import selectors as grant_selectors
+    from grants.choices import NimhdDomain, NimhdLevel
     from grants.models import Proposal
     from grants.views import CALL_PROPOSALS_PAGE_SIZE
+    from reporting.choices import EnrollmentKind
+    from reporting.enrollment import comparison
+    from reporting.models import EnrollmentReport
+    from reporting.pilot_outcomes import pilot_outcomes
     from reviews import selectors as review_selectors
     from reviews.views import RANKING_PAGE_SIZE
 
@@ -94,6 +101,17 @@ def build_targets(summary: dict) -> dict:
     detail = (
         Proposal.objects.filter(call_id=ranking_call).order_by("pk").values_list("pk", flat=True)[0]
     )
+    # The portfolio pages add up every decided proposal or funded award; the floor returns as
+    # many rows as their tables show.
+    pilot_rows = len(pilot_outcomes(timezone.localdate()).rows)
+    enrolled = (
+        EnrollmentReport.objects.filter(kind=EnrollmentKind.CUMULATIVE)
+        .values("award_id")
+        .annotate(tables=Count("pk"))
+        .order_by("-tables", "award_id")
+        .first()
+    )
+    grid_cells = (len(NimhdDomain.values) + 1) * (len(NimhdLevel.values) + 1)
     return {
         "sessions": sessions,
         "token": token,
@@ -147,6 +165,42 @@ def build_targets(summary: dict) -> dict:
                 "path": f"/api/v1/proposals/{detail}/",
                 "as": "token",
                 "rows": 1,
+            },
+            {
+                "name": "NIMHD portfolio grid, all calls",
+                "path": "/program/portfolio/",
+                "as": "admin",
+                "rows": grid_cells,
+            },
+            {
+                "name": "Program inclusion enrollment, all funded awards",
+                "path": "/program/enrollment/",
+                "as": "admin",
+                "rows": len(comparison(None, None)),
+            },
+            {
+                "name": "Program dashboard with pilot outcomes",
+                "path": "/reports/dashboard/",
+                "as": "admin",
+                "rows": pilot_rows,
+            },
+            {
+                "name": "API NIMHD portfolio grid",
+                "path": "/api/v1/portfolio/nimhd/",
+                "as": "token",
+                "rows": grid_cells,
+            },
+            {
+                "name": "API pilot outcomes",
+                "path": "/api/v1/portfolio/pilot-outcomes/",
+                "as": "token",
+                "rows": pilot_rows,
+            },
+            {
+                "name": "API award enrollment tables",
+                "path": f"/api/v1/awards/{enrolled['award_id']}/enrollment/",
+                "as": "token",
+                "rows": enrolled["tables"] + 1,  # and the planned table
             },
         ],
     }

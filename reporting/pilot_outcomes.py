@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 
 from accounts.choices import FACULTY_TYPES, TRAINEE_TYPES
 from grants.choices import DisparityPopulation
@@ -241,14 +241,19 @@ def pilot_outcomes(as_of: date, *, calls: Iterable[int] | None = None) -> PilotO
     )
     pks = awards.values("pk")
 
+    # The awards with a paper: a semi-join that stops at each award's first paper.
     published = set(
-        Publication.awards.through.objects.filter(award__in=pks)
-        .filter(
-            Q(publication__published_on__lte=as_of)
-            | Q(publication__published_on__isnull=True, publication__year__lte=as_of.year)
-            | Q(publication__published_on__isnull=True, publication__year__isnull=True)
+        awards.filter(
+            Exists(
+                Publication.awards.through.objects.filter(award_id=OuterRef("pk")).filter(
+                    Q(publication__published_on__lte=as_of)
+                    | Q(publication__published_on__isnull=True, publication__year__lte=as_of.year)
+                    | Q(publication__published_on__isnull=True, publication__year__isnull=True)
+                )
+            )
         )
-        .values_list("award_id", flat=True)
+        .order_by()
+        .values_list("pk", flat=True)
     )
     grants_of: dict[int, set[int]] = defaultdict(set)
     grant_amount: dict[int, Decimal] = {}
@@ -278,14 +283,17 @@ def pilot_outcomes(as_of: date, *, calls: Iterable[int] | None = None) -> PilotO
                     add(key, window, pk, amount)
 
     def cell(entries: list[tuple[int, Decimal]]) -> Cell:
-        grants = set().union(*(grants_of.get(pk, set()) for pk, _ in entries))
-        return Cell(
-            awards=len(entries),
-            with_publication=sum(1 for pk, _ in entries if pk in published),
-            with_funding=sum(1 for pk, _ in entries if grants_of.get(pk)),
-            awarded=sum((a for _, a in entries), ZERO),
-            follow_on=sum((grant_amount[g] for g in grants), ZERO),
-        )
+        result = Cell(awards=len(entries))
+        grants: set[int] = set()
+        for pk, amount in entries:  # one pass: every award is in several rows and windows
+            result.awarded += amount
+            if pk in published:
+                result.with_publication += 1
+            if pk in grants_of:
+                result.with_funding += 1
+                grants |= grants_of[pk]
+        result.follow_on = sum((grant_amount[g] for g in grants), ZERO)
+        return result
 
     def make(group: str, key: str, label: str) -> Row:
         entries = members.get((group, key), [[] for _ in WINDOWS])

@@ -21,6 +21,7 @@ from grants.choices import (
     nimhd_cells_clean,
 )
 from grants.models import Proposal
+from grants.selectors import proposals_naming_population
 
 from .hrsa.periods import Period
 from .one_sheet import OneSheetWorkbook
@@ -38,12 +39,13 @@ class Tally:
     not_funded: int = 0
     heat: int = 0  # 0 (none funded) to HEAT_LEVELS (the most funded cells)
 
-    def add(self, funded: bool, amount: Decimal) -> None:
+    def add(self, funded: bool, amount: Decimal, count: int = 1) -> None:
+        """``count`` proposals of one outcome whose dollars add up to ``amount``."""
         if funded:
-            self.funded += 1
+            self.funded += count
             self.dollars += amount
         else:
-            self.not_funded += 1
+            self.not_funded += count
 
     @property
     def text(self) -> str:
@@ -101,9 +103,10 @@ def portfolio_proposals(
     *,
     calls: Iterable[int] | None = None,
     years: Iterable[Period] | None = None,
+    population: str | None = None,
 ):
-    """The decided proposals the grid counts, in one query: cells, populations, outcome and
-    award amount. ``years`` are academic years of the call's deadline (as on the dashboard)."""
+    """The decided proposals the grid counts. ``years`` are academic years of the call's
+    deadline (as on the dashboard); ``population`` one the proposal names."""
     from django.db.models import Q
 
     queryset = Proposal.objects.filter(
@@ -118,12 +121,34 @@ def portfolio_proposals(
         for period in years:
             in_years |= Q(call__closes_at__gte=period.start_at, call__closes_at__lt=period.end_at)
         queryset = queryset.filter(in_years)
-    return queryset.order_by("pk").values_list(
-        "nimhd_cells",
-        "disparity_populations",
-        "decision__outcome",
-        "award__amount",
-        "decision__amount",
+    if population:
+        queryset = proposals_naming_population(queryset, population)
+    return queryset
+
+
+def portfolio_groups(**filters):
+    """The proposals added up in SQL by their cells as stored and their outcome: how many, and
+    the dollars (the award's amount, else the decision's). One query; a few hundred rows
+    whatever the number of proposals (one per combination of cells in use)."""
+    from django.db.models import Count, DecimalField, Sum, Value
+    from django.db.models.functions import Coalesce
+
+    return (
+        portfolio_proposals(**filters)
+        .order_by()
+        .values("nimhd_cells", "decision__outcome")
+        .annotate(
+            proposals=Count("pk"),
+            dollars=Sum(
+                Coalesce(
+                    "award__amount",
+                    "decision__amount",
+                    Value(ZERO),
+                    output_field=DecimalField(max_digits=12, decimal_places=2),
+                )
+            ),
+        )
+        .values_list("nimhd_cells", "decision__outcome", "proposals", "dollars")
     )
 
 
@@ -139,25 +164,23 @@ def portfolio_grid(
     tallies = {(d, lv): Tally() for d in NimhdDomain.values for lv in levels}
     row_totals = {d: Tally() for d in NimhdDomain.values}
     column_totals = {lv: Tally() for lv in levels}
-    for cells, populations, outcome, award_amount, decided_amount in portfolio_proposals(
-        calls=calls, years=years
+    for cells, outcome, count, amount in portfolio_groups(
+        calls=calls, years=years, population=population
     ):
-        if population and population not in (populations or []):
-            continue
         funded = outcome == DecisionOutcome.FUNDED
-        amount = award_amount if award_amount is not None else (decided_amount or ZERO)
+        amount = amount or ZERO
         cells = nimhd_cells_clean(cells)
         if not cells:
-            grid.unclassified.add(funded, amount)
+            grid.unclassified.add(funded, amount, count)
             continue
         pairs = [tuple(cell.split(":", 1)) for cell in cells]
         for pair in pairs:
-            tallies[pair].add(funded, amount)
+            tallies[pair].add(funded, amount, count)
         for domain in {d for d, _ in pairs}:
-            row_totals[domain].add(funded, amount)
+            row_totals[domain].add(funded, amount, count)
         for level in {lv for _, lv in pairs}:
-            column_totals[level].add(funded, amount)
-        grid.total.add(funded, amount)
+            column_totals[level].add(funded, amount, count)
+        grid.total.add(funded, amount, count)
     _shade(tallies.values())
     for domain, label in NimhdDomain.choices:
         grid.rows.append(

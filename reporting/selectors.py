@@ -5,9 +5,11 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
+from django.db import connection
 from django.db.models import (
     Count,
     DecimalField,
+    Exists,
     IntegerField,
     OuterRef,
     Prefetch,
@@ -23,7 +25,8 @@ from django.utils import timezone
 from accounts.choices import ApplicantType, Role
 from accounts.models import User
 from grants.choices import DecisionOutcome, DisparityPopulation
-from grants.models import Award, Decision, FundingCall, TeamMember
+from grants.models import Award, Decision, FundingCall, Proposal, TeamMember
+from grants.selectors import proposals_naming_population
 
 from .choices import ENROLLMENT_CELLS, EnrollmentKind, FundingStatus, ProgressReportStatus
 from .hrsa.mapping import demographics_answered
@@ -255,25 +258,26 @@ def dashboard_aggregates(*, call_id: int | None = None, period=None) -> Dashboar
         .values("total")
     )
     money = DecimalField(max_digits=14, decimal_places=2)
+
+    def counted(rows) -> Coalesce:
+        """How many of ``rows`` (filtered to the call by OuterRef), as a subquery per call:
+        counting proposals and decisions in one joined query multiplied the rows (a call's
+        proposals times its decisions) before DISTINCT."""
+        return Coalesce(
+            Subquery(
+                rows.order_by().values("call").annotate(n=Count("pk")).values("n"),
+                output_field=IntegerField(),
+            ),
+            0,
+        )
+
+    released = Decision.objects.filter(call=OuterRef("pk"), released_at__isnull=False)
     calls = calls_shown.annotate(
-        submitted=Count(
-            "proposals", filter=Q(proposals__submitted_at__isnull=False), distinct=True
+        submitted=counted(Proposal.objects.filter(call=OuterRef("pk"), submitted_at__isnull=False)),
+        decided=counted(
+            released.filter(outcome__in=[DecisionOutcome.FUNDED, DecisionOutcome.NOT_FUNDED])
         ),
-        decided=Count(
-            "decisions",
-            filter=Q(
-                decisions__released_at__isnull=False,
-                decisions__outcome__in=[DecisionOutcome.FUNDED, DecisionOutcome.NOT_FUNDED],
-            ),
-            distinct=True,
-        ),
-        funded=Count(
-            "decisions",
-            filter=Q(
-                decisions__released_at__isnull=False, decisions__outcome=DecisionOutcome.FUNDED
-            ),
-            distinct=True,
-        ),
+        funded=counted(released.filter(outcome=DecisionOutcome.FUNDED)),
         awarded=Coalesce(Subquery(awarded, output_field=money), Value(ZERO, output_field=money)),
     ).order_by("closes_at", "pk")
     for call in calls:
@@ -286,12 +290,18 @@ def dashboard_aggregates(*, call_id: int | None = None, period=None) -> Dashboar
 
     released = awards.values("pk")
     year = Coalesce(ExtractYear("published_on"), "year", output_field=IntegerField())
+    # A semi-join (each paper once, however many awards it names) rather than a join
+    # counted DISTINCT, which sorted every paper-award link.
+    linked = Publication.awards.through.objects.filter(
+        publication_id=OuterRef("pk"), award__in=released
+    )
     publications = dict(
-        Publication.objects.filter(awards__in=released)
+        Publication.objects.filter(Exists(linked))
         .annotate(at=year)
         .filter(at__isnull=False)
+        .order_by()
         .values("at")
-        .annotate(n=Count("pk", distinct=True))
+        .annotate(n=Count("pk"))
         .values_list("at", "n")
     )
     dollars = dict(
@@ -320,39 +330,62 @@ def enrollment_for_award(award: Award) -> tuple:
 def enrollment_program(*, population: str | None = None) -> dict:
     """Inclusion enrollment added up over the funded (released) awards, optionally those whose
     proposal names ``population``: the planned tables, and each award's latest cumulative
-    table. Two queries, whatever the number of awards."""
-    award_ids = [
-        pk
-        for pk, populations in released_awards().values_list(
-            "pk", "proposal__disparity_populations"
+    table. Two queries, whatever the number of awards; the cells are added up by the database
+    on PostgreSQL."""
+    awards = released_awards()
+    if population:
+        awards = awards.filter(
+            proposal__in=proposals_naming_population(Proposal.objects.all(), population).values(
+                "pk"
+            )
         )
-        if not population or population in (populations or [])
-    ]
-    planned: dict[str, int] = dict.fromkeys(ENROLLMENT_CELLS, 0)
-    actual: dict[str, int] = dict.fromkeys(ENROLLMENT_CELLS, 0)
-    with_plan, reporting, seen = 0, 0, set()
-    rows = (
-        EnrollmentReport.objects.filter(award_id__in=award_ids)
-        .order_by("award_id", "kind", "-as_of", "-pk")
-        .values_list("award_id", "kind", "counts")
+    newer = EnrollmentReport.objects.filter(
+        award_id=OuterRef("award_id"), kind=EnrollmentKind.CUMULATIVE
+    ).filter(Q(as_of__gt=OuterRef("as_of")) | Q(as_of=OuterRef("as_of"), pk__gt=OuterRef("pk")))
+    tables = EnrollmentReport.objects.filter(award__in=awards.values("pk")).order_by()
+    # Two parts rather than one OR: the newest-table test becomes an anti-join.
+    sums = _enrollment_sums(
+        tables.filter(kind=EnrollmentKind.PLANNED),
+        tables.filter(kind=EnrollmentKind.CUMULATIVE).exclude(Exists(newer)),
     )
-    for award_id, kind, counts in rows:
-        if kind == EnrollmentKind.PLANNED:
-            target, with_plan = planned, with_plan + 1
-        elif award_id not in seen:  # the newest cumulative table of the award only
-            seen.add(award_id)
-            target, reporting = actual, reporting + 1
-        else:
-            continue
-        for key in ENROLLMENT_CELLS:
-            target[key] += int(counts.get(key, 0) or 0)
+    with_plan, planned = sums.get(EnrollmentKind.PLANNED, (0, dict.fromkeys(ENROLLMENT_CELLS, 0)))
+    reporting, actual = sums.get(EnrollmentKind.CUMULATIVE, (0, dict.fromkeys(ENROLLMENT_CELLS, 0)))
     return {
-        "awards": len(award_ids),
+        "awards": awards.count(),
         "with_plan": with_plan,
         "reporting": reporting,
         "planned": planned,
         "actual": actual,
     }
+
+
+def _enrollment_sums(*parts: QuerySet[EnrollmentReport]) -> dict[str, tuple[int, dict]]:
+    """Per kind: how many tables of ``parts`` (together), and each cell added up over them.
+    One query. On PostgreSQL the database adds them up (each table's JSON read once, by
+    ``jsonb_to_record``); elsewhere (SQLite, the tests' small data) they are added up here."""
+    first, *rest = [part.values("kind", "counts") for part in parts]
+    rows = first.union(*rest, all=True)
+    if connection.vendor == "postgresql":
+        inner, params = rows.query.sql_with_params()
+        columns = ", ".join(f'"{key}" bigint' for key in ENROLLMENT_CELLS)
+        totals = ", ".join(f'COALESCE(SUM(x."{key}"), 0)' for key in ENROLLMENT_CELLS)
+        query = (
+            f"SELECT t.kind, COUNT(*), {totals} FROM ({inner}) AS t, "  # noqa: S608 (fixed cell names)
+            f"jsonb_to_record(t.counts) AS x({columns}) GROUP BY t.kind"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(query, params)
+            return {
+                kind: (count, dict(zip(ENROLLMENT_CELLS, map(int, cells), strict=True)))
+                for kind, count, *cells in cursor.fetchall()
+            }
+    sums: dict[str, tuple[int, dict]] = {}
+    for kind, counts in rows.values_list("kind", "counts"):
+        count, target = sums.setdefault(kind, (0, dict.fromkeys(ENROLLMENT_CELLS, 0)))
+        for key in ENROLLMENT_CELLS:
+            target[key] += int(counts.get(key, 0) or 0)
+        sums[kind] = (count + 1, target)
+    return sums
 
 
 @dataclass(frozen=True)

@@ -7,13 +7,15 @@ by construction the rules the services keep (a budget that adds up within the ca
 endorsement before submission, one proposal per applicant and call, one score per criterion on
 every submitted review, final scores and percentiles computed by ``reviews.scoring``, funding
 within the budget in ranking order, award dates by ``grants.services.award_dates``, progress
-reports by the schedule rule, outcomes dated inside their award's life and reporting window).
+reports by the schedule rule, enrollment tables as reporting.services.enrollment checks them,
+outcomes dated inside their award's life and reporting window).
 
 Not written: audit-trail entries (the history pages read ``StateChange``, which is written),
 attachments (the calls require none: 100,000 PDFs would measure the disk), reminders.
 
-Reproducible: one ``random.Random(seed)`` drives every choice and every date is derived from
-``today``, so the same seed and day give the same content (ids aside).
+Reproducible: ``random.Random(seed)`` drives every choice (a second source from the same seed
+drives the NIMHD cells' levels and the inclusion enrollment tables) and every date is derived
+from ``today``, so the same seed and day give the same content (ids aside).
 """
 
 from .seeder import (

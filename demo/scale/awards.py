@@ -171,6 +171,7 @@ class AwardsMixin:
         ]
         reports = [report for p in funded for report in self.reports(p)]
         _insert(ProgressReport, reports)
+        self.enrollment(funded, reports)
         changes += [
             _Row(
                 content_type_id=self.ct[ProgressReport].pk,

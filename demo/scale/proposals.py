@@ -10,8 +10,11 @@ from grants.choices import (
     EndorsementStatus,
     IrbStatus,
     NimhdDomain,
+    NimhdLevel,
     ProposalStatus,
     TeamRole,
+    nimhd_cells_clean,
+    nimhd_domains_of,
 )
 from grants.models import BudgetLine, Endorsement, FundingCall, TeamMember
 
@@ -35,6 +38,15 @@ from .writer import _insert, _Row
 
 TEAM_EXTRA = (0, 1, 2, 3, 4, 5, 6, 7)  # people beside the PI: a team of 1 to 8
 TEAM_WEIGHTS = (26, 30, 20, 11, 6, 4, 2, 1)
+# Where each domain's studies tend to sit on the framework's levels (individual, interpersonal,
+# community, societal): biology at the individual, the built environment at the community.
+LEVEL_WEIGHTS = {
+    NimhdDomain.BIOLOGICAL: (70, 15, 10, 5),
+    NimhdDomain.BEHAVIORAL: (40, 30, 20, 10),
+    NimhdDomain.PHYSICAL_ENVIRONMENT: (5, 10, 55, 30),
+    NimhdDomain.SOCIOCULTURAL: (10, 35, 35, 20),
+    NimhdDomain.HEALTH_CARE_SYSTEM: (25, 25, 30, 20),
+}
 
 
 class ProposalsMixin:
@@ -261,7 +273,7 @@ class ProposalsMixin:
             "specific_aims": "\n".join(a.format(**values) for a in AIMS),
             "research_strategy": " ".join(s.format(**values) for s in STRATEGY_SENTENCES),
             "disparity_populations": populations,
-            "nimhd_domains": rng.sample(NimhdDomain.values, rng.randint(1, 3)),
+            **self.classification(rng.sample(NimhdDomain.values, rng.randint(1, 3))),
             "community_engagement_plan": (
                 f"{values['partner'][4:]} co-leads recruitment and sits on the advisory board, "
                 "which meets monthly and is paid for its time. Results go back to the community "
@@ -269,6 +281,26 @@ class ProposalsMixin:
             ),
             "timeline": "Months 1-3: approvals and hiring. Months 4-9: enrolment and follow-up. Months 10-12: analysis and dissemination.",
         }
+
+    def classification(self, domains: list[str]) -> dict:
+        """1 to 3 cells of the NIMHD grid over the chosen domains: a level for each domain, by
+        the domain's tendency, and for a study in one or two domains sometimes a neighbouring
+        level as well. Stored as the app stores them (grants.services.classification): cells in
+        the grid's order, ``nimhd_domains`` the domains with a cell. The levels come from the
+        second random source, so the rest of the data is what it was before cells existed."""
+        rng = self.rng_extra
+        levels = NimhdLevel.values
+        if len(domains) == 3 and rng.random() < 0.5:
+            domains = domains[:2]  # most studies sit in one or two domains
+        cells = []
+        for domain in domains:
+            index = rng.choices(range(len(levels)), LEVEL_WEIGHTS[domain])[0]
+            cells.append(f"{domain}:{levels[index]}")
+            if len(domains) < 3 and len(cells) < 3 and rng.random() < 0.35:
+                beside = index + (1 if index == 0 or (index < 3 and rng.random() < 0.5) else -1)
+                cells.append(f"{domain}:{levels[beside]}")
+        cells = nimhd_cells_clean(cells[:3])
+        return {"nimhd_cells": cells, "nimhd_domains": nimhd_domains_of(cells)}
 
     def budget(self, max_award: int) -> list[tuple[str, str, Decimal]]:
         """2 to 8 lines in whole dollars whose total stays under the call's maximum."""

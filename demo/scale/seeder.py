@@ -23,6 +23,7 @@ from reporting.models import ProgressReport
 from reviews.models import CallReview
 
 from .awards import AwardsMixin
+from .enrollment import EnrollmentMixin
 from .outcomes import OutcomesMixin
 from .people import PeopleMixin
 from .proposals import ProposalsMixin
@@ -114,6 +115,9 @@ def seed_scale(
     seeder = _Seeder(
         n=proposals,
         rng=random.Random(seed),  # noqa: S311 (invented data, reproducible by design)
+        # Classifications and enrollment draw from their own source: adding them left every
+        # other row of a seed as it was (earlier benchmark runs stay comparable).
+        rng_extra=random.Random(f"extra-{seed}"),  # noqa: S311
         password_hash=make_password(password),  # hashed once: PBKDF2 is slow on purpose
         today=today,
         progress=progress or (lambda message: None),
@@ -136,13 +140,25 @@ def seed_scale(
     )
 
 
-class _Seeder(PeopleMixin, ProposalsMixin, ReviewMixin, AwardsMixin, OutcomesMixin):
+class _Seeder(
+    PeopleMixin, ProposalsMixin, ReviewMixin, AwardsMixin, EnrollmentMixin, OutcomesMixin
+):
     """One seeding run: its random source, clock and plan of calls, and each call in turn
     (the parts are in the mixins, one module each)."""
 
-    def __init__(self, *, n: int, rng: random.Random, password_hash: str, today: date, progress):
+    def __init__(
+        self,
+        *,
+        n: int,
+        rng: random.Random,
+        rng_extra: random.Random,
+        password_hash: str,
+        today: date,
+        progress,
+    ):
         self.n = n
         self.rng = rng
+        self.rng_extra = rng_extra
         self.hash = password_hash
         self.today = today
         self.progress = progress

@@ -17,6 +17,7 @@ from grants.models import (
     TeamMember,
 )
 from reporting.models import (
+    EnrollmentReport,
     FollowOnFunding,
     Partnership,
     Presentation,
@@ -71,6 +72,7 @@ COUNTED_MODELS = (
     Decision,
     Award,
     ProgressReport,
+    EnrollmentReport,
     *OUTCOME_MODELS,
     Publication.awards.through,
     Presentation.awards.through,

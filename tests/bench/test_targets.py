@@ -25,6 +25,15 @@ def test_every_benchmarked_page_answers_200_with_the_rows_the_floor_matches(sett
     admin = User.objects.get(username=summary["accounts"]["admin"])
 
     assert {p["as"] for p in targets["pages"]} == {"applicant", "reviewer", "admin", "token"}
+    paths = {p["path"] for p in targets["pages"]}
+    assert {
+        "/program/portfolio/",
+        "/program/enrollment/",
+        "/reports/dashboard/",
+        "/api/v1/portfolio/nimhd/",
+        "/api/v1/portfolio/pilot-outcomes/",
+    } <= paths
+    assert any(p.startswith("/api/v1/awards/") and p.endswith("/enrollment/") for p in paths)
     for page in targets["pages"]:
         client = Client()
         if page["as"] == "token":

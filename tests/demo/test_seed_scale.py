@@ -3,7 +3,7 @@ as and opens, the invariants the services keep, the HRSA report, reproducibility
 
 import hashlib
 import json
-from collections import Counter
+from collections import Counter, defaultdict
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from html import escape
@@ -29,6 +29,7 @@ from grants.choices import (
     EndorsementStatus,
     ProposalStatus,
     TeamRole,
+    nimhd_domains_of,
 )
 from grants.models import (
     Award,
@@ -41,9 +42,13 @@ from grants.models import (
     TeamMember,
 )
 from grants.selectors import proposals_of_applicant
+from grants.services import nimhd_cells_validate
 from reporting import services as reporting_services
+from reporting.choices import ENROLLMENT_CELLS, EnrollmentKind
+from reporting.enrollment import TOTAL_KEYS, totals
 from reporting.hrsa import build_report, parse_period
 from reporting.models import (
+    EnrollmentReport,
     FollowOnFunding,
     Partnership,
     Presentation,
@@ -432,6 +437,145 @@ class TestSeededScale:
                 or record.completion_date <= record.recorded_on < TODAY
             )
         assert not StateChange.objects.filter(at__gte=NOW).exists()
+
+    # ---- The NIMHD portfolio and inclusion enrollment ------------------------------------------
+
+    def test_seed_scale_proposals_have_one_to_three_cells_stored_as_the_app_stores_them(
+        self, scale
+    ):
+        complete = list(
+            Proposal.objects.exclude(specific_aims="").values_list("nimhd_cells", "nimhd_domains")
+        )
+        unfinished = Proposal.objects.filter(specific_aims="").values_list("nimhd_cells", flat=True)
+
+        assert len(complete) > N // 2
+        for cells, domains in complete:
+            assert 1 <= len(cells) <= 3
+            assert nimhd_cells_validate(cells) == cells  # known cells, each once, grid order
+            assert domains == nimhd_domains_of(cells)
+        assert all(
+            cells
+            for cells in Proposal.objects.exclude(submitted_at=None).values_list(
+                "nimhd_cells", flat=True
+            )
+        )
+        assert Counter(len(cells) for cells, _ in complete).keys() == {1, 2, 3}
+        assert len({cell for cells, _ in complete for cell in cells}) >= 12
+        assert all(cells == [] for cells in unfinished)  # drafts that never reached the grid
+
+    def test_seed_scale_portfolio_grid_counts_every_decided_proposal_in_a_cell(self, scale, client):
+        sign_in(client, "scale-admin")
+        answer = client.get(reverse("api-portfolio-nimhd"))
+        page = client.get(reverse("reporting:portfolio"))
+
+        assert answer.status_code == 200 and page.status_code == 200
+        grid = answer.json()
+        released = Decision.objects.exclude(released_at=None)
+        assert grid["total"]["funded"] == released.filter(outcome="funded").count() > 0
+        assert grid["total"]["not_funded"] == released.filter(outcome="not_funded").count() > 0
+        assert Decimal(grid["total"]["dollars"]) == Award.objects.aggregate(t=Sum("amount"))["t"]
+        assert grid["unclassified"] == {"funded": 0, "dollars": "0.00", "not_funded": 0}
+        assert page.context["grid"].total.funded == grid["total"]["funded"]
+
+    def test_seed_scale_enrollment_tables_are_whole_cumulative_and_dated(self, scale):
+        planned = {r.award_id: r for r in EnrollmentReport.objects.filter(kind="planned")}
+        cumulative = defaultdict(list)
+        for table in EnrollmentReport.objects.filter(kind="cumulative").order_by("as_of", "pk"):
+            cumulative[table.award_id].append(table)
+        awards = Award.objects.count()
+
+        assert 0.6 * awards <= len(planned) < awards
+        assert {r.enrolls_humans for r in planned.values()} == {True, False}
+        reported = set(
+            ProgressReport.objects.filter(status="submitted").values_list("award_id", flat=True)
+        )
+        enrolling = {pk for pk, r in planned.items() if r.enrolls_humans}
+        assert set(cumulative) >= enrolling & reported and len(cumulative) >= 3
+        for table in planned.values():
+            assert sorted(table.counts) == sorted(ENROLLMENT_CELLS)  # jsonb keeps no key order
+            assert all(type(n) is int and n >= 0 for n in table.counts.values())
+            assert table.total > 0 if table.enrolls_humans else table.total == 0
+        decreases = 0
+        for award_id, tables in cumulative.items():
+            plan = planned[award_id]
+            assert plan.enrolls_humans and 1 <= len(tables) <= 3
+            assert plan.created_at < tables[0].created_at
+            previous = None
+            for table in tables:
+                assert sorted(table.counts) == sorted(ENROLLMENT_CELLS)  # jsonb keeps no key order
+                assert all(type(n) is int and n >= 0 for n in table.counts.values())
+                assert table.as_of < TODAY and table.created_at < NOW
+                assert totals(table.counts)["all"] == table.total
+                if previous is not None:
+                    assert table.as_of > previous.as_of
+                    fell = [k for k in ENROLLMENT_CELLS if table.count(k) < previous.count(k)]
+                    assert bool(fell) == bool(table.reason_for_decrease)
+                    decreases += bool(fell)
+                    if not fell:
+                        assert table.total >= previous.total
+                else:
+                    assert table.reason_for_decrease == ""
+                previous = table
+        assert decreases < len(cumulative) / 5
+        # A cumulative table comes with each submitted progress report of an enrolling award.
+        for award_id in cumulative:
+            days = {
+                report.submitted_at.astimezone(ZoneInfo(settings.TIME_ZONE)).date()
+                for report in ProgressReport.objects.filter(award_id=award_id, status="submitted")
+            }
+            assert days <= {table.as_of for table in cumulative[award_id]}
+
+    def test_seed_scale_enrollment_tables_pass_the_services_checks(self, scale):
+        """Each award's tables, removed and entered again in order through the services (every
+        total stated), are accepted and come out the same."""
+        tables = defaultdict(list)
+        for table in EnrollmentReport.objects.select_related("award__proposal").order_by(
+            "as_of", "pk"
+        ):
+            tables[table.award].append(table)
+
+        def shape(rows):
+            return [
+                (r.kind, r.enrolls_humans, r.as_of, r.counts, r.reason_for_decrease) for r in rows
+            ]
+
+        for award, rows in tables.items():
+            rows.sort(key=lambda r: r.kind != EnrollmentKind.PLANNED)  # planned first
+            before = shape(rows)
+            pi = award.proposal.pi
+            EnrollmentReport.objects.filter(award=award).delete()
+            for kind, enrolls, as_of, counts, reason in before:
+                sums = totals(counts)
+                data = {"counts": counts, "totals": {key: sums[key] for key in TOTAL_KEYS}}
+                if kind == EnrollmentKind.PLANNED:
+                    reporting_services.enrollment_planned_save(
+                        actor=pi, award=award, data={**data, "enrolls_humans": enrolls}
+                    )
+                else:
+                    reporting_services.enrollment_cumulative_submit(
+                        actor=pi,
+                        award=award,
+                        data={**data, "as_of": as_of, "reason_for_decrease": reason},
+                    )
+            after = EnrollmentReport.objects.filter(award=award).order_by("as_of", "pk")
+            assert sorted(shape(after), key=lambda r: r[0] != "planned") == before
+
+    def test_seed_scale_program_enrollment_page_adds_up_the_latest_tables(self, scale, client):
+        latest = {}
+        for table in EnrollmentReport.objects.filter(kind="cumulative").order_by("as_of", "pk"):
+            latest[table.award_id] = table
+        planned = EnrollmentReport.objects.filter(kind="planned")
+
+        sign_in(client, "scale-admin")
+        page = client.get(reverse("reporting:enrollment_program"))
+
+        assert page.status_code == 200
+        summary = page.context["summary"]
+        assert summary["awards"] == Award.objects.count()
+        assert summary["with_plan"] == planned.count()
+        assert summary["reporting"] == len(latest) > 0
+        assert sum(summary["actual"].values()) == sum(t.total for t in latest.values())
+        assert sum(summary["planned"].values()) == sum(t.total for t in planned)
 
     def test_seed_scale_rows_pass_field_validation(self, scale):
         for model in [
