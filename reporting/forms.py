@@ -26,6 +26,7 @@ from .models import (
     TraineeOutcome,
     TrainingProgram,
 )
+from .services.nominations import EXTERNAL_FIELDS
 from .services.outcomes import (
     FOLLOW_ON_FIELDS,
     PARTNERSHIP_FIELDS,
@@ -342,16 +343,7 @@ class ExternalSubmissionForm(forms.ModelForm):
 
     class Meta:
         model = ExternalSubmission
-        fields = [
-            "submitted_on",
-            "sponsor_reference",
-            "result",
-            "decided_on",
-            "amount_awarded",
-            "sponsor_type",
-            "mechanism",
-            "notes",
-        ]
+        fields = list(EXTERNAL_FIELDS)
         widgets = {
             "submitted_on": DATE,
             "decided_on": DATE,

@@ -156,10 +156,20 @@ def wait_for(worker: Worker, what: str, ready):
     pytest.fail(f"No {what} after {WAIT_SECONDS} s. The worker's log:\n{worker.log_tail()}")
 
 
+# Django's file backend ends each message with a line of 79 dashes: a file without it is still
+# being written by the worker (reading it then found no To header, now and then).
+MESSAGE_END = b"-" * 79 + b"\n"
+
+
+def written_mail(mail_dir) -> list:
+    files = sorted(mail_dir.iterdir())
+    return files if files and all(f.read_bytes().endswith(MESSAGE_END) for f in files) else []
+
+
 def test_submission_receipt_is_sent_by_the_worker(worker):
     proposal = make_submitted_proposal()  # committed: the receipt is queued on commit
 
-    files = wait_for(worker, "mail", lambda: sorted(worker.mail_dir.iterdir()))
+    files = wait_for(worker, "mail", lambda: written_mail(worker.mail_dir))
 
     message = email.message_from_bytes(files[0].read_bytes())
     assert len(files) == 1
