@@ -68,7 +68,8 @@ PROPOSAL_TRANSITIONS: dict[str, frozenset[str]] = {
     ),
     ProposalStatus.FUNDED: frozenset(),
     ProposalStatus.NOT_FUNDED: frozenset(),
-    ProposalStatus.NOMINATED: frozenset(),
+    # A nominee may step down after the release: the place is free for an alternate.
+    ProposalStatus.NOMINATED: frozenset({ProposalStatus.WITHDRAWN}),
     ProposalStatus.NOT_NOMINATED: frozenset(),
     ProposalStatus.WITHDRAWN: frozenset(),
 }
@@ -97,6 +98,8 @@ WITHDRAWABLE_STATES = frozenset(
         ProposalStatus.SUBMITTED,
         ProposalStatus.RETURNED,
         ProposalStatus.IN_REVIEW,
+        # A released nomination: the nominee steps down (services.proposal_withdraw).
+        ProposalStatus.NOMINATED,
     }
 )
 

@@ -10,7 +10,13 @@ from accounts.choices import AuditAction
 from accounts.models import User
 
 from .. import emails, lifecycle
-from ..choices import PROPOSAL_TRANSITIONS, LetterStatus, ProposalStatus, nimhd_domains_of
+from ..choices import (
+    PROPOSAL_TRANSITIONS,
+    DecisionOutcome,
+    LetterStatus,
+    ProposalStatus,
+    nimhd_domains_of,
+)
 from ..models import Award, Decision, FundingCall, LetterOfIntent, Proposal
 from ..selectors import applicant_has_other_proposal, eligibility_problems, proposal_blockers
 from ..validators import PROPOSAL_TEXT_LIMITS, single_line, text_length_errors, too_long_message
@@ -307,7 +313,8 @@ def proposal_mark_checked(*, proposal: Proposal, actor: User) -> Proposal:
 
 @transaction.atomic
 def proposal_withdraw(*, proposal: Proposal, actor: User, reason: str = "") -> Proposal:
-    """The PI withdraws the proposal (before any released decision).
+    """The PI withdraws the proposal (before any released decision, or from a released
+    nomination: a limited submission's nominee stepping down frees the place for an alternate).
 
     Locks the call, then the proposal — the order decisions take — so a withdrawal and a
     decision or release never interleave. An unreleased decision is voided: the decision and
@@ -321,11 +328,24 @@ def proposal_withdraw(*, proposal: Proposal, actor: User, reason: str = "") -> P
     require(actor, "grants.withdraw_proposal", proposal)
     decision = Decision.objects.filter(proposal=proposal).first()
     if decision is not None and decision.is_released:
-        raise InvalidTransition(
-            "The decision on this proposal is released; to decline the award, ask the program "
-            "office to end it."
+        if decision.outcome != DecisionOutcome.NOMINATED:
+            raise InvalidTransition(
+                "The decision on this proposal is released; to decline the award, ask the "
+                "program office to end it."
+            )
+        # A nominee steps down: the nomination is removed, so the sponsor's place is free for
+        # an alternate (decision_record counts the nominations under the same call lock).
+        record_proposal_note(
+            proposal=proposal,
+            actor=actor,
+            reason="Nomination withdrawn: the nominee stepped down; the place is free for an "
+            "alternate.",
+            audit_action=AuditAction.DECISION_RECORDED,
+            before={"outcome": decision.outcome, "released": True},
+            after={"outcome": None},
         )
-    if decision is not None:
+        decision.delete()
+    elif decision is not None:
         Award.objects.filter(proposal=proposal).delete()
         record_proposal_note(
             proposal=proposal,

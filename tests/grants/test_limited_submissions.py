@@ -449,3 +449,37 @@ def test_the_number_of_nominations_is_fixed_once_the_call_opens():
 
     assert lifecycle.shape_fixed(FundingCall.objects.get(pk=call.pk))
     assert "nominations_allowed" in lifecycle.SHAPE_FIELDS
+
+
+def test_a_nominee_steps_down_and_the_alternate_takes_the_place(
+    client, django_capture_on_commit_callbacks
+):
+    call, (nominee, alternate, other), admin = limited_call(3, allowed=1)
+    nominate(nominee, admin)
+    nominate(alternate, admin, DecisionOutcome.WAITLISTED)
+    nominate(other, admin, DecisionOutcome.NOT_NOMINATED)
+    services.decisions_release(call=call, actor=admin)
+    with pytest.raises(ValidationError):  # the one place is taken
+        nominate(alternate, admin)
+
+    refused = api_as(other.pi).post(f"{API}/proposals/{other.pk}/withdraw/", {}, format="json")
+    page = signed_in(nominee.pi).get(f"/proposals/{nominee.pk}/withdraw/")
+    stepped_down = api_as(nominee.pi).post(
+        f"{API}/proposals/{nominee.pk}/withdraw/", {"reason": "Moving institutions."}, format="json"
+    )
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        nominate(alternate, admin)
+
+    assert refused.status_code == 403
+    assert "Step down from the nomination?" in page.content.decode()
+    assert stepped_down.status_code == 200, stepped_down.content
+    nominee.refresh_from_db()
+    alternate.refresh_from_db()
+    assert nominee.status == ProposalStatus.WITHDRAWN
+    assert not Decision.objects.filter(proposal=nominee).exists()
+    # The alternate's nomination is released at once, with its e-mail.
+    assert alternate.status == ProposalStatus.NOMINATED
+    assert Decision.objects.get(proposal=alternate).released_at is not None
+    assert [m.to for m in mail.outbox] == [[alternate.pi.email]]
+    assert [p.pk for p in selectors.call_nominees(call)] == [alternate.pk]

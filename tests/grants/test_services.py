@@ -1068,7 +1068,7 @@ PROPOSAL_ALLOWED = {
     "not_funded": set(),
     "withdrawn": set(),
     # A limited submission's outcomes (issue #19).
-    "nominated": set(),
+    "nominated": {"withdrawn"},
     "not_nominated": set(),
 }
 PROPOSAL_PATH = {

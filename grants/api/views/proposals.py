@@ -191,7 +191,9 @@ class ProposalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVi
         description="The PI withdraws the proposal, with an optional reason "
         "(`services.proposal_withdraw`). A funding decision not yet released is voided (its "
         "award removed, its money free again); once released, the proposal has its outcome "
-        "and cannot be withdrawn. 403 for anyone else or when it can no longer be withdrawn.",
+        "and cannot be withdrawn — except a limited submission's nominee, who may step down so "
+        "that an alternate takes the place. 403 for anyone else or when it can no longer be "
+        "withdrawn.",
         request=OptionalReasonSerializer,
         responses={200: ProposalDetailSerializer, **error_responses(*WRITE_ERRORS, 409)},
     )
