@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
+from accounts.admin_base import ReadOnlyModelAdmin
+
 from .audit import audit_record
 from .choices import AuditAction
 from .models import AuditEntry, Demographics, ExternalIdentity, Profile, User
@@ -135,7 +137,7 @@ class DemographicsAdmin(admin.ModelAdmin):
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
+class AuditEntryAdmin(ReadOnlyModelAdmin):
     """Read-only: nobody adds, changes or deletes audit entries, superusers included."""
 
     list_display = ["at", "actor_username", "action", "object_type", "object_id", "ip_address"]
@@ -143,12 +145,3 @@ class AuditEntryAdmin(admin.ModelAdmin):
     search_fields = ["actor_username", "object_id", "object_repr", "note"]
     date_hierarchy = "at"
     actions = None
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect
 from django.urls import reverse
 
+from accounts.admin_base import ReadOnlyModelAdmin
 from accounts.choices import ApplicantType
 
 from . import lifecycle, services
@@ -211,7 +212,7 @@ admin.site.register(Endorsement)
 
 
 @admin.register(LetterOfIntent)
-class LetterOfIntentAdmin(admin.ModelAdmin):
+class LetterOfIntentAdmin(ReadOnlyModelAdmin):
     """Read-only here: letters are written by applicants and decided on the letters pages
     (reviews:letters), through the services that audit and e-mail."""
 
@@ -219,15 +220,6 @@ class LetterOfIntentAdmin(admin.ModelAdmin):
     list_filter = ["status", "call"]
     search_fields = ["title", "applicant__last_name"]
     list_select_related = ["applicant", "call"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class EligibilityExceptionForm(forms.ModelForm):

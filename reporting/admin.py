@@ -8,6 +8,8 @@ from django import forms
 from django.contrib import admin
 from django.db import models
 
+from accounts.admin_base import ReadOnlyModelAdmin
+
 from .models import (
     ExportJob,
     ExternalSubmission,
@@ -125,22 +127,13 @@ class FollowOnFundingAdmin(OutcomeAdmin):
 
 
 @admin.register(ExternalSubmission)
-class ExternalSubmissionAdmin(admin.ModelAdmin):
+class ExternalSubmissionAdmin(ReadOnlyModelAdmin):
     """Read-only: a nominee's application is recorded on the call's nominees page (or the
     API), whose service feeds follow-on funding and audits the change."""
 
     list_display = ["proposal", "submitted_on", "result", "amount_awarded", "decided_on"]
     list_filter = ["result", "sponsor_type"]
     search_fields = ["proposal__title", "sponsor_reference"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(TraineeOutcome)
@@ -159,7 +152,7 @@ class PartnershipAdmin(OutcomeAdmin):
 
 
 @admin.register(ExportJob)
-class ExportJobAdmin(admin.ModelAdmin):
+class ExportJobAdmin(ReadOnlyModelAdmin):
     """Read-only: for seeing what was prepared and why one failed. Jobs are made on the report
     page and built by a task; the file is downloaded there, after the permission check and
     with an audit entry (the stored file's own URL is never served)."""
@@ -182,12 +175,3 @@ class ExportJobAdmin(admin.ModelAdmin):
         "finished_at",
     ]
     readonly_fields = fields
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

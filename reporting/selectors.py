@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from accounts.choices import ApplicantType, Role
 from accounts.models import User
+from accounts.permissions import can
 from grants.choices import DecisionOutcome, DisparityPopulation
 from grants.models import Award, Decision, FundingCall, Proposal, TeamMember
 from grants.selectors import proposals_naming_population
@@ -403,6 +404,14 @@ class NominationRow:
     @property
     def released(self) -> bool:
         return self.decision.released_at is not None
+
+
+def limited_calls_managed_by(user) -> QuerySet[FundingCall]:
+    """The limited-submission calls whose nominees ``user`` manages: every one for the program
+    office, none for anyone else (the nominees pages and API answer 404 outside it)."""
+    if not can(user, "reporting.manage_reporting"):
+        return FundingCall.objects.none()
+    return FundingCall.objects.filter(nominations_allowed__isnull=False)
 
 
 def call_nominations(call: FundingCall) -> list[NominationRow]:

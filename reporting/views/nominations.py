@@ -4,11 +4,9 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 
-from accounts.permissions import can
 from grants.models import FundingCall, Proposal
 
 from .. import selectors, services
@@ -18,10 +16,7 @@ from ._common import apply_errors
 
 
 def _limited_call(request, pk: int) -> FundingCall:
-    """The program office's limited-submission call; 404 for anyone else or any other call."""
-    if not can(request.user, "reporting.manage_reporting"):
-        raise Http404("No such page.")
-    return get_object_or_404(FundingCall, pk=pk, nominations_allowed__isnull=False)
+    return get_object_or_404(selectors.limited_calls_managed_by(request.user), pk=pk)
 
 
 @never_cache

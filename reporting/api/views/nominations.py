@@ -2,20 +2,19 @@
 ``calls/{id}/nominations/`` (administrators; 404 for anyone else, and for a call that is not a
 limited submission): the same selector and service as the web page."""
 
-from django.http import Http404
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.permissions import can
 from config.api import READ_ERRORS, WRITE_ERRORS, error_responses
 from grants.models import FundingCall, Proposal
 from reporting import selectors, services
 from reporting.choices import ExternalResult, SponsorType
 
-MONEY = {"max_digits": 12, "decimal_places": 2}
+from ..serializers import MONEY
+
 CALL_PK = OpenApiParameter("call_pk", int, OpenApiParameter.PATH, description="The call's id.")
 PROPOSAL_PK = OpenApiParameter(
     "proposal_pk", int, OpenApiParameter.PATH, description="The nominated proposal's id."
@@ -59,9 +58,7 @@ class NominationSerializer(serializers.Serializer):
 
 
 def _limited_call(request, call_pk: int) -> FundingCall:
-    if not can(request.user, "reporting.manage_reporting"):
-        raise Http404("No such call.")
-    return get_object_or_404(FundingCall, pk=call_pk, nominations_allowed__isnull=False)
+    return get_object_or_404(selectors.limited_calls_managed_by(request.user), pk=call_pk)
 
 
 class NominationListView(APIView):
