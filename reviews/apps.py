@@ -9,5 +9,7 @@ class ReviewsConfig(AppConfig):
     def ready(self) -> None:
         from . import permissions  # noqa: F401  (registers the rules predicates)
 
-        # Copies a copied call's criteria and committee (grants.services.call_copy).
-        from .services import call_copy  # noqa: F401
+        # Receivers of grants' signals: a copied call's criteria and committee
+        # (grants.services.call_copy.call_copied); a letter's conflicts carried to the full
+        # proposal started from it (grants.services.proposals.proposal_started_from_letter).
+        from .services import call_copy, letters  # noqa: F401

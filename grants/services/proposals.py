@@ -4,6 +4,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.dispatch import Signal
 from django.utils import timezone
 
 from accounts.choices import AuditAction
@@ -23,6 +24,11 @@ from ..validators import PROPOSAL_TEXT_LIMITS, single_line, text_length_errors, 
 from ._common import InvalidTransition, StaleVersion, audit_amount, require, saved_when
 from .classification import nimhd_cells_validate
 from .history import record_proposal_note, record_state_change
+
+# Sent inside ``proposal_create``'s transaction with letter=, proposal= and actor= when an
+# invitation becomes a full proposal: the apps above grants carry over what they own of the
+# letter (reviews: the conflicts its committee members declared on it).
+proposal_started_from_letter = Signal()
 
 # Fields of a proposal the applicant edits on the sections form (and the API).
 EDITABLE_FIELDS = (
@@ -143,6 +149,9 @@ def proposal_create(*, call: FundingCall, actor: User, title: str = "") -> Propo
     if invitation:
         invitation.proposal = proposal
         invitation.save(update_fields=["proposal", "updated_at"])
+        proposal_started_from_letter.send(
+            sender=Proposal, letter=invitation, proposal=proposal, actor=actor
+        )
     return proposal
 
 

@@ -76,7 +76,33 @@ def conflict_declare(
     review = call_review_of(proposal.call_id, lock=True)
     if ConflictOfInterest.objects.filter(proposal=proposal, reviewer=reviewer).exists():
         raise ValidationError("This conflict is already on record.")
-    late = review.phase == ReviewPhase.CLOSED
+    return record_conflict(
+        proposal=proposal,
+        reviewer=reviewer,
+        actor=actor,
+        reason=reason,
+        explanation=explanation,
+        review=review,
+    )
+
+
+def record_conflict(
+    *,
+    proposal: Proposal,
+    reviewer: User,
+    actor: User,
+    reason: str,
+    explanation: str,
+    review: CallReview | None,
+    note: str = "",
+) -> ConflictOfInterest:
+    """Write a conflict already checked by the caller (``conflict_declare``, or a conflict
+    declared on the proposal's letter of intent, ``reviews.services.letters``), with the call's
+    review row locked by the caller (``review`` None: the call has no review yet). Releases
+    the reviewer's assignment, review and final score — unless the review has closed, when it
+    is only recorded, audited and e-mailed to the administrators. ``note`` heads the audit
+    reason."""
+    late = review is not None and review.phase == ReviewPhase.CLOSED
     conflict = ConflictOfInterest.objects.create(
         proposal=proposal,
         reviewer=reviewer,
@@ -92,13 +118,13 @@ def conflict_declare(
             from_state="",
             to_state="declared",
             actor=actor,
-            reason=f"{ConflictReason(reason).label}; declared after the review closed — "
+            reason=f"{note}{ConflictReason(reason).label}; declared after the review closed — "
             "results unchanged, administrators told",
         )
         transaction.on_commit(lambda: emails.send_late_conflict_notice(conflict))
         return conflict
     released = Assignment.objects.filter(proposal=proposal, reviewer=reviewer)
-    notes = [ConflictReason(reason).label]
+    notes = [f"{note}{ConflictReason(reason).label}"]
     if released.exists():
         notes.append("assignment and review released")
         released.delete()

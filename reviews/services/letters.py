@@ -8,17 +8,22 @@ whose history the applicant reads.
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.dispatch import receiver
 
 from accounts.choices import AuditAction
 from accounts.models import User
 from grants import services as grant_services
 from grants.choices import LetterStatus
-from grants.models import LetterOfIntent
+from grants.models import LetterOfIntent, Proposal
+from grants.services.proposals import proposal_started_from_letter
 from grants.validators import text_problem
 
 from ..choices import LETTER_COMMENT_MAX, ConflictReason, LetterScore
-from ..models import LetterRating
+from ..models import CallReview, ConflictOfInterest, LetterRating
 from ._common import audit, require
+from .assignments import record_conflict
+
+CARRIED_NOTE = "Carried from the letter of intent: "
 
 
 def _lock_letter(letter: LetterOfIntent) -> LetterOfIntent:
@@ -106,7 +111,39 @@ def letter_conflict_declare(
         before=before,
         after={"conflict": reason},
     )
+    if letter.proposal_id is not None:
+        _carry_conflict(existing, Proposal.objects.get(pk=letter.proposal_id))
     return existing
+
+
+def _carry_conflict(rating: LetterRating, proposal: Proposal) -> None:
+    """A conflict with a letter is a conflict with the full proposal started from it (the same
+    applicant and work): recorded on the proposal as if declared there, by the same member —
+    their assignment, review and final score released (docs/invariants.md, "A conflict
+    follows the letter into its full proposal")."""
+    review = (
+        CallReview.objects.select_for_update(of=("self",)).filter(call_id=proposal.call_id).first()
+    )
+    if ConflictOfInterest.objects.filter(proposal=proposal, reviewer=rating.member).exists():
+        return
+    record_conflict(
+        proposal=proposal,
+        reviewer=rating.member,
+        actor=rating.member,
+        reason=rating.conflict,
+        explanation=rating.comment,
+        review=review,
+        note=CARRIED_NOTE,
+    )
+
+
+@receiver(proposal_started_from_letter, dispatch_uid="reviews_carry_letter_conflicts")
+def carry_letter_conflicts(*, letter: LetterOfIntent, proposal: Proposal, **_kwargs) -> None:
+    """The conflicts declared on the letter, onto the full proposal just started from it."""
+    for rating in (
+        LetterRating.objects.filter(letter=letter).exclude(conflict="").select_related("member")
+    ):
+        _carry_conflict(rating, proposal)
 
 
 @transaction.atomic

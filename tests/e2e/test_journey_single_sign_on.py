@@ -6,6 +6,7 @@ Signing out also ends the provider's session. axe on Northstar's pages; the sign
 320 px phone."""
 
 import pytest
+from playwright.sync_api import expect
 
 from accounts.choices import FACULTY_TYPES, Affiliation, ApplicantType
 from accounts.models import ExternalIdentity, User
@@ -105,7 +106,7 @@ def test_oidc_first_sign_in_makes_the_account_and_sign_out_ends_both_sessions(
     assert page.locator("main a.button, main button").first.inner_text() == UNIVERSITY
     page.get_by_role("link", name=UNIVERSITY).click()
 
-    assert page.url.startswith(oidc.url)
+    page.wait_for_url(f"{oidc.url}/**")
     at_the_university(page, "alice")
     page.wait_for_url(f"{loopback(live_server)}/")
     assert "Welcome to Northstar: your account is ready." in page.locator(".messages").inner_text()
@@ -122,10 +123,11 @@ def test_oidc_first_sign_in_makes_the_account_and_sign_out_ends_both_sessions(
     # Signing out ends the provider's session too, and comes back to the sign-in page.
     page.get_by_role("button", name="Sign out", exact=True).click()
     page.wait_for_url(f"{loopback(live_server)}/accounts/login/")
-    assert page.get_by_role("link", name=UNIVERSITY).is_visible()
+    expect(page.get_by_role("link", name=UNIVERSITY)).to_be_visible()
     page.get_by_role("link", name=UNIVERSITY).click()
-    # Signed out at the provider: its login page asks again.
-    assert page.get_by_role("button", name="Sign in to Example University").is_visible()
+    # Signed out at the provider: its login page asks again (wait for it: the address
+    # changes before the page has loaded).
+    expect(page.get_by_role("button", name="Sign in to Example University")).to_be_visible()
 
 
 def test_oidc_linking_an_existing_account_asks_for_its_password(page, live_server, oidc):
@@ -164,7 +166,7 @@ def test_saml_first_sign_in_makes_the_account_with_the_staff_position(page, live
     page.goto(f"{loopback(live_server)}/accounts/login/")
     check_accessibility(page, "sign-in page with the SAML button")
     page.get_by_role("link", name=UNIVERSITY).click()
-    assert page.url.startswith(saml.url)
+    page.wait_for_url(f"{saml.url}/**")
     at_the_university(page, "erin")
 
     page.wait_for_url(f"{loopback(live_server)}/")

@@ -18,6 +18,7 @@ from grants import selectors, services
 from grants.choices import CallStatus, DecisionOutcome, LetterStatus, ProposalStatus
 from grants.models import FundingCall, LetterOfIntent, Proposal, StateChange
 from reviews import services as review_services
+from reviews.conflicts import is_conflicted
 from tests.api.support import API, api_as
 from tests.factories import (
     ReviewSetup,
@@ -118,6 +119,8 @@ def test_a_two_stage_call_walks_from_letters_to_released_decisions(
     ]
     with pytest.raises(ValidationError):
         services.proposal_create(call=call, actor=ben)
+    # The conflict declared on Ana's letter keeps that member out of her full proposal.
+    assert is_conflicted(m3, proposals[0]) and not is_conflicted(m3, proposals[1])
     for proposal in proposals:
         services.proposal_submit(proposal=proposal, actor=proposal.pi)
 

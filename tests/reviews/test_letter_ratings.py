@@ -19,7 +19,12 @@ from reviews.models import LetterRating
 from tests.api.support import API, api_as
 from tests.factories import make_admin, make_committee, make_user
 from tests.support.clients import signed_in
-from tests.support.letters import make_letter, make_two_stage_call, start_triage
+from tests.support.letters import (
+    make_letter,
+    make_two_stage_call,
+    open_full_proposals,
+    start_triage,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -529,3 +534,77 @@ def test_on_a_blind_call_the_committee_reads_letters_without_names(letters):
     for response in (office, chair):
         assert applicant.display_name.encode() in response.content
     assert (member_pdf.status_code, chair_pdf.status_code) == (404, 200)
+
+
+# ---- A conflict follows the letter into its full proposal -----------------------------------
+
+
+def _invite_and_start(letters: Letters):
+    """The applicant's letter invited, the call open for full proposals, the proposal started."""
+    start_triage(letters.call, letters.admin)
+    services.letter_decide(letter=letters.letter, actor=letters.admin, outcome="invited")
+    services.letter_decide(
+        letter=letters.other, actor=letters.admin, outcome="declined", message="Not this year."
+    )
+    open_full_proposals(letters.call, letters.admin)
+    return grant_services.proposal_create(call=letters.call, actor=letters.letter.applicant)
+
+
+def test_a_conflict_declared_on_the_letter_is_a_conflict_on_its_full_proposal(letters):
+    from accounts.models import AuditEntry
+    from reviews.conflicts import conflict_of
+    from reviews.models import ConflictOfInterest
+
+    conflicted, other = letters.members[0], letters.members[1]
+    services.letter_conflict_declare(
+        letter=letters.letter, actor=conflicted, reason="other", explanation="My cousin's lab."
+    )
+    services.letter_rate(letter=letters.letter, actor=other, rating=2)
+
+    proposal = _invite_and_start(letters)
+
+    conflict = ConflictOfInterest.objects.get(proposal=proposal)
+    assert (conflict.reviewer, conflict.reason, conflict.explanation, conflict.declared_by) == (
+        conflicted,
+        "other",
+        "My cousin's lab.",
+        conflicted,
+    )
+    assert conflict_of(conflicted, proposal) == "other"
+    assert conflict_of(other, proposal) is None
+    entry = AuditEntry.objects.get(
+        object_type="reviews.conflictofinterest", object_id=str(conflict.pk)
+    )
+    assert entry.note.startswith("Carried from the letter of intent: Other")
+
+
+def test_a_conflict_declared_on_the_letter_later_releases_the_members_assignment(letters):
+    from reviews.models import Assignment, ConflictOfInterest
+    from tests.support.letters import complete_full_proposal
+
+    member = letters.members[0]
+    proposal = complete_full_proposal(_invite_and_start(letters))
+    grant_services.proposal_submit(proposal=proposal, actor=proposal.pi)
+    grant_services.call_begin_review(call=letters.call, actor=letters.admin)
+    proposal.refresh_from_db()
+    services.assignment_create(proposal=proposal, reviewer=member, actor=letters.admin)
+
+    services.letter_conflict_declare(letter=letters.letter, actor=member, reason="collaborator")
+
+    assert ConflictOfInterest.objects.get(proposal=proposal).reviewer == member
+    assert not Assignment.objects.filter(proposal=proposal, reviewer=member).exists()
+    # Declared again on the proposal itself: already on record, nothing doubled.
+    services.letter_conflict_declare(letter=letters.letter, actor=member, reason="collaborator")
+    assert ConflictOfInterest.objects.filter(proposal=proposal).count() == 1
+
+
+def test_a_declined_letters_conflicts_go_nowhere(letters):
+    from reviews.models import ConflictOfInterest
+
+    services.letter_conflict_declare(
+        letter=letters.other, actor=letters.members[0], reason="family"
+    )
+
+    _invite_and_start(letters)
+
+    assert not ConflictOfInterest.objects.exists()
