@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect
 from django.urls import reverse
 
-from accounts.admin_base import ReadOnlyModelAdmin
+from accounts.admin_base import ReadOnlyInline, ReadOnlyModelAdmin
 from accounts.choices import ApplicantType
 
 from . import lifecycle, services
@@ -173,14 +173,14 @@ class FundingCallAdmin(admin.ModelAdmin):
     ]
 
 
-class TeamInline(admin.TabularInline):
+class TeamInline(ReadOnlyInline):
     model = TeamMember
-    extra = 0
+    fields = ["user", "full_name", "email", "organisation", "role"]
 
 
-class BudgetInline(admin.TabularInline):
+class BudgetInline(ReadOnlyInline):
     model = BudgetLine
-    extra = 0
+    fields = ["category", "description", "amount"]
 
 
 @admin.action(description="Correct the career stage to the PI's current position")
@@ -197,18 +197,36 @@ def correct_career_stage(modeladmin, request, queryset):
 
 
 @admin.register(Proposal)
-class ProposalAdmin(admin.ModelAdmin):
+class ProposalAdmin(ReadOnlyModelAdmin):
+    """Read-only, with its team and budget: a proposal's text, team and budget change only
+    through the applicant's services (frozen once submitted, audited), and the office's
+    corrections through theirs — the career-stage action here, the pages for the rest."""
+
     list_display = ["title", "pi", "call", "status", "pi_career_stage", "submitted_at"]
     list_filter = ["status", "call"]
     search_fields = ["title", "abstract", "pi__last_name"]
-    readonly_fields = ["status", "pi_career_stage", "submitted_at", "created_at", "updated_at"]
     actions = [correct_career_stage]
     inlines = [TeamInline, BudgetInline]
     list_select_related = ["pi", "call"]
 
 
-admin.site.register(Attachment)
-admin.site.register(Endorsement)
+@admin.register(Attachment)
+class AttachmentAdmin(ReadOnlyModelAdmin):
+    """Uploaded and removed only through the proposal's pages (checked PDFs, frozen once
+    submitted)."""
+
+    list_display = ["proposal", "kind", "original_name", "uploaded_at"]
+    list_select_related = ["proposal"]
+
+
+@admin.register(Endorsement)
+class EndorsementAdmin(ReadOnlyModelAdmin):
+    """A mentor's endorsement is the mentor's own act (grants.services.endorsements): never
+    written or edited by anyone else here."""
+
+    list_display = ["proposal", "mentor", "status"]
+    list_select_related = ["proposal", "mentor"]
+    exclude = ["token"]  # the mentor's private link: not shown to anyone else
 
 
 @admin.register(LetterOfIntent)

@@ -92,6 +92,14 @@ class ProgressReportAdmin(admin.ModelAdmin):
     readonly_fields = ["award", "kind", "status", "submitted_at", "submitted_by", "created_at"]
     inlines = [ReminderInline]
 
+    def get_readonly_fields(self, request, obj=None):
+        """A submitted report is the awardee's signed account: its text is not edited here
+        (only its due date, before it is in)."""
+        fields = list(super().get_readonly_fields(request, obj))
+        if obj is not None and obj.is_submitted:
+            fields += ["due_date", "objectives_accomplishments", "barriers_resolutions"]
+        return fields
+
 
 class OutcomeAdmin(admin.ModelAdmin):
     readonly_fields = ["recorded_by", "created_at", "updated_at"]

@@ -4,6 +4,7 @@ and panel results are read-only (they change only through the services, which au
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 
+from accounts.admin_base import ReadOnlyInline, ReadOnlyModelAdmin
 from grants.services import InvalidTransition
 
 from . import services
@@ -20,17 +21,6 @@ from .models import (
     PanelEntry,
     Review,
 )
-
-
-class ReadOnlyMixin:
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class MembershipInline(admin.TabularInline):
@@ -81,7 +71,7 @@ class CallReviewAdmin(admin.ModelAdmin):
 
 
 @admin.register(Criterion)
-class CriterionAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class CriterionAdmin(ReadOnlyModelAdmin):
     """Read-only: criteria change through the call page, only in the assignment phase."""
 
     list_display = ["name", "call", "kind", "position"]
@@ -90,40 +80,38 @@ class CriterionAdmin(ReadOnlyMixin, admin.ModelAdmin):
 
 
 @admin.register(Assignment)
-class AssignmentAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class AssignmentAdmin(ReadOnlyModelAdmin):
     list_display = ["proposal", "reviewer", "role", "certified_no_conflict_at", "created_at"]
     list_filter = ["role", "proposal__call"]
     search_fields = ["proposal__title", "reviewer__username", "reviewer__last_name"]
 
 
 @admin.register(ConflictOfInterest)
-class ConflictAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class ConflictAdmin(ReadOnlyModelAdmin):
     list_display = ["proposal", "reviewer", "reason", "declared_at", "declared_by"]
     list_filter = ["reason"]
     search_fields = ["proposal__title", "reviewer__username", "reviewer__last_name"]
 
 
-class ScoreInline(ReadOnlyMixin, admin.TabularInline):
+class ScoreInline(ReadOnlyInline):
     model = CriterionScore
-    extra = 0
     fields = ["criterion", "score", "sufficient", "explanation", "strengths", "weaknesses"]
 
 
 @admin.register(Review)
-class ReviewAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class ReviewAdmin(ReadOnlyModelAdmin):
     list_display = ["assignment", "status", "overall_impact", "submitted_at", "reopened_count"]
     list_filter = ["status"]
     inlines = [ScoreInline]
 
 
-class FinalScoreInline(ReadOnlyMixin, admin.TabularInline):
+class FinalScoreInline(ReadOnlyInline):
     model = FinalScore
-    extra = 0
     fields = ["member", "score", "recorded_at"]
 
 
 @admin.register(PanelEntry)
-class PanelEntryAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class PanelEntryAdmin(ReadOnlyModelAdmin):
     list_display = ["proposal", "disposition", "final_impact_score", "percentile", "finalized_at"]
     list_filter = ["disposition", "proposal__call"]
     inlines = [FinalScoreInline]

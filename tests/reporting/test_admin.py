@@ -163,3 +163,36 @@ def test_a_training_program_in_use_cannot_be_deleted_from_the_profile(staff_clie
 
     assert response.status_code == 200  # the form again, with the refusal
     assert ParticipantSupport.objects.get().training_program == program
+
+
+def test_a_submitted_progress_reports_text_is_not_edited_in_the_admin(staff_client):
+    from reporting import services
+    from reporting.models import ProgressReport
+    from tests.reporting.support import simple_award
+
+    award, admin = simple_award()
+    services.progress_reports_schedule(award=award)
+    report = ProgressReport.objects.get(award=award, kind="interim")
+    ProgressReport.objects.filter(pk=report.pk).update(
+        status="submitted", objectives_accomplishments="What we did.", submitted_by=admin
+    )
+    url = reverse("admin:reporting_progressreport_change", args=[report.pk])
+    due = report.due_date
+
+    page = staff_client.get(url)
+    response = staff_client.post(
+        url,
+        {
+            "due_date": "2030-01-01",
+            "objectives_accomplishments": "Rewritten by the office.",
+            "barriers_resolutions": "",
+            "reminders-TOTAL_FORMS": "0",
+            "reminders-INITIAL_FORMS": "0",
+        },
+    )
+
+    assert page.status_code == 200
+    assert 'name="objectives_accomplishments"' not in page.content.decode()
+    assert response.status_code == 302
+    report.refresh_from_db()
+    assert (report.objectives_accomplishments, report.due_date) == ("What we did.", due)
