@@ -251,6 +251,18 @@ def team_of(proposal: Proposal) -> QuerySet[TeamMember]:
     return TeamMember.objects.filter(proposal=proposal).select_related("user")
 
 
+def letter_team_lines(proposal: Proposal) -> list[str]:
+    """The team the applicant named in the letter of intent this proposal was started from,
+    one person a line: a letter names people as free text, so they are shown to the PI to add
+    (found by name or invited), never made team members by guesswork. [] without a letter."""
+    team = (
+        LetterOfIntent.objects.filter(proposal_id=proposal.pk)
+        .values_list("team", flat=True)
+        .first()
+    )
+    return [line.strip() for line in (team or "").splitlines() if line.strip()]
+
+
 def budget_lines_of(proposal: Proposal) -> QuerySet[BudgetLine]:
     return BudgetLine.objects.filter(proposal=proposal)
 

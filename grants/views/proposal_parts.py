@@ -64,6 +64,7 @@ def proposal_team(request, pk: int):
         search_form=search_form,
         people=people,
         chosen_person=str(request.POST.get("person", "")),
+        letter_team=selectors.letter_team_lines(proposal),
         invite_open=bool(
             form.is_bound
             and (

@@ -576,6 +576,24 @@ def test_an_invitation_starts_one_full_proposal_even_after_a_withdrawal():
     assert Proposal.objects.filter(call=call).count() == 1
 
 
+def test_the_team_page_lists_the_letters_team_for_the_pi_to_add():
+    call, letter, admin = _invited()
+    proposal = services.proposal_create(call=call, actor=letter.applicant)
+    url = reverse("grants:proposal_team", args=[proposal.pk])
+
+    page = signed_in(letter.applicant).get(url).content.decode()
+    admins_page = signed_in(admin).get(url).content.decode()
+
+    assert "The team in your letter of intent" in page
+    assert "<li>Rosa Diaz, community partner, Valley FQHC</li>" in page
+    assert "<li>Sam Lee, biostatistician</li>" in page
+    assert proposal.team.count() == 0  # named, not added by guesswork
+    assert "The team in your letter of intent" not in admins_page  # only for the one who adds
+    services.proposal_submit(proposal=complete_full_proposal(proposal), actor=letter.applicant)
+    frozen = signed_in(letter.applicant).get(url).content.decode()
+    assert "The team in your letter of intent" not in frozen
+
+
 def test_an_invitation_is_to_its_own_call_only():
     call, letter, admin = _invited()
     other = make_two_stage_call()
