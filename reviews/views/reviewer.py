@@ -46,7 +46,12 @@ def queue(request):
     return render(
         request,
         "reviews/queue.html",
-        {"assignments": assignments, "chaired_calls": chaired, "ballot_calls": ballots},
+        {
+            "assignments": assignments,
+            "letters_to_rate": selectors.letters_awaiting_rating(request.user),
+            "chaired_calls": chaired,
+            "ballot_calls": ballots,
+        },
     )
 
 

@@ -415,6 +415,23 @@ def test_the_dashboard_tells_members_how_many_letters_await_their_rating(letters
     assert selectors.letters_awaiting_rating(make_user()) == []
 
 
+def test_the_review_queue_lists_the_letters_awaiting_the_members_rating(letters):
+    services.letter_rate(letter=letters.letter, actor=letters.members[0], rating=1)
+    url = reverse("reviews:queue")
+    letters_url = reverse("reviews:letters", args=[letters.call.pk])
+
+    rated_one = signed_in(letters.members[0]).get(url).content.decode()
+    rated_none = signed_in(letters.members[1]).get(url).content.decode()
+    outsider = signed_in(make_user()).get(url).content.decode()
+
+    assert f'<a href="{letters_url}">1 letter of intent to rate in {letters.call.title}</a>' in (
+        rated_one
+    )
+    assert f'<a href="{letters_url}">2 letters of intent to rate in' in rated_none
+    assert "No proposals are assigned to you right now." in rated_none
+    assert "Letters of intent to rate" not in outsider
+
+
 # ---- API ------------------------------------------------------------------------------------
 
 
