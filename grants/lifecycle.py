@@ -8,12 +8,13 @@ stage allow this write now?" for the services, which call them inside the transa
 holds the call's row lock — never the views. Each rule is listed in docs/invariants.md.
 """
 
+from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
 from accounts.choices import FACULTY_TYPES, TRAINEE_TYPES
 
 from .choices import CallStatus, LetterStatus
-from .models import FundingCall, LetterOfIntent, Proposal
+from .models import FundingCall, LetterOfIntent, Proposal, StateChange
 
 # A call in one of these stages may have funding decisions recorded (the committee, if any,
 # having closed its review); released waitlists are decided on decided calls.
@@ -60,19 +61,39 @@ def letters_problem(call: FundingCall, now=None) -> str:
         )
     if not call.is_accepting_letters(now):
         return "This call is not accepting letters of intent."
+    # Even with its letters' deadline moved later: once triaged, no letter could be decided.
+    if letters_triage_over(call):
+        return "The letters of intent to this call are triaged; it takes no more."
     return ""
 
 
 def letters_triage_problem(call: FundingCall, now=None) -> str:
     """Why a two-stage ``call`` may not move into letters triage now, or '': only once its
-    letters are due, so that no applicant loses the time they were promised."""
+    letters are due, so that no applicant loses the time they were promised; and only once —
+    a call open for full proposals never goes back, which would stop the invited from
+    starting and sending the proposals they were promised."""
     now = now or timezone.now()
     if now < call.letters_close_at:
         return (
             f"Letters of intent are due {_due(call.letters_close_at, call)}; their triage "
             "starts after that deadline."
         )
+    if letters_triage_over(call):
+        return (
+            "The letters triage is over: this call is open for the invited full proposals "
+            "and does not go back."
+        )
     return ""
+
+
+def letters_triage_over(call: FundingCall) -> bool:
+    """Has the two-stage ``call`` come out of its letters triage (open for full proposals
+    since, or later)? Read from the call's history."""
+    return StateChange.objects.filter(
+        content_type=ContentType.objects.get_for_model(FundingCall),
+        object_id=call.pk,
+        from_state=CallStatus.LETTERS_TRIAGE,
+    ).exists()
 
 
 def full_proposals_problem(call: FundingCall) -> str:

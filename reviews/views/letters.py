@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from accounts.choices import Role
 from accounts.permissions import can
 from config.uploads import letter_document_response
+from grants import lifecycle
 from grants import services as grant_services
 from grants.choices import CallStatus, LetterStatus
 from grants.models import FundingCall
@@ -54,7 +55,8 @@ def letters(request, pk: int):
             "reads_ratings": selectors.reads_call_letter_ratings(call=call, user=request.user),
             "is_admin": is_admin,
             "waiting": sum(1 for row in rows if row.awaiting_triage),
-            "can_start_triage": is_admin and call.status == CallStatus.OPEN,
+            "triage_over": (triage_over := lifecycle.letters_triage_over(call)),
+            "can_start_triage": is_admin and call.status == CallStatus.OPEN and not triage_over,
             "can_open_full": is_admin and call.status == CallStatus.LETTERS_TRIAGE,
             # Blind review: names reach only the office and the chair (selectors.identities).
             "hide_identity": selectors.identities_hidden_from(request.user, call),

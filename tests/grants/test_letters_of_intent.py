@@ -366,6 +366,37 @@ def test_the_call_enters_letters_triage_only_after_the_letters_deadline():
     assert FundingCall.objects.get(pk=call.pk).status == CallStatus.OPEN
 
 
+def test_the_letters_triage_happens_once():
+    call, _letter, admin = _invited()
+
+    with pytest.raises(services.InvalidTransition) as again:
+        services.call_transition(call=call, to=CallStatus.LETTERS_TRIAGE, actor=admin)
+    page = signed_in(admin).get(reverse("reviews:letters", args=[call.pk])).content.decode()
+
+    assert "The letters triage is over" in str(again.value)
+    assert FundingCall.objects.get(pk=call.pk).status == CallStatus.OPEN
+    assert "Start the letters triage" not in page
+    assert "The letters triage is over: the call is open" in page
+
+
+def test_no_letter_is_taken_after_the_triage_even_with_a_later_deadline():
+    call, _letter, _admin = _invited()
+    # The office moves the letters' deadline on after the triage (a date is not frozen).
+    FundingCall.objects.filter(pk=call.pk).update(
+        letters_close_at=timezone.now() + timedelta(days=3)
+    )
+    call.refresh_from_db()
+    late = make_user()
+
+    with pytest.raises(ValidationError) as refused:
+        services.letter_create(call=call, actor=late)
+
+    assert refused.value.messages == [
+        "The letters of intent to this call are triaged; it takes no more."
+    ]
+    assert not LetterOfIntent.objects.filter(applicant=late).exists()
+
+
 def test_a_call_without_letters_has_no_letters_triage():
     admin = make_admin()
     call = make_call()
