@@ -1,0 +1,90 @@
+"""Shapes of the grants endpoints, one module per topic. They validate shape only (types,
+choices, lengths); every rule — who may, when, how much — is decided by grants.services and
+grants.permissions."""
+
+from .calls import (
+    CallCopySerializer,
+    CallDetailSerializer,
+    CallSerializer,
+    EligibilityExceptionBriefSerializer,
+    EligibilityExceptionCreateSerializer,
+    EligibilityExceptionSerializer,
+    EligibilityReasonSerializer,
+    EligibilitySerializer,
+)
+from .decisions import (
+    AwardBriefSerializer,
+    AwardSerializer,
+    DecisionRequestSerializer,
+    DecisionSerializer,
+    ReleasedDecisionSerializer,
+    ReleaseSerializer,
+)
+from .fields import MONEY, NIMHD_CELL_CHOICES
+from .letters import (
+    LetterDocumentSerializer,
+    LetterSerializer,
+    LetterTriageSerializer,
+    LetterWriteSerializer,
+)
+from .proposal_parts import (
+    AttachmentSerializer,
+    AttachmentUploadSerializer,
+    BudgetLineSerializer,
+    EndorsementRespondSerializer,
+    EndorsementSerializer,
+    TeamMemberCreateSerializer,
+    TeamMemberSerializer,
+)
+from .proposals import (
+    BlockerSerializer,
+    ChecklistSerializer,
+    NimhdClassificationSerializer,
+    OptionalReasonSerializer,
+    ProposalBriefSerializer,
+    ProposalCreateSerializer,
+    ProposalDetailSerializer,
+    ProposalSerializer,
+    ProposalWriteSerializer,
+    ReasonSerializer,
+)
+
+__all__ = [
+    "AttachmentSerializer",
+    "AttachmentUploadSerializer",
+    "AwardBriefSerializer",
+    "AwardSerializer",
+    "BlockerSerializer",
+    "BudgetLineSerializer",
+    "CallCopySerializer",
+    "CallDetailSerializer",
+    "CallSerializer",
+    "ChecklistSerializer",
+    "DecisionRequestSerializer",
+    "DecisionSerializer",
+    "EligibilityExceptionBriefSerializer",
+    "EligibilityExceptionCreateSerializer",
+    "EligibilityExceptionSerializer",
+    "EligibilityReasonSerializer",
+    "EligibilitySerializer",
+    "EndorsementRespondSerializer",
+    "EndorsementSerializer",
+    "LetterDocumentSerializer",
+    "LetterSerializer",
+    "LetterTriageSerializer",
+    "LetterWriteSerializer",
+    "MONEY",
+    "NIMHD_CELL_CHOICES",
+    "NimhdClassificationSerializer",
+    "OptionalReasonSerializer",
+    "ProposalBriefSerializer",
+    "ProposalCreateSerializer",
+    "ProposalDetailSerializer",
+    "ProposalSerializer",
+    "ProposalWriteSerializer",
+    "ReasonSerializer",
+    "ReleaseSerializer",
+    "ReleasedDecisionSerializer",
+    "TeamMemberCreateSerializer",
+    "TeamMemberSerializer",
+]
