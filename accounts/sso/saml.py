@@ -163,6 +163,16 @@ def _first(values) -> str:
     return str(values or "").strip()
 
 
+def _configured(issuer: str) -> Provider:
+    p = next(
+        (x for x in providers() if x.protocol == SAML and x.options.get("entity_id") == issuer),
+        None,
+    )
+    if p is None:
+        raise SignInRefused("That identity provider is not configured.", reason=f"issuer {issuer}")
+    return p
+
+
 def assertion_from_response(saml_response: str) -> Answer:
     from saml2 import BINDING_HTTP_POST
 
@@ -176,12 +186,7 @@ def assertion_from_response(saml_response: str) -> Answer:
             "That sign-in answer was not for a sign-in started here.", reason="unsolicited"
         )
     issuer = response.issuer()
-    p = next(
-        (x for x in providers() if x.protocol == SAML and x.options.get("entity_id") == issuer),
-        None,
-    )
-    if p is None:
-        raise SignInRefused("That identity provider is not configured.", reason=f"issuer {issuer}")
+    p = _configured(issuer)
     ava = response.get_identity() or {}
     m = p.mapping
     subject = (
@@ -221,69 +226,106 @@ def _logout_session(info: dict, issuer: str) -> dict:
 # ---- Single logout ---------------------------------------------------------------------------
 
 
-def logout_redirect(session: dict) -> str:
-    """SP-initiated single logout: the IdP's SingleLogoutService address carrying our
-    LogoutRequest (pysaml2's ``global_logout``), or "" when the IdP's metadata has none.
-
-    pysaml2 looks the person up in its own per-process cache; it is filled here from the
-    Northstar session, so any worker can send the request."""
-    from saml2.client_base import LogoutError
+def logout_redirect(session: dict) -> tuple[str, str]:
+    """SP-initiated single logout: (our LogoutRequest's id, the IdP's SingleLogoutService
+    address carrying it, signed), or ("", "") when the IdP's metadata has no HTTP-Redirect
+    SingleLogoutService. The caller keeps the id (``sso_request_open``): the IdP's answer
+    must name it, once."""
+    from saml2 import BINDING_HTTP_REDIRECT
     from saml2.ident import decode
 
     if not signs() or not session.get("name_id") or not session.get("issuer"):
-        return ""
+        return "", ""
     try:
         sp = client()
-        if not sp.metadata.single_logout_service(session["issuer"], typ="idpsso"):
-            return ""
-        name_id = decode(session["name_id"])
-        sp.users.add_information_about_person(
-            {
-                "name_id": name_id,
-                "issuer": session["issuer"],
-                "not_on_or_after": 0,
-                "ava": {},
-                "session_index": session.get("session_index") or None,
-            }
+        services = sp.metadata.single_logout_service(
+            session["issuer"], BINDING_HTTP_REDIRECT, "idpsso"
         )
-        try:
-            answers = sp.global_logout(name_id)
-        finally:
-            sp.local_logout(name_id)
-    except LogoutError:
-        return ""
+        if not services:
+            return "", ""
+        destination = services[0]["location"]
+        index = session.get("session_index")
+        request_id, request = sp.create_logout_request(
+            destination,
+            session["issuer"],
+            name_id=decode(session["name_id"]),
+            session_indexes=[index] if index else None,
+            sign=False,
+        )
+        # Signed in the query string (the redirect binding's signature), not in the XML.
+        info = sp.apply_binding(BINDING_HTTP_REDIRECT, str(request), destination, "", sign=True)
     except errors() as exc:
         logger.warning("No SAML single logout: %s", exc)
-        return ""
-    for answer in answers.values() if isinstance(answers, dict) else []:
-        if isinstance(answer, tuple):
-            return dict(answer[1]["headers"]).get("Location", "")
-    return ""
+        return "", ""
+    return request_id, dict(info["headers"])["Location"]
 
 
 @dataclass(frozen=True)
 class LogoutMessage:
-    """A message at our SingleLogoutService: the IdP's answer to our LogoutRequest
-    (``is_response``), or its own LogoutRequest for ``name_id``."""
+    """A message at our SingleLogoutService: the IdP's answer (``is_response``) to our
+    LogoutRequest ``in_response_to``, or its own LogoutRequest for ``name_id``."""
 
     is_response: bool
     issuer: str = ""
+    provider: str = ""
     name_id: str = ""
+    in_response_to: str = ""
     request: object = None
 
 
+def _logout_response(sp, query) -> LogoutMessage:
+    """The IdP's LogoutResponse, checked: from a configured IdP, carrying that IdP's redirect
+    signature, addressed to our SingleLogoutService, issued now, Success. pysaml2 checks only an
+    XML signature on a response (the redirect binding has none) and ignores a wrong
+    Destination there, so both are checked here with its own ``verify_redirect_signature`` and
+    ``verify``. Whether it answers a request we sent is the caller's (``sso_request_consume``)."""
+    from saml2 import BINDING_HTTP_REDIRECT
+    from saml2.sigver import verify_redirect_signature
+
+    encoded = query["SAMLResponse"]
+    response = sp.parse_logout_request_response(encoded, BINDING_HTTP_REDIRECT)
+    if response is None:
+        raise SignInRefused("That sign-out answer was empty.", reason="empty LogoutResponse")
+    issuer = response.issuer()
+    p = _configured(issuer)
+    if not query.get("SigAlg") or not query.get("Signature"):
+        raise SignInRefused(
+            "That sign-out answer was not signed by your university.",
+            reason="LogoutResponse signature missing",
+        )
+    signed = {
+        k: query[k] for k in ("SAMLResponse", "RelayState", "SigAlg", "Signature") if k in query
+    }
+    certs = sp.metadata.certs(issuer, "idpsso", "signing")
+    if not any(verify_redirect_signature(signed, sp.sec.sec_backend, cert) for _, cert in certs):
+        raise SignInRefused(
+            "That sign-out answer was not signed by your university.",
+            reason="LogoutResponse signature invalid",
+        )
+    if response.response.destination != slo_url() or not response.verify():
+        raise SignInRefused(
+            "That sign-out answer was not for this site.",
+            reason=f"LogoutResponse destination {response.response.destination} or issue time",
+        )
+    return LogoutMessage(
+        is_response=True,
+        issuer=issuer,
+        provider=p.key,
+        in_response_to=str(response.in_response_to or ""),
+    )
+
+
 def logout_message(query) -> LogoutMessage:
-    """Read a LogoutRequest or LogoutResponse arriving by HTTP-Redirect. A LogoutRequest must
-    carry the IdP's signature (checked by pysaml2 against the IdP's metadata); anything that
-    cannot be accepted raises ``SignInRefused``."""
+    """Read a LogoutRequest or LogoutResponse arriving by HTTP-Redirect. Either must carry the
+    IdP's signature (checked by pysaml2 against the IdP's metadata); anything that cannot be
+    accepted raises ``SignInRefused`` (or one of ``errors()``)."""
     from saml2 import BINDING_HTTP_REDIRECT
     from saml2.ident import code
     from saml2.request import LogoutRequest
 
     sp = client()
     if query.get("SAMLResponse"):
-        sp.parse_logout_request_response(query["SAMLResponse"], BINDING_HTTP_REDIRECT)
-        return LogoutMessage(is_response=True)
+        return _logout_response(sp, query)
     encoded = query.get("SAMLRequest", "")
     if not encoded:
         raise SignInRefused("That sign-out message was empty.", reason="empty SLO message")
@@ -304,12 +346,12 @@ def logout_message(query) -> LogoutMessage:
     )
     request.verify()
     issuer = request.issuer.text if request.issuer is not None else ""
-    if not any(p.protocol == SAML and p.options.get("entity_id") == issuer for p in providers()):
-        raise SignInRefused("That identity provider is not configured.", reason=f"issuer {issuer}")
+    p = _configured(issuer)
     name_id = request.message.name_id
     return LogoutMessage(
         is_response=False,
         issuer=issuer,
+        provider=p.key,
         name_id=code(name_id) if name_id is not None else "",
         request=request.message,
     )

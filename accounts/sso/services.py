@@ -84,28 +84,44 @@ def sso_required_for(user: User) -> bool:
 # ---- The request's one-time key --------------------------------------------------------------
 
 
-def sso_request_open(*, key: str, provider: str, next_url: str) -> None:
-    """Remember a sign-in sent to ``provider`` under ``key`` (SAML request id, OIDC state)."""
+def sso_request_open(*, key: str, provider: str, next_url: str = "") -> None:
+    """Remember a message sent to ``provider`` under ``key`` (SAML request id, OIDC state;
+    a SAML LogoutRequest's id under ``saml-slo:<key>``)."""
     SingleSignOnRequest.objects.create(key=key, provider=provider, next_url=next_url)
 
 
-def sso_request_consume(*, key: str, provider: str) -> str:
-    """Use up the sign-in request ``key`` exactly once and return where to go after it.
+def sso_request_consume(*, key: str, provider: str, what: str = "sign-in") -> str:
+    """Use up the request ``key`` exactly once and return where to go after it.
 
-    Refused (``SignInRefused``) if unknown, for another provider, already used (a replayed
-    answer) or older than ``REQUEST_LIFETIME_SECONDS``. Concurrent replays: one UPDATE wins."""
+    Refused (``SignInRefused``, its message about a ``what``) if unknown, for another
+    provider, already used (a replayed answer) or older than ``REQUEST_LIFETIME_SECONDS``.
+    Concurrent replays: one UPDATE wins."""
     now = timezone.now()
     row = SingleSignOnRequest.objects.filter(key=key or "", provider=provider).first()
     if row is None:
         raise SignInRefused(
-            "That sign-in answer was not for a sign-in started here.", reason="unknown request"
+            f"That {what} answer was not for a {what} started here.", reason="unknown request"
         )
     used = SingleSignOnRequest.objects.filter(pk=row.pk, used_at__isnull=True).update(used_at=now)
     if not used:
-        raise SignInRefused("That sign-in answer was already used.", reason="replayed answer")
+        raise SignInRefused(f"That {what} answer was already used.", reason="replayed answer")
     if (now - row.created_at).total_seconds() > REQUEST_LIFETIME_SECONDS:
-        raise SignInRefused("That sign-in took too long.", reason="request expired")
+        raise SignInRefused(f"That {what} took too long.", reason="request expired")
     return row.next_url
+
+
+def sso_message_once(*, key: str, provider: str, what: str = "sign-out") -> None:
+    """Record a signed message the provider sent unasked (an IdP's LogoutRequest) by its id;
+    the same id again is refused (``SignInRefused``) as replayed."""
+    try:
+        with transaction.atomic():
+            SingleSignOnRequest.objects.create(
+                key=key[:128], provider=provider, used_at=timezone.now()
+            )
+    except IntegrityError as exc:
+        raise SignInRefused(
+            f"That {what} message was already used.", reason="replayed message"
+        ) from exc
 
 
 # ---- Accounts --------------------------------------------------------------------------------
@@ -273,13 +289,14 @@ def sso_unlink(*, identity: ExternalIdentity, actor: User, request=None) -> None
     identity.delete()
 
 
-def sso_refused_record(*, provider: str, reason: str, request=None) -> None:
-    """Audit a refused answer from a provider (unsigned, expired, wrong audience...)."""
+def sso_refused_record(*, provider: str, reason: str, request=None, what: str = "sign-in") -> None:
+    """Audit a refused answer from a provider (unsigned, expired, wrong audience, replayed...);
+    ``what``: "sign-in" or "sign-out"."""
     audit_record(
         action=AuditAction.SIGN_IN_FAILED,
         actor=None,
         request=request,
         object_type="accounts.externalidentity",
         object_repr=provider[:200],
-        note=f"University sign-in refused: {reason}"[:2000],
+        note=f"University {what} refused: {reason}"[:2000],
     )

@@ -30,6 +30,7 @@ from .services import (
     Assertion,
     SignInRefused,
     sso_link,
+    sso_message_once,
     sso_refused_record,
     sso_request_consume,
     sso_request_open,
@@ -66,18 +67,34 @@ def sign_in_buttons(next_url: str) -> list[dict]:
     ]
 
 
-def _refused(request, *, provider_name: str, exc: Exception | str, status: int = 400):
+def _refused(
+    request,
+    *,
+    provider_name: str,
+    exc: Exception | str,
+    status: int = 400,
+    what: str = "sign-in",
+    signed_out: bool = False,
+):
+    """The refusal page and its audit entry; ``what``: "sign-in" or "sign-out".
+    ``signed_out``: this session has ended (the page says the university may still have the
+    person signed in)."""
     if isinstance(exc, SignInRefused):
         message, reason = exc.message, exc.reason
     else:
-        message = "Your university's sign-in answer could not be accepted."
+        message = f"Your university's {what} answer could not be accepted."
         reason = f"{type(exc).__name__}: {exc}"
-    logger.warning("University sign-in refused (%s): %s", provider_name, reason)
-    sso_refused_record(provider=provider_name, reason=reason, request=request)
+    logger.warning("University %s refused (%s): %s", what, provider_name, reason)
+    sso_refused_record(provider=provider_name, reason=reason, request=request, what=what)
     return render(
         request,
         "accounts/sso_error.html",
-        {"message": message, "provider_name": provider_name},
+        {
+            "message": message,
+            "provider_name": provider_name,
+            "what": what,
+            "signed_out": signed_out,
+        },
         status=status,
     )
 
@@ -218,21 +235,21 @@ def saml_acs(request):
 
 @never_cache
 def saml_slo(request):
-    """The SAML SingleLogoutService (HTTP-Redirect). The IdP's answer to our LogoutRequest
-    (the person is already signed out here) lands on the sign-in page; the IdP's own signed
-    LogoutRequest ends this browser's session when it names the person signed in through that
-    IdP, and is answered with a LogoutResponse either way. Only with the SP's key pair."""
+    """The SAML SingleLogoutService (HTTP-Redirect): the IdP's answer to our LogoutRequest, or
+    the IdP's own signed LogoutRequest, which ends this browser's session when it names the
+    person signed in through that IdP and is answered with a LogoutResponse either way. Only
+    with the SP's key pair."""
     if not settings.NORTHSTAR_SAML_IDPS or not saml.signs():
         raise Http404("SAML single logout is not configured.")
+    if request.GET.get("SAMLResponse"):
+        return _saml_logout_answered(request)
     try:
         message = saml.logout_message(request.GET)
+        sso_message_once(key=message.request.id, provider=f"saml-slo-idp:{message.provider}")
     except SignInRefused as exc:
-        return _refused(request, provider_name="SAML", exc=exc)
+        return _refused(request, provider_name="SAML", exc=exc, what="sign-out")
     except saml.errors() as exc:
-        return _refused(request, provider_name="SAML", exc=exc)
-    if message.is_response:
-        messages.success(request, "You are signed out of Northstar and your university.")
-        return redirect(settings.LOGOUT_REDIRECT_URL)
+        return _refused(request, provider_name="SAML", exc=exc, what="sign-out")
     signed_in = request.session.get(SESSION_KEY) or {}
     ours = (
         request.user.is_authenticated
@@ -246,6 +263,26 @@ def saml_slo(request):
             message, success=ours, relay_state=request.GET.get("RelayState", "")
         )
     )
+
+
+def _saml_logout_answered(request):
+    """The IdP's LogoutResponse. The person asked to sign out, so any session here ends
+    whatever the answer; it is accepted only signed by the IdP, for our SingleLogoutService,
+    answering a LogoutRequest we sent and have not seen answered. A refusal is audited and
+    says the university may still have them signed in."""
+    if request.user.is_authenticated:
+        logout(request)
+    try:
+        message = saml.logout_message(request.GET)
+        sso_request_consume(
+            key=message.in_response_to, provider=f"saml-slo:{message.provider}", what="sign-out"
+        )
+    except SignInRefused as exc:
+        return _refused(request, provider_name="SAML", exc=exc, what="sign-out", signed_out=True)
+    except saml.errors() as exc:
+        return _refused(request, provider_name="SAML", exc=exc, what="sign-out", signed_out=True)
+    messages.success(request, "You are signed out of Northstar and your university.")
+    return redirect(settings.LOGOUT_REDIRECT_URL)
 
 
 def saml_metadata(request):
@@ -340,4 +377,8 @@ def _single_logout_url(request, p, signed_in: dict) -> str:
             id_token=signed_in.get("id_token", ""),
             post_logout_redirect_uri=request.build_absolute_uri(reverse("login")),
         )
-    return saml.logout_redirect(signed_in)
+    request_id, url = saml.logout_redirect(signed_in)
+    if request_id:
+        # The IdP's LogoutResponse must answer this request, once (saml_slo).
+        sso_request_open(key=request_id, provider=f"saml-slo:{p.key}")
+    return url

@@ -127,6 +127,60 @@ def test_saml_sign_out_sends_a_logout_request_and_takes_the_idps_answer(client, 
     assert [str(m) for m in page.context["messages"]][-1] == (
         "You are signed out of Northstar and your university."
     )
+    assert not AuditEntry.objects.filter(action=AuditAction.SIGN_IN_FAILED).exists()
+
+
+def idp_answer(client, idp, mode="") -> str:
+    """Erin signs out here; the IdP ends its session and answers with a LogoutResponse
+    (spoilt as ``mode`` says, tests/sso/idp/serve.py): its path at our SLO address."""
+    saml_signed_in(client, idp)
+    idp.set({"erin": ERIN}, mode=mode)
+    at_idp = requests.get(onward(client.post(LOGOUT)), allow_redirects=False, timeout=10)
+    assert at_idp.status_code == 302, at_idp.text[:300]
+    return local_path(at_idp.headers["Location"])
+
+
+def assert_sign_out_refused(client, response, reason: str) -> None:
+    """A page saying so (400), the refusal audited, and no one signed in here."""
+    assert response.status_code == 400
+    assert response.templates[0].name == "accounts/sso_error.html"
+    assert "You are signed out of Northstar." in response.content.decode()
+    assert signed_in_as(client) is None
+    (entry,) = AuditEntry.objects.filter(action=AuditAction.SIGN_IN_FAILED)
+    assert entry.note == f"University sign-out refused: {reason}"
+
+
+@pytest.mark.parametrize(
+    ("mode", "reason"),
+    [
+        ("slo_unsigned", "LogoutResponse signature missing"),
+        # The message changed after the IdP signed the query string.
+        ("slo_tampered", "LogoutResponse signature invalid"),
+        ("slo_unknown_request", "unknown request"),
+        (
+            "slo_wrong_destination",
+            "LogoutResponse destination https://other.example/slo or issue time",
+        ),
+        ("slo_wrong_issuer", "issuer https://other.example/idp"),
+    ],
+)
+def test_a_bad_logout_response_is_refused_and_audited(client, saml_sp, mode, reason):
+    answer = idp_answer(client, saml_sp, mode)
+    assert_sign_out_refused(client, client.get(answer), reason)
+
+
+def test_a_replayed_logout_response_is_refused_and_audited(client, saml_sp):
+    answer = idp_answer(client, saml_sp)
+    assert client.get(answer)["Location"] == LOGIN
+    saml_signed_in(client, saml_sp)
+    assert_sign_out_refused(client, client.get(answer), "replayed answer")
+
+
+def test_a_refused_logout_response_still_ends_the_session_here(client, saml_sp):
+    answer = idp_answer(client, saml_sp, "slo_unsigned")
+    # Signed in again (another tab, say) when the answer arrives: signing out wins.
+    client.force_login(make_user())
+    assert_sign_out_refused(client, client.get(answer), "LogoutResponse signature missing")
 
 
 def test_saml_without_a_single_logout_service_signs_out_here_only(client, saml_sp, settings):
@@ -187,6 +241,19 @@ def test_an_unsigned_idp_logout_request_is_refused_and_audited(client, saml_sp):
     assert signed_in_as(client) == user
     (entry,) = AuditEntry.objects.filter(action=AuditAction.SIGN_IN_FAILED)
     assert "Request was not signed correctly" in entry.note
+
+
+def test_a_replayed_idp_logout_request_is_refused_and_audited(client, saml_sp):
+    saml_signed_in(client, saml_sp)
+    request_path = local_path(idp_logout(saml_sp))
+    assert client.get(request_path).status_code == 302
+    saml_signed_in(client, saml_sp)
+    user = signed_in_as(client)
+    response = client.get(request_path)
+    assert response.status_code == 400
+    assert signed_in_as(client) == user
+    (entry,) = AuditEntry.objects.filter(action=AuditAction.SIGN_IN_FAILED)
+    assert entry.note == "University sign-out refused: replayed message"
 
 
 def test_the_slo_endpoint_is_not_there_without_saml(client):

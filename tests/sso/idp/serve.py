@@ -1,18 +1,23 @@
 """A real SAML 2.0 IdP for the tests: pysaml2's server behind a small WSGI app with its own
 login page. python -m tests.sso.idp.serve PORT DIR (DIR holds key.pem, cert.pem, sp.xml and
 users.json: {"users": {name: attributes}, "mode": "" | "unsigned" | "wrong_audience" |
-"expired" | "tampered", "authn_class": "..."}).
+"expired" | "tampered", "authn_class": "..."}; the "slo_*" modes spoil the LogoutResponse:
+"slo_unsigned", "slo_tampered", "slo_unknown_request", "slo_wrong_destination",
+"slo_wrong_issuer").
 
 Single logout (HTTP-Redirect): /slo answers a service's LogoutRequest (and appends the NameID
 it named to DIR/logouts.json); /initiate-logout?user=NAME[&unsigned=1] is the IdP ending
 NAME's session: a redirect carrying its LogoutRequest to the service that NAME signed in to."""
 
+import base64
 import html
 import json
+import re
 import sys
+import zlib
 from pathlib import Path
 from socketserver import ThreadingMixIn
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, urlencode
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 from saml2 import BINDING_HTTP_POST, BINDING_HTTP_REDIRECT
@@ -33,6 +38,21 @@ class _Server(ThreadingMixIn, WSGIServer):
 class _Quiet(WSGIRequestHandler):
     def log_message(self, *args):
         pass
+
+
+def tampered(info: dict) -> dict:
+    """The signed redirect ``info`` with its message altered after signing (its ID), the
+    signature kept as it was."""
+    location = dict(info["headers"])["Location"]
+    base, _, query = location.partition("?")
+    fields = parse_qs(query)
+    xml = zlib.decompress(base64.b64decode(fields["SAMLResponse"][0]), -15).decode()
+    xml = re.sub(r' ID="([^"]+)"', r' ID="\1-altered"', xml, count=1)
+    packed = zlib.compressobj(9, zlib.DEFLATED, -15)
+    fields["SAMLResponse"] = [
+        base64.b64encode(packed.compress(xml.encode()) + packed.flush()).decode()
+    ]
+    return {"headers": [("Location", f"{base}?{urlencode(fields, doseq=True)}")]}
 
 
 def main() -> None:
@@ -169,18 +189,26 @@ def main() -> None:
             log = directory / "logouts.json"
             seen = json.loads(log.read_text()) if log.exists() else []
             log.write_text(json.dumps([*seen, code(request.name_id)]))
+            mode = state().get("mode", "")
             response = idp.create_logout_response(request, [BINDING_HTTP_REDIRECT])
-            return redirect(
-                start_response,
-                idp.apply_binding(
-                    BINDING_HTTP_REDIRECT,
-                    str(response),
-                    response.destination,
-                    query.get("RelayState", ""),
-                    response=True,
-                    sign=True,
-                ),
+            destination = response.destination
+            if mode == "slo_unknown_request":
+                response.in_response_to = "id-never-sent-by-northstar"
+            elif mode == "slo_wrong_destination":
+                response.destination = "https://other.example/slo"
+            elif mode == "slo_wrong_issuer":
+                response.issuer.text = "https://other.example/idp"
+            info = idp.apply_binding(
+                BINDING_HTTP_REDIRECT,
+                str(response),
+                destination,
+                query.get("RelayState", ""),
+                response=True,
+                sign=mode != "slo_unsigned",
             )
+            if mode == "slo_tampered":
+                info = tampered(info)
+            return redirect(start_response, info)
         if path == "/initiate-logout":
             query = query_of(environ)
             name_id, sp_entity_id = issued[query["user"]]
