@@ -171,12 +171,12 @@ def _error_summary(sheet, errors) -> list[dict]:
     for criterion in sheet.criteria:
         for part, name in _CRITERION_PARTS:
             for message in errors.get(f"criterion_{criterion.pk}_{part}", []):
-                problems.append(
-                    {
-                        "href": f"#c{criterion.pk}_{part}",
-                        "text": f"{criterion.name}, {name}: {message}",
-                    }
+                # The service's messages mostly name the criterion already ("Score Factor 1:
+                # …."): prefixing it again had a screen reader say the name twice.
+                text = (
+                    message if criterion.name in message else f"{criterion.name}, {name}: {message}"
                 )
+                problems.append({"href": f"#c{criterion.pk}_{part}", "text": text})
     for field, label in _OVERALL_FIELDS:
         for message in errors.get(field, []):
             problems.append({"href": f"#{field}", "text": f"{label}: {message}"})

@@ -133,16 +133,33 @@
     if (document.visibilityState === "hidden") { save(); }
   });
 
-  // Live word counts for fields with a limit.
+  // Live word counts for fields with a limit. The counter itself is silent (read after every
+  // word it was noise, docs/screen-reader.md finding 5); crossing the limit, either way, is
+  // said once, politely, in a live region.
+  var limitNews = document.createElement("p");
+  limitNews.className = "visually-hidden";
+  limitNews.setAttribute("aria-live", "polite");
+  limitNews.setAttribute("data-word-limit-news", "");
+  form.appendChild(limitNews);
   Array.prototype.forEach.call(form.querySelectorAll("textarea[data-word-limit]"), function (area) {
     var out = document.getElementById(area.id + "_words");
     var limit = parseInt(area.getAttribute("data-word-limit"), 10);
+    var label = document.querySelector('label[for="' + area.id + '"]');
+    var name = label ? label.textContent.replace(/\(required\)/, "").trim() : "This field";
+    var wasOver = null;
     function count() {
       var words = (area.value.match(/\S+/g) || []).length;
+      var over = words > limit;
       if (out) {
         out.textContent = words + " of " + limit + " words";
-        out.classList.toggle("over", words > limit);
+        out.classList.toggle("over", over);
       }
+      if (wasOver !== null && over !== wasOver) {
+        limitNews.textContent = over
+          ? name + " is over its " + limit + "-word limit: " + words + " words."
+          : name + " is within its " + limit + "-word limit again.";
+      }
+      wasOver = over;
     }
     area.addEventListener("input", count);
     count();

@@ -85,3 +85,18 @@ def test_a_missing_score_marks_its_radios_invalid_and_describes_the_group(sheet)
     assert len(overall) == 9
     assert all('aria-invalid="true" aria-describedby="overall_impact_errors"' in r for r in overall)
     assert 'id="overall_impact_errors"' in html
+
+
+def test_the_error_summary_names_each_criterion_once(sheet):
+    criteria = list(Criterion.objects.filter(call=sheet.proposal.call).order_by("pk"))
+    response = signed_in(sheet.reviewer).post(
+        reverse("reviews:review", args=[sheet.pk]), {"action": "submit", "version": "0"}
+    )
+
+    texts = [problem["text"] for problem in response.context["error_summary"]]
+
+    for criterion in criteria:
+        (said,) = [t for t in texts if criterion.name in t]
+        assert said.count(criterion.name) == 1, said
+    scored = next(c for c in criteria if c.kind == CriterionKind.SCORE)
+    assert f"Score {scored.name}." in texts
