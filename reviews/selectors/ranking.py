@@ -198,6 +198,35 @@ def _places_taken(decision: Decision | None) -> int:
     return 0
 
 
+@dataclass(frozen=True)
+class _LineStep:
+    """The pay line's count after one proposal of the funding order."""
+
+    running_total: Decimal
+    places_taken: int | None  # a limited submission's places; None on an ordinary call
+    within: bool
+
+
+class _PayLine:
+    """Walks the funding order and says where the pay line falls: the money against the
+    budget on an ordinary call (``_budget_taken``); the places against the sponsor's number on
+    a limited submission (``_places_taken``), where the money is only added up for reading."""
+
+    def __init__(self, call: FundingCall):
+        self.call = call
+        self.limited = call.is_limited_submission
+        self.money = Decimal("0.00")
+        self.places = 0
+
+    def take(self, requested: Decimal, decision: Decision | None) -> _LineStep:
+        if self.limited:
+            self.money += requested
+            self.places += _places_taken(decision)
+            return _LineStep(self.money, self.places, self.places <= self.call.nominations_allowed)
+        self.money += _budget_taken(requested, decision)
+        return _LineStep(self.money, None, self.money <= self.call.total_budget)
+
+
 # What a ranking row shows (page and API): at thousands of rows, loading whole proposals and
 # users (every text section, every date) was most of the page's time.
 RANKING_ROW_FIELDS = (
@@ -252,26 +281,11 @@ def ranking_for(
         if deciding
         else {}
     )
-    limited = call.is_limited_submission
-    running = Decimal("0.00")
-    running_totals: list[Decimal] = []
-    places = 0
-    running_places: list[int] = []
-    pay_line_rank = None
-    for rank, pk in enumerate(order, start=1):
-        if limited:
-            # The money is the sponsor's to award: the running total adds up what the
-            # nominees would ask for, and the pay line falls where the places run out.
-            running += totals.get(pk, Decimal("0.00"))
-            places += _places_taken(decisions.get(pk))
-            running_places.append(places)
-            past_line = places > call.nominations_allowed
-        else:
-            running += _budget_taken(totals.get(pk, Decimal("0.00")), decisions.get(pk))
-            past_line = running > call.total_budget
-        running_totals.append(running)
-        if pay_line_rank is None and past_line:
-            pay_line_rank = rank
+    line = _PayLine(call)
+    steps = [line.take(totals.get(pk, Decimal("0.00")), decisions.get(pk)) for pk in order]
+    pay_line_rank = next(
+        (rank for rank, step in enumerate(steps, start=1) if not step.within), None
+    )
     shown = Paginator(order, per_page or max(1, len(order))).get_page(page)
     ids = list(shown.object_list)
     proposals = (
@@ -285,22 +299,21 @@ def ranking_for(
     for rank, pk in enumerate(ids, start=shown.start_index() or 1):
         proposal = loaded[pk]
         proposal.budget_total = totals.get(pk, Decimal("0.00"))
+        step = steps[rank - 1]
         rows.append(
             RankingRow(
                 rank=rank,
                 proposal=proposal,
                 entry=getattr(proposal, "panel_entry", None),
                 decision=decisions.get(pk),
-                running_total=running_totals[rank - 1],
-                within_budget=(
-                    running_places[rank - 1] <= call.nominations_allowed
-                    if limited
-                    else running_totals[rank - 1] <= call.total_budget
-                ),
-                budget_left=call.total_budget - running_totals[rank - 1],
-                places_taken=running_places[rank - 1] if limited else None,
+                running_total=step.running_total,
+                within_budget=step.within,
+                budget_left=call.total_budget - step.running_total,
+                places_taken=step.places_taken,
                 places_left=(
-                    call.nominations_allowed - running_places[rank - 1] if limited else None
+                    None
+                    if step.places_taken is None
+                    else call.nominations_allowed - step.places_taken
                 ),
                 pay_line_before=rank == pay_line_rank,
                 may_decide=deciding
@@ -313,7 +326,7 @@ def ranking_for(
         rows=rows,
         deciding=deciding,
         committed=grant_selectors.call_committed_amount(call) if deciding else None,
-        nominated=len(grant_selectors.call_nominees(call)) if deciding and limited else None,
+        nominated=len(grant_selectors.call_nominees(call)) if deciding and line.limited else None,
         unreleased=(
             Decision.objects.filter(call=call, released_at__isnull=True).count() if deciding else 0
         ),
