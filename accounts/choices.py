@@ -104,6 +104,7 @@ class AuditAction(models.TextChoices):
     SUPPORT_CHANGED = "support_changed", "Trainee support changed"
     ACCOUNT_LINKED = "account_linked", "University sign-in linked"
     ELIGIBILITY_EXCEPTION = "eligibility_exception", "Eligibility exception granted or revoked"
+    ACCOUNT_UNLINKED = "account_unlinked", "University sign-in unlinked"
 
 
 class Affiliation(models.TextChoices):

@@ -278,7 +278,7 @@ def sso_unlink(*, identity: ExternalIdentity, actor: User, request=None) -> None
     """Untie a university account from its Northstar account (audited). The next sign-in with
     it matches no one: it links again by the local password, or makes a new account."""
     audit_record(
-        action=AuditAction.STATE_CHANGED,
+        action=AuditAction.ACCOUNT_UNLINKED,
         actor=actor,
         obj=identity.user,
         before={"provider": identity.provider, "subject": identity.subject},

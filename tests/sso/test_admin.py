@@ -55,7 +55,8 @@ def test_deleting_unlinks_and_is_audited(client, root):
     assert ExternalIdentity.objects.count() == 0
     assert User.objects.filter(username="okafor").exists()
     entry = AuditEntry.objects.get(note="University sign-in uni unlinked by an administrator.")
-    assert (entry.actor, entry.object_id, entry.before, entry.after) == (
+    assert (entry.action, entry.actor, entry.object_id, entry.before, entry.after) == (
+        "account_unlinked",
         root,
         str(identity.user_id),
         {"provider": "uni", "subject": "alice@uni.example.edu"},
