@@ -11,15 +11,12 @@ A longer run:
         .venv/bin/pytest tests/workflow/test_competition_machine.py -p no:cacheprovider
 """
 
-import os
 from collections import Counter
 
 import pytest
-from django.db import transaction
 from django.utils import timezone
-from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
-from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_state_machine_as_test
+from hypothesis.stateful import invariant, rule, run_state_machine_as_test
 
 from accounts.choices import ApplicantType
 from grants import services as grant_services
@@ -31,50 +28,11 @@ from reviews.models import LetterRating
 from tests.factories import make_admin, make_committee, make_user
 from tests.grants.test_limited_submissions import limited_call
 from tests.support.letters import LETTER, in_window, make_two_stage_call
-from tests.workflow.test_lifecycle_machine import REFUSALS
+from tests.workflow.stateful import REACHED, InSavepoint, attempt, stateful_settings
 
 pytestmark = pytest.mark.django_db
 
-EXAMPLES = int(os.environ.get("NORTHSTAR_STATEFUL_EXAMPLES", "25"))
-STEPS = int(os.environ.get("NORTHSTAR_STATEFUL_STEPS", "40"))
-
-REACHED: Counter = Counter()
-
-
-def attempt(action, label: str = "") -> bool:
-    """Run a service call; True if it went through, False if it was refused (``label``led
-    successes are counted in ``REACHED``)."""
-    try:
-        action()
-    except (*REFUSALS, LetterOfIntent.DoesNotExist):
-        return False
-    if label:
-        REACHED[label] += 1
-    return True
-
-
-def machine_settings():
-    return settings(
-        max_examples=EXAMPLES,
-        stateful_step_count=STEPS,
-        deadline=None,
-        database=None,
-        suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
-        derandomize=not os.environ.get("NORTHSTAR_STATEFUL_EXAMPLES"),
-    )
-
-
-class InSavepoint(RuleBasedStateMachine):
-    """Each example runs in its own savepoint, rolled back at teardown: a fresh world."""
-
-    def __init__(self):
-        super().__init__()
-        self._atomic = transaction.atomic()
-        self._atomic.__enter__()
-
-    def teardown(self):
-        transaction.set_rollback(True)
-        self._atomic.__exit__(None, None, None)
+EXAMPLES = 25
 
 
 # ---- A two-stage call --------------------------------------------------------------------------
@@ -299,7 +257,7 @@ class TwoStageCall(InSavepoint):
 
 def test_a_two_stage_call_holds_its_rules_under_any_sequence():
     REACHED.clear()
-    run_state_machine_as_test(TwoStageCall, settings=machine_settings())
+    run_state_machine_as_test(TwoStageCall, settings=stateful_settings(examples=EXAMPLES))
     print(f"stages reached: {dict(REACHED)}")
     assert {
         "letter sent",
@@ -414,6 +372,6 @@ class LimitedSubmission(InSavepoint):
 
 def test_a_limited_submission_holds_its_rules_under_any_sequence():
     REACHED.clear()
-    run_state_machine_as_test(LimitedSubmission, settings=machine_settings())
+    run_state_machine_as_test(LimitedSubmission, settings=stateful_settings(examples=EXAMPLES))
     print(f"stages reached: {dict(REACHED)}")
     assert {"decided nominated", "released", "withdrew"} <= set(REACHED)

@@ -13,16 +13,11 @@ decide and release — whoever tries them. A refusal is a fine outcome; a broken
         .venv/bin/pytest tests/workflow/test_lifecycle_machine.py -p no:cacheprovider
 """
 
-import os
-from collections import Counter
 from decimal import Decimal
 
 import pytest
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
-from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
-from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_state_machine_as_test
+from hypothesis.stateful import invariant, rule, run_state_machine_as_test
 
 from accounts.choices import ApplicantType
 from accounts.permissions import can
@@ -36,7 +31,6 @@ from grants.choices import (
 )
 from grants.models import Award, Decision, FundingCall, Proposal
 from grants.selectors import call_committed_amount, proposal_blockers
-from grants.services import InvalidTransition
 from reviews import selectors as review_selectors
 from reviews import services as review_services
 from reviews.choices import PHASE_TRANSITIONS, READ_PHASES, PanelDisposition, ReviewPhase
@@ -49,14 +43,9 @@ from tests.factories import (
     make_proposal,
     make_user,
 )
+from tests.workflow.stateful import REACHED, InSavepoint, attempt, stateful_settings
 
 pytestmark = pytest.mark.django_db
-
-EXAMPLES = int(os.environ.get("NORTHSTAR_STATEFUL_EXAMPLES", "30"))
-STEPS = int(os.environ.get("NORTHSTAR_STATEFUL_STEPS", "40"))
-
-# What a service may answer instead of doing the thing: each is a refusal with a message.
-REFUSALS = (ValidationError, PermissionDenied, InvalidTransition, Proposal.DoesNotExist)
 
 APPLICANTS = ("faculty", "trainee", "phd")
 COMMITTEE = ("chair", "member0", "member1", "member2")
@@ -66,28 +55,9 @@ BY_OWNER_MOSTLY = st.sampled_from(("owner", "owner", "owner", *ACTORS))
 BY_ADMIN_MOSTLY = st.sampled_from(("admin", "admin", "chair", "member0", "faculty"))
 
 
-# How often each stage was reached over the run: the test checks the sequences got somewhere.
-REACHED: Counter = Counter()
-
-
-def attempt(action, label: str = "") -> bool:
-    """Run a service call; True if it went through, False if it was refused. ``label``led
-    successes are counted in ``REACHED``, to see which stages the runs reach."""
-    try:
-        action()
-    except REFUSALS:
-        return False
-    if label:
-        REACHED[label.split(" (")[0]] += 1
-    return True
-
-
-class CallLifecycle(RuleBasedStateMachine):
+class CallLifecycle(InSavepoint):
     def __init__(self):
         super().__init__()
-        # Each example runs in its own savepoint, rolled back at teardown: a fresh world.
-        self._atomic = transaction.atomic()
-        self._atomic.__enter__()
         self.admin = make_admin()
         self.users = {
             "admin": self.admin,
@@ -115,10 +85,6 @@ class CallLifecycle(RuleBasedStateMachine):
         self.released_summaries: dict[int, object] = {}
         # A submitted proposal's parts, by proposal id, as they were when it was submitted.
         self.frozen_parts: dict[int, tuple] = {}
-
-    def teardown(self):
-        transaction.set_rollback(True)
-        self._atomic.__exit__(None, None, None)
 
     # ---- helpers ---------------------------------------------------------------------------
 
@@ -559,18 +525,7 @@ class CallLifecycle(RuleBasedStateMachine):
 
 def test_the_call_lifecycle_holds_its_invariants_under_any_sequence():
     REACHED.clear()
-    run_state_machine_as_test(
-        CallLifecycle,
-        settings=settings(
-            max_examples=EXAMPLES,
-            stateful_step_count=STEPS,
-            deadline=None,
-            database=None,
-            suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
-            # The same sequences every run (a longer random run: the command above).
-            derandomize=not os.environ.get("NORTHSTAR_STATEFUL_EXAMPLES"),
-        ),
-    )
+    run_state_machine_as_test(CallLifecycle, settings=stateful_settings(examples=30))
     print(f"stages reached: {dict(REACHED)}")
     # Invariants checked only on a world that never got anywhere would prove little.
     assert {"submitted", "review begun", "review closed", "decided", "released"} <= set(REACHED)
