@@ -69,3 +69,25 @@ def test_the_review_and_decision_pages_fit_a_phone(phone):
     phone.goto("/")
     assert sideways_overflow(phone) == []
     check_accessibility(phone, "applicant's dashboard at 320 px")
+
+
+def test_a_stacked_table_shows_no_label_for_an_empty_cell(phone):
+    from tests.factories import make_proposal, make_user
+
+    proposal = make_proposal(complete=False)
+    grant_services.team_member_add(
+        proposal=proposal, actor=proposal.pi, role="co_investigator", user=make_user("colleague")
+    )
+    proposal.pi.set_password(PASSWORD)
+    proposal.pi.save()
+    sign_in(phone, proposal.pi.username, PASSWORD)
+    phone.goto(f"/proposals/{proposal.pk}/team/")
+
+    pi_row, member_row = phone.locator("main table tbody tr").all()
+
+    # The PI's row has no action: its empty cell is not shown (it would read "Actions:" with
+    # nothing after it, the label being generated content); the member's has one.
+    assert pi_row.locator("td").last.evaluate("td => getComputedStyle(td).display") == "none"
+    assert member_row.locator("td").last.is_visible()
+    assert "Remove" in member_row.inner_text()
+    assert sideways_overflow(phone) == []
