@@ -130,3 +130,12 @@ def test_letter_invitation_and_full_proposal_journey(page, tmp_path):
     check_accessibility(page, "the full proposal started from the letter")
     proposal = Proposal.objects.get(call=call, pi=applicant)
     assert LetterOfIntent.objects.get(call=call, applicant=applicant).proposal == proposal
+
+    # The Team tab names the people the letter did, for the applicant to add.
+    page.get_by_role("link", name="Team", exact=True).click()
+    letter_team = page.get_by_role("region", name="The team in your letter of intent")
+    assert letter_team.get_by_role("listitem").all_inner_texts() == [
+        "Rosa Diaz, community partner, Valley FQHC"
+    ]
+    check_accessibility(page, "the full proposal's team with the letter's")
+    fits_a_phone(page, "the full proposal's team with the letter's")
