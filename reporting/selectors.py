@@ -236,15 +236,22 @@ def dashboard_aggregates(*, call_id: int | None = None, period=None) -> Dashboar
 
     by_population: dict[str, list] = defaultdict(lambda: [0, ZERO])
     by_type: dict[str, list] = defaultdict(lambda: [0, ZERO])
-    rows = awards.values_list(
-        "amount", "proposal__disparity_populations", "proposal__pi__profile__applicant_type"
+    # Added up by the database per combination of populations and position (a few hundred
+    # rows rather than one per award), then spread over each population here.
+    rows = (
+        awards.order_by()
+        .values("proposal__disparity_populations", "proposal__pi__profile__applicant_type")
+        .annotate(n=Count("pk"), total=Sum("amount"))
+        .values_list(
+            "proposal__disparity_populations", "proposal__pi__profile__applicant_type", "n", "total"
+        )
     )
-    for amount, populations, applicant_type in rows:
+    for populations, applicant_type, n, total in rows:
         for population in populations or ["__none__"]:
-            by_population[population][0] += 1
-            by_population[population][1] += amount
-        by_type[applicant_type or ""][0] += 1
-        by_type[applicant_type or ""][1] += amount
+            by_population[population][0] += n
+            by_population[population][1] += total
+        by_type[applicant_type or ""][0] += n
+        by_type[applicant_type or ""][1] += total
     for value, label in [*DisparityPopulation.choices, ("__none__", "None given")]:
         if value in by_population:
             board.funding_by_population.append((label, *by_population[value]))
