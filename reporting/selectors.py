@@ -1,6 +1,7 @@
 """Reads for the awardee's and the administrator's pages, each in a fixed number of queries."""
 
-from collections import defaultdict
+import threading
+from collections import OrderedDict, defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -17,8 +18,10 @@ from django.db.models import (
     QuerySet,
     Subquery,
     Sum,
+    TextField,
     Value,
 )
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, ExtractYear
 from django.utils import timezone
 
@@ -339,7 +342,10 @@ def enrollment_program(*, population: str | None = None) -> dict:
     """Inclusion enrollment added up over the funded (released) awards, optionally those whose
     proposal names ``population``: the planned tables, and each award's latest cumulative
     table. Two queries, whatever the number of awards; the cells are added up by the database
-    on PostgreSQL."""
+    on PostgreSQL, which first reads which tables in which version they are (and the awards'
+    count): when this process has added up that very version before, that one query is all
+    (``_EnrollmentMemo``; the version is read first, so a sum is never kept under a newer
+    version than the one it added up)."""
     awards = released_awards()
     if population:
         awards = awards.filter(
@@ -352,19 +358,91 @@ def enrollment_program(*, population: str | None = None) -> dict:
     ).filter(Q(as_of__gt=OuterRef("as_of")) | Q(as_of=OuterRef("as_of"), pk__gt=OuterRef("pk")))
     tables = EnrollmentReport.objects.filter(award__in=awards.values("pk")).order_by()
     # Two parts rather than one OR: the newest-table test becomes an anti-join.
-    sums = _enrollment_sums(
+    parts = (
         tables.filter(kind=EnrollmentKind.PLANNED),
         tables.filter(kind=EnrollmentKind.CUMULATIVE).exclude(Exists(newer)),
     )
+    if connection.vendor == "postgresql":
+        award_count, version = _enrollment_version(awards, *parts)
+        sums = _enrollment_memo.get((population, version))
+        if sums is None:
+            sums = _enrollment_memo.put((population, version), _enrollment_sums(*parts))
+    else:
+        award_count, sums = awards.count(), _enrollment_sums(*parts)
     with_plan, planned = sums.get(EnrollmentKind.PLANNED, (0, dict.fromkeys(ENROLLMENT_CELLS, 0)))
     reporting, actual = sums.get(EnrollmentKind.CUMULATIVE, (0, dict.fromkeys(ENROLLMENT_CELLS, 0)))
+    planned, actual = dict(planned), dict(actual)  # the caller's copies, never the memo's
     return {
-        "awards": awards.count(),
+        "awards": award_count,
         "with_plan": with_plan,
         "reporting": reporting,
         "planned": planned,
         "actual": actual,
     }
+
+
+class _EnrollmentMemo:
+    """The program's sums by the exact version of the tables they add up (PostgreSQL only):
+    adding up 26,000 tables of 63 cells stored as JSON costs PostgreSQL about 20 µs a table,
+    reading which tables and in which version they are costs a fraction of that. Nothing to
+    invalidate: a version is the tables' ids with their row versions (``xmin``, the writing
+    transaction, and ``ctid``, where the row version lives; together they change with every
+    INSERT, UPDATE or DELETE, by any writer, even twice in one transaction), so a write is a
+    new key and the old entry is never read again. Per process, the last few keys."""
+
+    size = 16
+
+    def __init__(self):
+        self._entries: OrderedDict[tuple, dict] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple) -> dict | None:
+        with self._lock:
+            if key in self._entries:
+                self._entries.move_to_end(key)
+            return self._entries.get(key)
+
+    def put(self, key: tuple, sums: dict) -> dict:
+        with self._lock:
+            self._entries[key] = sums
+            while len(self._entries) > self.size:
+                self._entries.popitem(last=False)
+        return sums
+
+
+_enrollment_memo = _EnrollmentMemo()
+
+
+def _enrollment_version(
+    awards: QuerySet[Award], *parts: QuerySet[EnrollmentReport]
+) -> tuple[int, str]:
+    """How many ``awards``, and a digest of which tables ``parts`` select in which row
+    version (PostgreSQL; one query, the tables' JSON never read)."""
+    row_version = RawSQL(
+        '"reporting_enrollmentreport"."xmin"::text || \'/\' || '
+        '"reporting_enrollmentreport"."ctid"::text',
+        (),
+        output_field=TextField(),
+    )
+    first, *rest = [
+        part.annotate(row_version=row_version).values_list("kind", "pk", "row_version")
+        for part in parts
+    ]
+    rows, rows_params = first.union(*rest, all=True).query.sql_with_params()
+    counted, counted_params = awards.order_by().values("pk").query.sql_with_params()
+    # An order-free digest (each row version's 64-bit hash added up, and how many), so the
+    # database need not sort the rows: a write goes unseen only if its hashes add up to the
+    # same sum, a chance of 1 in 2^64.
+    query = (
+        f"SELECT (SELECT COUNT(*) FROM ({counted}) AS a), "  # noqa: S608 (Django's own SQL)
+        "COUNT(*)::text || ':' || COALESCE(SUM(hashtextextended("
+        "t.kind || ':' || t.pk::text || ':' || t.row_version, 0)), 0)::text "
+        f"FROM ({rows}) AS t"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(query, (*counted_params, *rows_params))
+        count, digest = cursor.fetchone()
+    return count, digest
 
 
 def _enrollment_sums(*parts: QuerySet[EnrollmentReport]) -> dict[str, tuple[int, dict]]:
