@@ -258,11 +258,16 @@ def pilot_outcomes(as_of: date, *, calls: Iterable[int] | None = None) -> PilotO
     )
     grants_of: dict[int, set[int]] = defaultdict(set)
     grant_amount: dict[int, Decimal] = {}
-    for award_id, grant_id, amount in FollowOnFunding.awards.through.objects.filter(
-        award__in=awards.values("pk"),
-        followonfunding__status=FundingStatus.AWARDED,
-        followonfunding__decided_on__lte=as_of,
-    ).values_list("award_id", "followonfunding_id", "followonfunding__amount"):
+    links = FollowOnFunding.awards.through.objects.filter(
+        followonfunding__status=FundingStatus.AWARDED, followonfunding__decided_on__lte=as_of
+    )
+    # Program-wide, every awarded grant's links (only those of the awards above are looked
+    # up): cheaper than having the database find the released, ended awards a second time.
+    if calls is not None:
+        links = links.filter(award__in=awards.values("pk"))
+    for award_id, grant_id, amount in links.values_list(
+        "award_id", "followonfunding_id", "followonfunding__amount"
+    ):
         grants_of[award_id].add(grant_id)
         grant_amount[grant_id] = amount
 
