@@ -18,10 +18,8 @@ from django.db.models import (
     QuerySet,
     Subquery,
     Sum,
-    TextField,
     Value,
 )
-from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, ExtractYear
 from django.utils import timezone
 
@@ -342,8 +340,8 @@ def enrollment_program(*, population: str | None = None) -> dict:
     """Inclusion enrollment added up over the funded (released) awards, optionally those whose
     proposal names ``population``: the planned tables, and each award's latest cumulative
     table. Two queries, whatever the number of awards; the cells are added up by the database
-    on PostgreSQL, which first reads which tables in which version they are (and the awards'
-    count): when this process has added up that very version before, that one query is all
+    on PostgreSQL, which first reads the awards' count and the version of what is added up:
+    when this process has added up that very version before, that one query is all
     (``_EnrollmentMemo``; the version is read first, so a sum is never kept under a newer
     version than the one it added up)."""
     awards = released_awards()
@@ -353,22 +351,15 @@ def enrollment_program(*, population: str | None = None) -> dict:
                 "pk"
             )
         )
-    newer = EnrollmentReport.objects.filter(
-        award_id=OuterRef("award_id"), kind=EnrollmentKind.CUMULATIVE
-    ).filter(Q(as_of__gt=OuterRef("as_of")) | Q(as_of=OuterRef("as_of"), pk__gt=OuterRef("pk")))
-    tables = EnrollmentReport.objects.filter(award__in=awards.values("pk")).order_by()
-    # Two parts rather than one OR: the newest-table test becomes an anti-join.
-    parts = (
-        tables.filter(kind=EnrollmentKind.PLANNED),
-        tables.filter(kind=EnrollmentKind.CUMULATIVE).exclude(Exists(newer)),
-    )
     if connection.vendor == "postgresql":
-        award_count, version = _enrollment_version(awards, *parts)
+        award_count, version = _enrollment_version(awards)
         sums = _enrollment_memo.get((population, version))
         if sums is None:
-            sums = _enrollment_memo.put((population, version), _enrollment_sums(*parts))
+            sums = _enrollment_sums(*_enrollment_tables(awards.values("pk")))
+            _enrollment_memo.put((population, version), sums)
     else:
-        award_count, sums = awards.count(), _enrollment_sums(*parts)
+        award_count = awards.count()
+        sums = _enrollment_sums(*_enrollment_tables(awards.values("pk")))
     with_plan, planned = sums.get(EnrollmentKind.PLANNED, (0, dict.fromkeys(ENROLLMENT_CELLS, 0)))
     reporting, actual = sums.get(EnrollmentKind.CUMULATIVE, (0, dict.fromkeys(ENROLLMENT_CELLS, 0)))
     planned, actual = dict(planned), dict(actual)  # the caller's copies, never the memo's
@@ -384,11 +375,12 @@ def enrollment_program(*, population: str | None = None) -> dict:
 class _EnrollmentMemo:
     """The program's sums by the exact version of the tables they add up (PostgreSQL only):
     adding up 26,000 tables of 63 cells stored as JSON costs PostgreSQL about 20 µs a table,
-    reading which tables and in which version they are costs a fraction of that. Nothing to
-    invalidate: a version is the tables' ids with their row versions (``xmin``, the writing
-    transaction, and ``ctid``, where the row version lives; together they change with every
-    INSERT, UPDATE or DELETE, by any writer, even twice in one transaction), so a write is a
-    new key and the old entry is never read again. Per process, the last few keys."""
+    reading which awards and which versions of the tables there are costs a fraction of that.
+    Nothing to invalidate: a version is the awards' ids and every table's row version
+    (``xmin``, the writing transaction, and ``ctid``, where the row version lives; together
+    they change with every INSERT, UPDATE or DELETE, by any writer, even twice in one
+    transaction), so a write is a new key and the old entry is never read again. Per process,
+    the last few keys."""
 
     size = 16
 
@@ -413,36 +405,40 @@ class _EnrollmentMemo:
 _enrollment_memo = _EnrollmentMemo()
 
 
-def _enrollment_version(
-    awards: QuerySet[Award], *parts: QuerySet[EnrollmentReport]
-) -> tuple[int, str]:
-    """How many ``awards``, and a digest of which tables ``parts`` select in which row
-    version (PostgreSQL; one query, the tables' JSON never read)."""
-    row_version = RawSQL(
-        '"reporting_enrollmentreport"."xmin"::text || \'/\' || '
-        '"reporting_enrollmentreport"."ctid"::text',
-        (),
-        output_field=TextField(),
+def _enrollment_tables(award_ids) -> tuple[QuerySet[EnrollmentReport], ...]:
+    """The tables the program adds up for the awards of ``award_ids`` (a subquery): their
+    planned tables, and each one's latest cumulative table. Two parts rather than one OR: the
+    newest-table test becomes an anti-join."""
+    newer = EnrollmentReport.objects.filter(
+        award_id=OuterRef("award_id"), kind=EnrollmentKind.CUMULATIVE
+    ).filter(Q(as_of__gt=OuterRef("as_of")) | Q(as_of=OuterRef("as_of"), pk__gt=OuterRef("pk")))
+    tables = EnrollmentReport.objects.filter(award_id__in=award_ids).order_by()
+    return (
+        tables.filter(kind=EnrollmentKind.PLANNED),
+        tables.filter(kind=EnrollmentKind.CUMULATIVE).exclude(Exists(newer)),
     )
-    first, *rest = [
-        part.annotate(row_version=row_version).values_list("kind", "pk", "row_version")
-        for part in parts
-    ]
-    rows, rows_params = first.union(*rest, all=True).query.sql_with_params()
-    counted, counted_params = awards.order_by().values("pk").query.sql_with_params()
-    # An order-free digest (each row version's 64-bit hash added up, and how many), so the
-    # database need not sort the rows: a write goes unseen only if its hashes add up to the
-    # same sum, a chance of 1 in 2^64.
+
+
+def _enrollment_version(awards: QuerySet[Award]) -> tuple[int, str]:
+    """How many ``awards``, and a version of everything the program's sums are made of: which
+    awards (their ids), and every enrollment table in its row version, whatever its award
+    (the latest cumulative table of an award depends only on its tables). PostgreSQL; one
+    query that never reads the tables' JSON (one plain pass over the table)."""
+    found, params = awards.order_by().values("pk").query.sql_with_params()
+    # Order-free digests (64-bit hashes added up, and how many): a change goes unseen only
+    # if its hashes add up to the same sum, a chance of 1 in 2^64.
     query = (
-        f"SELECT (SELECT COUNT(*) FROM ({counted}) AS a), "  # noqa: S608 (Django's own SQL)
-        "COUNT(*)::text || ':' || COALESCE(SUM(hashtextextended("
-        "t.kind || ':' || t.pk::text || ':' || t.row_version, 0)), 0)::text "
-        f"FROM ({rows}) AS t"
+        "SELECT a.n, a.h, t.n, t.h FROM "  # noqa: S608 (Django's own SQL)
+        "(SELECT COUNT(*) AS n, COALESCE(SUM(hashint8extended(x.pk, 0)), 0) AS h "
+        f"FROM ({found}) AS x) AS a, "
+        "(SELECT COUNT(*) AS n, COALESCE(SUM(hashtextextended("
+        "r.xmin::text || '/' || r.ctid::text, r.id)), 0) AS h "
+        '  FROM "reporting_enrollmentreport" AS r) AS t'
     )
     with connection.cursor() as cursor:
-        cursor.execute(query, (*counted_params, *rows_params))
-        count, digest = cursor.fetchone()
-    return count, digest
+        cursor.execute(query, params)
+        count, awards_digest, tables, tables_digest = cursor.fetchone()
+    return count, f"{count}:{awards_digest}:{tables}:{tables_digest}"
 
 
 def _enrollment_sums(*parts: QuerySet[EnrollmentReport]) -> dict[str, tuple[int, dict]]:
