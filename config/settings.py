@@ -151,6 +151,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
         "connect_timeout", int(os.environ.get("DB_CONNECT_TIMEOUT", "5"))
     )
+    # No JIT compilation: it pays off for queries of many seconds, and here it added 100-150 ms
+    # of compiling to the portfolio pages' 100 ms queries (docs/performance.md). DB_JIT=server
+    # leaves the server's setting (e.g. behind a pooler that refuses the "options" parameter;
+    # then ALTER DATABASE ... SET jit = off).
+    if os.environ.get("DB_JIT", "off") == "off":
+        DATABASES["default"]["OPTIONS"].setdefault("options", "-c jit=off")
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     (BASE_DIR / "var").mkdir(exist_ok=True)
     # Take the write lock at BEGIN so concurrent writers queue instead of failing, and keep

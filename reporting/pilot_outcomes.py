@@ -7,13 +7,15 @@ The definitions below are printed under the chart, the workbook's table and in t
 answer, so the three never say different things.
 """
 
+import json
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import OuterRef, Q, Subquery, TextField
+from django.db.models.functions import Cast
 
 from accounts.choices import FACULTY_TYPES, TRAINEE_TYPES
 from grants.choices import DisparityPopulation
@@ -220,97 +222,153 @@ def pilot_outcomes(as_of: date, *, calls: Iterable[int] | None = None) -> PilotO
     """The figures as of ``as_of`` over the released awards of ``calls`` (ids, or a subquery
     of ids such as dashboard_calls'; None: all).
 
-    Three queries: the awards ended at least a year before, their dated publications, and
-    their awarded follow-on grants."""
+    Two queries: the awards ended at least a year before, each with whether it has a dated
+    publication, and their awarded follow-on grants."""
     cutoffs = [years_before(as_of, n) for n in WINDOWS]
     widest = cutoffs[0]
     awards = released_awards().filter(Q(end_date__lte=widest) | Q(ended_on__lte=widest))
     if calls is not None:
         awards = awards.filter(call_id__in=calls if hasattr(calls, "query") else list(calls))
-    rows = list(
-        awards.order_by("call__closes_at", "call_id", "pk").values_list(
+    # Whether an award has a paper: a subquery per award that stops at its first paper (an
+    # index read of its links), rather than a semi-join that read every publication and link.
+    # LIMIT 1 keeps it a per-row subquery (an EXISTS may be planned as a hash of them all).
+    papers = Publication.awards.through.objects.filter(award_id=OuterRef("pk")).filter(
+        Q(publication__published_on__lte=as_of)
+        | Q(publication__published_on__isnull=True, publication__year__lte=as_of.year)
+        | Q(publication__published_on__isnull=True, publication__year__isnull=True)
+    )
+    rows = (
+        awards.annotate(
+            paper=Subquery(papers.values("pk")[:1]),
+            # As text, decoded once per distinct list below rather than once per award.
+            populations=Cast("proposal__disparity_populations", output_field=TextField()),
+        )
+        .order_by("call__closes_at", "call_id", "pk")
+        .values_list(
             "pk",
             "call_id",
             "call__title",
             "amount",
             "end_date",
             "ended_on",
-            "proposal__disparity_populations",
+            "populations",
             "proposal__pi__profile__applicant_type",
+            "paper",
         )
-    )
-    pks = awards.values("pk")
-
-    # The awards with a paper: a semi-join that stops at each award's first paper.
-    published = set(
-        awards.filter(
-            Exists(
-                Publication.awards.through.objects.filter(award_id=OuterRef("pk")).filter(
-                    Q(publication__published_on__lte=as_of)
-                    | Q(publication__published_on__isnull=True, publication__year__lte=as_of.year)
-                    | Q(publication__published_on__isnull=True, publication__year__isnull=True)
-                )
-            )
-        )
-        .order_by()
-        .values_list("pk", flat=True)
     )
     grants_of: dict[int, set[int]] = defaultdict(set)
     grant_amount: dict[int, Decimal] = {}
-    for award_id, grant_id, amount in FollowOnFunding.awards.through.objects.filter(
-        award__in=pks,
-        followonfunding__status=FundingStatus.AWARDED,
-        followonfunding__decided_on__lte=as_of,
-    ).values_list("award_id", "followonfunding_id", "followonfunding__amount"):
+    links = FollowOnFunding.awards.through.objects.filter(
+        followonfunding__status=FundingStatus.AWARDED, followonfunding__decided_on__lte=as_of
+    )
+    # Program-wide, every awarded grant's links (only those of the awards above are looked
+    # up): cheaper than having the database find the released, ended awards a second time.
+    if calls is not None:
+        links = links.filter(award__in=awards.values("pk"))
+    for award_id, grant_id, amount in links.values_list(
+        "award_id", "followonfunding_id", "followonfunding__amount"
+    ):
         grants_of[award_id].add(grant_id)
         grant_amount[grant_id] = amount
 
-    # Per row key: per window, the awards' pks and amounts (grants are added once per row).
-    members: dict[tuple[str, str], list[list[tuple[int, Decimal]]]] = {}
-    labels: dict[tuple[str, str], str] = {("overall", "all"): "All awards"}
-
-    def add(key: tuple[str, str], window: int, pk: int, amount: Decimal) -> None:
-        members.setdefault(key, [[] for _ in WINDOWS])[window].append((pk, amount))
-
-    for pk, call_id, title, amount, end_date, ended_on, populations, applicant_type in rows:
+    # Per row key, one bucket per window for the awards whose *deepest* window it is: the
+    # windows are nested (an award ended 3 years ago is in all three), so a window's figures
+    # are its bucket and the deeper ones added up. Each award is visited once.
+    buckets: dict[tuple[str, str], list[_Bucket]] = {}
+    labels: dict[tuple[str, str], str] = {}
+    overall = ("overall", "all")
+    positions: dict[str | None, tuple[str, str]] = {}
+    no_population = [("population", NO_POPULATION[0])]
+    decoded: dict[str | None, list[tuple[str, str]]] = {}
+    for pk, call_id, title, amount, end_date, ended_on, populations, applicant_type, paper in rows:
         effective_end = min(end_date, ended_on) if ended_on else end_date
-        labels[("call", str(call_id))] = title
-        keys = [("overall", "all"), ("call", str(call_id)), ("position", _position(applicant_type))]
-        keys += [("population", p) for p in (populations or [NO_POPULATION[0]])]
-        for window, cutoff in enumerate(cutoffs):
-            if effective_end <= cutoff:
-                for key in keys:
-                    add(key, window, pk, amount)
-
-    def cell(entries: list[tuple[int, Decimal]]) -> Cell:
-        result = Cell(awards=len(entries))
-        grants: set[int] = set()
-        for pk, amount in entries:  # one pass: every award is in several rows and windows
-            result.awarded += amount
-            if pk in published:
-                result.with_publication += 1
-            if pk in grants_of:
-                result.with_funding += 1
-                grants |= grants_of[pk]
-        result.follow_on = sum((grant_amount[g] for g in grants), ZERO)
-        return result
+        if effective_end <= cutoffs[2]:
+            deepest = 2
+        elif effective_end <= cutoffs[1]:
+            deepest = 1
+        elif effective_end <= cutoffs[0]:
+            deepest = 0
+        else:  # in no window (not expected from the filter)
+            continue
+        call_key = ("call", str(call_id))
+        labels[call_key] = title
+        position = positions.get(applicant_type)
+        if position is None:
+            position = positions[applicant_type] = ("position", _position(applicant_type))
+        keys = [overall, call_key, position]
+        population_keys = decoded.get(populations)
+        if population_keys is None:
+            listed = json.loads(populations) if populations else None
+            population_keys = decoded[populations] = (
+                [("population", p) for p in listed] if listed else no_population
+            )
+        keys += population_keys
+        grants = grants_of.get(pk)
+        for key in keys:
+            bucket = buckets.get(key)
+            if bucket is None:
+                bucket = buckets[key] = [_Bucket() for _ in WINDOWS]
+            bucket[deepest].add(amount, paper is not None, grants)
 
     def make(group: str, key: str, label: str) -> Row:
-        entries = members.get((group, key), [[] for _ in WINDOWS])
-        return Row(group=group, key=key, label=label, cells=[cell(e) for e in entries])
+        cells = []
+        total = _Bucket()
+        for bucket in reversed(buckets.get((group, key)) or [_Bucket() for _ in WINDOWS]):
+            total.merge(bucket)
+            cells.append(total.cell(grant_amount))
+        return Row(group=group, key=key, label=label, cells=cells[::-1])
 
     result = PilotOutcomes(as_of=as_of, cutoffs=cutoffs)
     result.rows.append(make("overall", "all", "All awards"))
     for (group, key), label in labels.items():
-        if group == "call" and (group, key) in members:
+        if (group, key) in buckets:
             result.rows.append(make(group, key, label))
     for key, label in POSITIONS:
-        if ("position", key) in members:
+        if ("position", key) in buckets:
             result.rows.append(make("position", key, label))
     for key, label in [*DisparityPopulation.choices, NO_POPULATION]:
-        if ("population", key) in members:
+        if ("population", key) in buckets:
             result.rows.append(make("population", key, label))
     return result
+
+
+class _Bucket:
+    """The awards of one row whose deepest window is one window: how many, their dollars,
+    how many have a paper or follow-on funding, and the follow-on grants (each once)."""
+
+    __slots__ = ("awards", "awarded", "grants", "with_funding", "with_publication")
+
+    def __init__(self):
+        self.awards = 0
+        self.with_publication = 0
+        self.with_funding = 0
+        self.awarded = ZERO
+        self.grants: set[int] = set()
+
+    def add(self, amount: Decimal, published: bool, grants: set[int] | None) -> None:
+        self.awards += 1
+        self.awarded += amount
+        if published:
+            self.with_publication += 1
+        if grants:
+            self.with_funding += 1
+            self.grants |= grants
+
+    def merge(self, other: "_Bucket") -> None:
+        self.awards += other.awards
+        self.awarded += other.awarded
+        self.with_publication += other.with_publication
+        self.with_funding += other.with_funding
+        self.grants |= other.grants
+
+    def cell(self, grant_amount: dict[int, Decimal]) -> Cell:
+        return Cell(
+            awards=self.awards,
+            with_publication=self.with_publication,
+            with_funding=self.with_funding,
+            awarded=self.awarded,
+            follow_on=sum((grant_amount[g] for g in self.grants), ZERO),
+        )
 
 
 class PilotOutcomesXlsx(OneSheetWorkbook):

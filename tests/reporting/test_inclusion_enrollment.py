@@ -8,6 +8,7 @@ from datetime import date, timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -450,6 +451,35 @@ def test_the_program_view_reads_in_two_queries_whatever_the_awards(
 ):
     with django_assert_num_queries(2):
         selectors.enrollment_program(population="hispanic")
+
+
+def test_the_program_view_shows_every_write_at_once(program, django_assert_num_queries):
+    # On PostgreSQL the sums are kept per version of the tables; any write is a new version.
+    first = selectors.enrollment_program()
+    with django_assert_num_queries(1 if connection.vendor == "postgresql" else 2):
+        again = selectors.enrollment_program()
+    again["planned"][CELL] = 999  # the caller's copy: the kept sums are not changed
+    unchanged = selectors.enrollment_program()
+
+    planned(program, table(hispanic__white__female=20))  # the planned table, changed in place
+    changed = selectors.enrollment_program()
+    cumulative(program, table(hispanic__white__female=9), as_of=date(2025, 9, 30))
+    reported = selectors.enrollment_program()
+    EnrollmentReport.objects.filter(award=program["other"]).update(
+        counts=table(not_hispanic__black__male=3)  # even a write no service made
+    )
+    updated = selectors.enrollment_program()
+    Proposal.objects.filter(pk=program["other"].proposal_id).update(
+        disparity_populations=["hispanic"]
+    )
+    hispanic = selectors.enrollment_program(population="hispanic")
+
+    assert (first["planned"][CELL], first["actual"][CELL]) == (11, 6)
+    assert (again["actual"][CELL], unchanged["planned"][CELL]) == (6, 11)
+    assert (changed["planned"][CELL], changed["actual"][CELL]) == (21, 6)
+    assert (reported["planned"][CELL], reported["actual"][CELL]) == (21, 9)
+    assert (updated["planned"][CELL], updated["planned"][OTHER]) == (20, 3)
+    assert (hispanic["awards"], hispanic["planned"][OTHER]) == (2, 3)
 
 
 def test_the_program_page_is_the_administrators_and_filters_by_population(program):

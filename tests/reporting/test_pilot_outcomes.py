@@ -222,8 +222,8 @@ def test_pilot_outcomes_narrowed_to_calls(world):
     assert len([r for r in result.rows if r.group == "call"]) == 1
 
 
-def test_pilot_outcomes_is_three_queries(world, django_assert_num_queries):
-    with django_assert_num_queries(3):
+def test_pilot_outcomes_is_two_queries(world, django_assert_num_queries):
+    with django_assert_num_queries(2):
         pilot_outcomes(AS_OF)
 
 
