@@ -104,6 +104,51 @@ class EnrollmentCsv:
         return out.getvalue().encode("utf-8")
 
 
+# NIH's participant-level data template (the Human Subjects System's CSV): one row per person,
+# with the Inclusion Enrollment Report's category names. The sex column is "Sex", NIH's term
+# since August 2025 (earlier templates said "Gender"). Northstar holds counts, not ages, so
+# each age is left blank with the unit "Unknown", as NIH asks for an unknown age.
+PARTICIPANT_HEADER = ["Race", "Ethnicity", "Sex", "Age", "Age Unit"]
+UNKNOWN_AGE_UNIT = "Unknown"
+
+
+def participant_rows(counts: dict[str, int]) -> list[list[str]]:
+    """One row per participant counted in ``counts`` (a cumulative table), in the form's order."""
+    labels = {"ethnicity": dict(ETHNICITIES), "race": dict(RACES), "sex": dict(SEXES)}
+    rows: list[list[str]] = []
+    for key in ENROLLMENT_CELLS:
+        ethnicity, race, sex = key.split("|")
+        person = [
+            labels["race"][race],
+            labels["ethnicity"][ethnicity],
+            labels["sex"][sex],
+            "",
+            UNKNOWN_AGE_UNIT,
+        ]
+        rows.extend([list(person) for _ in range(int(counts.get(key, 0) or 0))])
+    return rows
+
+
+class ParticipantCsv:
+    """An award's latest cumulative enrollment in the participant-level template's layout."""
+
+    content_type = "text/csv; charset=utf-8"
+
+    def __init__(self, counts: dict[str, int], *, award_label: str):
+        self.rows = participant_rows(counts)
+        self.filename = f"{award_label}-participant-level-enrollment.csv"
+
+    def render(self) -> bytes:
+        import csv
+        import io
+
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\r\n")
+        writer.writerow(PARTICIPANT_HEADER)
+        writer.writerows(self.rows)
+        return out.getvalue().encode("utf-8")
+
+
 class EnrollmentXlsx:
     """The same rows as one workbook sheet, "Inclusion enrollment", under a line of scope."""
 

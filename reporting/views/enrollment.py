@@ -6,7 +6,7 @@ else is told 404."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 
@@ -22,6 +22,7 @@ from ..enrollment import (
     SEXES,
     EnrollmentCsv,
     EnrollmentXlsx,
+    ParticipantCsv,
     cell,
     comparison,
     totals,
@@ -88,12 +89,25 @@ def _caption(planned, latest) -> str:
     return f"Planned{nobody} against cumulative actual {when}"
 
 
+def _participant_csv(award: Award, latest) -> HttpResponse:
+    """The latest cumulative table, one row per participant (NIH's participant-level data
+    template); 404 before any cumulative table is submitted."""
+    if latest is None:
+        raise Http404("No cumulative enrollment has been submitted for this award.")
+    exporter = ParticipantCsv(latest.counts, award_label=f"NS-{award.proposal_id}")
+    response = HttpResponse(exporter.render(), content_type=exporter.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{exporter.filename}"'
+    return response
+
+
 @never_cache
 @login_required
 def award_enrollment(request, pk: int):
     award = _enrolling_award(request, pk)
     planned, cumulative = selectors.enrollment_for_award(award)
     latest = cumulative[0] if cumulative else None
+    if request.method == "GET" and request.GET.get("format") == "participants":
+        return _participant_csv(award, latest)
     if request.method == "POST":
         form = EnrollmentForm(request.POST)
         if form.is_valid():

@@ -524,3 +524,45 @@ def test_the_program_workbook_is_one_sheet_of_the_same_rows(program):
     assert rows[3] == ("Race", "Ethnicity", "Sex", "Planned", "Cumulative enrolled")
     assert ("White", "Hispanic or Latino", "Female", 10, 6) in rows
     assert len(rows) == 4 + 63
+
+
+def test_the_latest_cumulative_table_downloads_one_row_per_participant(setup):
+    planned(setup)
+    cumulative(setup, table(hispanic__white__female=2), as_of=date(2025, 3, 31))
+    cumulative(
+        setup,
+        table(hispanic__white__female=2, not_hispanic__black__male=1, unknown__asian__unknown=1),
+    )
+
+    response = client_for(setup["pi"]).get(page_url(setup), {"format": "participants"})
+
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response["Content-Disposition"] == (
+        f'attachment; filename="NS-{setup["award"].proposal_id}-participant-level-enrollment.csv"'
+    )
+    assert response.content.decode().splitlines() == [
+        "Race,Ethnicity,Sex,Age,Age Unit",
+        "Asian,Unknown/Not Reported Ethnicity,Unknown/Not Reported,,Unknown",
+        "Black or African American,Not Hispanic or Latino,Male,,Unknown",
+        "White,Hispanic or Latino,Female,,Unknown",
+        "White,Hispanic or Latino,Female,,Unknown",
+    ]
+    page = client_for(setup["pi"]).get(page_url(setup)).content.decode()
+    assert 'href="?format=participants"' in page
+
+
+def test_the_participant_csv_is_the_pis_and_administrators_once_a_table_is_in(setup):
+    planned(setup)
+
+    assert (
+        client_for(setup["pi"]).get(page_url(setup), {"format": "participants"}).status_code == 404
+    )
+    cumulative(setup, table(hispanic__white__female=1))
+    for user, status in (
+        (setup["pi"], 200),
+        (setup["admin"], 200),
+        (setup["trainee"], 403),
+        (setup["other_pi"], 404),
+    ):
+        answer = client_for(user).get(page_url(setup), {"format": "participants"})
+        assert answer.status_code == status, user
