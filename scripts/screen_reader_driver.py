@@ -279,6 +279,53 @@ def reviewer(p: Pass, assignment_pk: str) -> None:
     p.step("Tab from the field the link moved to", "key:Tab")
 
 
+def fixes(p: Pass, call_pk: str, assignment_pk: str) -> None:
+    """Only the three places fixed after the first pass (docs/screen-reader.md findings 5, 7
+    and 8): the abstract crossing its word limit and back, the Check & submit checklist, and
+    the review sheet's error summary after a refused submit."""
+    p.journey("Finding 5: the abstract crosses its word limit, and comes back (faculty1)")
+    p.open_browser("/accounts/login/", "faculty1")
+    p.sign_in("faculty1")
+    p.step("Open the call page", f"goto:/calls/{call_pk}/", quiet=3)
+    p.step("Ctrl+End, then Shift+b (previous button)", "key:ctrl+End", "key:shift+b")
+    p.step("Press Enter: start a proposal, the editor loads", "key:Return", quiet=4)
+    pk = newest_proposal(p, "faculty1")
+    p.step("Editor: e (next entry): the title", "key:e")
+    p.step("Tab to the abstract (focus mode)", "key:Tab")
+    p.step("Type 300 words (exactly the limit)", "type:" + "w " * 300, quiet=4)
+    p.step("Wait for the background save (20 s)", "sleep:24", quiet=3)
+    p.step("Type one more word: 301 words", "type:over", quiet=5, shot=True)
+    p.step("BackSpace the word: 300 words again", *["key:BackSpace"] * 4, quiet=5)
+    p.step("Type its first letter and stop: 301 words", "type:o", quiet=5)
+    p.step("Type the rest of the word", "type:ver", quiet=5)
+
+    p.journey("Finding 8: the Check & submit checklist (faculty1)")
+    p.step("Open Check & submit", f"goto:/proposals/{pk}/submit/", quiet=4, shot=True)
+    p.step("Check & submit: h (next heading)", "key:h")
+    p.step("Check & submit: h again", "key:h")
+    for n in range(4):
+        p.step(f"Down arrow ({n + 1}): the next line", "key:Down")
+
+    p.journey("Finding 7: the review sheet's error summary after a refused submit (reviewer1)")
+    p.open_browser("/accounts/login/", "reviewer1")
+    p.sign_in("reviewer1")
+    p.step(
+        "Open the conflict check", f"goto:/review/assignments/{assignment_pk}/conflict/", quiet=4
+    )
+    p.step("Conflict check: h", "key:h")
+    p.step("Conflict check: h", "key:h")
+    p.step("Conflict check: b (next button)", "key:b")
+    p.step("Press Enter: certify, the proposal page loads", "key:Return", quiet=5)
+    p.step(
+        "Open the review sheet", f"goto:/review/assignments/{assignment_pk}/review/", quiet=5
+    )
+    p.step("Ctrl+End, then Shift+b (previous button)", "key:ctrl+End", "key:shift+b")
+    p.step("Press Enter: submit with no scores", "key:Return", quiet=5, shot=True)
+    p.step("Tab once from the error summary", "key:Tab")
+    p.step("Press Enter on the error link", "key:Return")
+    p.step("Wait: Orca can report the new focus late", "sleep:5")
+
+
 def _stop(signum, frame):
     raise SystemExit(1)
 
@@ -289,7 +336,11 @@ def main() -> None:
     parser.add_argument("--base", default="http://127.0.0.1:8012")
     parser.add_argument("--call", required=True, help="pk of the open call")
     parser.add_argument("--assignment", required=True, help="pk of reviewer1's assignment")
-    parser.add_argument("--journeys", default="applicant,reviewer")
+    parser.add_argument(
+        "--journeys",
+        default="applicant,reviewer",
+        help="applicant, reviewer, budget, header, or fixes (findings 5, 7 and 8 only)",
+    )
     args = parser.parse_args()
     p = Pass(args.out, args.base)
     # Stopped from outside: still close the browser (the finally below).
@@ -306,6 +357,8 @@ def main() -> None:
             applicant(p, args.call)
         if "reviewer" in args.journeys:
             reviewer(p, args.assignment)
+        if "fixes" in args.journeys:  # only the places fixed after the pass
+            fixes(p, args.call, args.assignment)
     finally:
         p.close_browser()
         p.transcript.close()

@@ -58,9 +58,11 @@ cd "$ROOT"
 "$PY" manage.py shell <"$HERE/screen_reader_setup_review.py" >"$OUT/setup.log" 2>&1
 read -r CALL ASSIGNMENT < <("$PY" manage.py shell -c "
 from grants.models import FundingCall
-from reviews.models import Assignment
+from reviews.choices import ReviewPhase
+from reviews.models import Assignment, CallReview
 call = FundingCall.objects.get(title='Health Equity Pilot Awards')
-a = Assignment.objects.filter(reviewer__username='reviewer1', proposal__status='in_review').order_by('pk').first()
+open_review = CallReview.objects.filter(phase=ReviewPhase.INDEPENDENT_REVIEW).values('call')
+a = Assignment.objects.filter(reviewer__username='reviewer1', proposal__status='in_review', proposal__call__in=open_review).order_by('pk').first()
 print(call.pk, a.pk)" 2>/dev/null | tail -1)
 "$PY" manage.py runserver "127.0.0.1:$PORT" --noreload >"$OUT/server.log" 2>&1 &
 pids+=($!)
