@@ -316,9 +316,7 @@ def fixes(p: Pass, call_pk: str, assignment_pk: str) -> None:
     p.step("Conflict check: h", "key:h")
     p.step("Conflict check: b (next button)", "key:b")
     p.step("Press Enter: certify, the proposal page loads", "key:Return", quiet=5)
-    p.step(
-        "Open the review sheet", f"goto:/review/assignments/{assignment_pk}/review/", quiet=5
-    )
+    p.step("Open the review sheet", f"goto:/review/assignments/{assignment_pk}/review/", quiet=5)
     p.step("Ctrl+End, then Shift+b (previous button)", "key:ctrl+End", "key:shift+b")
     p.step("Press Enter: submit with no scores", "key:Return", quiet=5, shot=True)
     p.step("Tab once from the error summary", "key:Tab")

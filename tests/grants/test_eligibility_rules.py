@@ -396,7 +396,8 @@ def test_the_checklist_links_a_team_rule_to_the_team_page_and_a_person_rule_to_t
     team_url = reverse("grants:proposal_team", args=[proposal.pk])
     profile_url = reverse("accounts:profile")
     assert (
-        f'data-field="eligibility">This call is for the department of Pediatrics; your profile '
+        'data-field="eligibility"><span class="visually-hidden">Not done:&nbsp;</span>'
+        "This call is for the department of Pediatrics; your profile "
         f'says Surgery. <a href="{profile_url}">' in page
     )
     assert (
