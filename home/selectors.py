@@ -8,7 +8,6 @@ from grants.choices import ProposalStatus, TeamRole
 from grants.models import Decision, FundingCall, TeamMember
 from reporting import selectors as reporting_selectors
 from reviews import selectors as review_selectors
-from reviews.models import CallReview
 
 
 def dashboard_for(user) -> dict:
@@ -37,7 +36,7 @@ def dashboard_for(user) -> dict:
         context["reviews_to_do"] = [
             a for a in queue if not (a.review_or_none and a.review_or_none.is_submitted)
         ]
-        context["chaired"] = CallReview.objects.filter(committee__chair=user).select_related("call")
+        context["chaired"] = review_selectors.reviews_chaired_by(user)
         context["letters_to_rate"] = review_selectors.letters_awaiting_rating(user)
     if user.has_role(Role.ADMINISTRATOR):
         context["admin_calls"] = FundingCall.objects.select_related("program").order_by(

@@ -57,6 +57,7 @@ from .reviewing import (
 )
 from .scopes import (
     assignments_visible_to,
+    calls_voting_for,
     conflicted_with,
     conflicts_visible_to,
     managed_proposals,
@@ -64,6 +65,7 @@ from .scopes import (
     proposals_open_to_own_declaration,
     proposals_visible_to_reviewer,
     results_hidden_ids,
+    reviews_chaired_by,
     reviews_loaded,
     reviews_visible_to,
 )
@@ -92,6 +94,7 @@ __all__ = [
     "assignment_for",
     "assignments_visible_to",
     "ballot_for",
+    "calls_voting_for",
     "call_review_for",
     "committee_members",
     "MemberConflict",
@@ -131,6 +134,7 @@ __all__ = [
     "results_hidden_ids",
     "review_sheet",
     "reviewer_queue",
+    "reviews_chaired_by",
     "reviews_loaded",
     "reviews_readable_by",
     "reviews_visible_to",

@@ -11,7 +11,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from accounts.permissions import can
 from grants.models import FundingCall, Proposal, TeamMember
 
-from ..choices import PANEL_PHASES, READ_PHASES, REVIEW_STATES, ReviewStatus
+from ..choices import PANEL_PHASES, READ_PHASES, REVIEW_STATES, ReviewPhase, ReviewStatus
 from ..models import Assignment, CallReview, ConflictOfInterest, Criterion, CriterionScore, Review
 
 # ---- Whose results a viewer may not see; which proposals a reviewer may open ------------------
@@ -193,3 +193,16 @@ def reviews_loaded() -> QuerySet[Review]:
             queryset=Criterion.objects.order_by("position", "pk"),
         ),
     )
+
+
+def reviews_chaired_by(user) -> QuerySet[CallReview]:
+    """The call reviews ``user`` chairs, with their calls (the dashboard and *Your reviews*)."""
+    return CallReview.objects.filter(committee__chair=user).select_related("call")
+
+
+def calls_voting_for(user) -> QuerySet[FundingCall]:
+    """The calls in their panel phase whose committee ``user`` sits on: their ballots."""
+    return FundingCall.objects.filter(
+        call_review__phase=ReviewPhase.PANEL,
+        call_review__committee__memberships__user=user,
+    ).distinct()

@@ -46,6 +46,7 @@ def letters(request, pk: int):
     call = _call(request, pk)
     rows = selectors.letter_rows(call=call, user=request.user)
     is_admin = request.user.has_role(Role.ADMINISTRATOR)
+    triage_over = lifecycle.letters_triage_over(call)
     return render(
         request,
         "reviews/letters.html",
@@ -55,7 +56,7 @@ def letters(request, pk: int):
             "reads_ratings": selectors.reads_call_letter_ratings(call=call, user=request.user),
             "is_admin": is_admin,
             "waiting": sum(1 for row in rows if row.awaiting_triage),
-            "triage_over": (triage_over := lifecycle.letters_triage_over(call)),
+            "triage_over": triage_over,
             "can_start_triage": is_admin and call.status == CallStatus.OPEN and not triage_over,
             "can_open_full": is_admin and call.status == CallStatus.LETTERS_TRIAGE,
             # Blind review: names reach only the office and the chair (selectors.identities).

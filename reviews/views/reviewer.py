@@ -7,7 +7,6 @@ On a blind call the proposal's people and documents come through
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -17,10 +16,9 @@ from django.views.decorators.http import require_POST
 from accounts.permissions import can
 from grants import selectors as grant_selectors
 from grants import services as grant_services
-from grants.models import FundingCall
 
 from .. import permissions, selectors, services
-from ..choices import SCORE_DESCRIPTORS, CriterionKind, ReviewPhase
+from ..choices import SCORE_DESCRIPTORS, CriterionKind
 from ..exporters import CommitteeProposalPdf, committee_document_response
 from ..forms import ConflictForm, ReopenForm
 from ..models import Review
@@ -35,22 +33,14 @@ from .common import (
 @never_cache
 @login_required
 def queue(request):
-    assignments = list(selectors.reviewer_queue(request.user))
-    chaired = FundingCall.objects.filter(
-        Q(call_review__committee__chair=request.user)
-    ).select_related("call_review")
-    ballots = FundingCall.objects.filter(
-        call_review__phase=ReviewPhase.PANEL,
-        call_review__committee__memberships__user=request.user,
-    ).distinct()
     return render(
         request,
         "reviews/queue.html",
         {
-            "assignments": assignments,
+            "assignments": list(selectors.reviewer_queue(request.user)),
             "letters_to_rate": selectors.letters_awaiting_rating(request.user),
-            "chaired_calls": chaired,
-            "ballot_calls": ballots,
+            "chaired": selectors.reviews_chaired_by(request.user),
+            "ballot_calls": selectors.calls_voting_for(request.user),
         },
     )
 

@@ -1186,3 +1186,21 @@ def test_the_review_sheet_carries_the_proposal_as_the_committee_reads_it(one_pro
     assert proposal.abstract[:40] in aside
     assert reverse("reviews:proposal", args=[proposal.pk]) in aside
     assert "Demographics" not in aside and "History" not in aside
+
+
+def test_the_queue_lists_the_calls_chaired_and_the_ballots_open():
+    setup = review_setup(proposals=1, members=1)
+    member = setup.members[0]
+    move_review_to(setup, ReviewPhase.PANEL)
+    manage = reverse("reviews:call_manage", args=[setup.call.pk])
+    ballot = reverse("reviews:ballot", args=[setup.call.pk])
+
+    chairs = signed_in(setup.chair).get(reverse("reviews:queue")).content.decode()
+    sits = signed_in(member).get(reverse("reviews:queue")).content.decode()
+
+    assert f'<li><a href="{manage}">{html.escape(setup.call.title)}</a> — Panel</li>' in chairs
+    assert "Calls you chair" not in sits
+    assert (
+        f'<a href="{ballot}">Enter your final scores for {html.escape(setup.call.title)}</a>'
+        in sits
+    )

@@ -18,6 +18,11 @@ def _date(**kwargs) -> serializers.DateField:
     return serializers.DateField(required=False, allow_null=True, **kwargs)
 
 
+def _id(**kwargs) -> serializers.IntegerField:
+    """A row's id in a request body: a positive integer that fits the database's key."""
+    return serializers.IntegerField(min_value=1, max_value=2**31 - 1, **kwargs)
+
+
 def _yes_no(label: str) -> serializers.ChoiceField:
     return serializers.ChoiceField(YesNoUnknown.choices, required=False, help_text=label)
 

@@ -21,7 +21,7 @@ from reporting.services.outcomes import (
     TRAINEE_OUTCOME_FIELDS,
 )
 
-from .fields import MONEY, AwardIdsField, AwardsField, _date, _text, _yes_no
+from .fields import MONEY, AwardIdsField, AwardsField, _date, _id, _text, _yes_no
 
 OUTCOME_META = ["recorded_by", "created_at", "updated_at"]
 
@@ -135,11 +135,7 @@ class FollowOnFundingWriteSerializer(_LinkedWriteSerializer):
 
 
 class TraineeOutcomeWriteSerializer(serializers.Serializer):
-    trainee = serializers.IntegerField(
-        min_value=1,
-        max_value=2**31 - 1,
-        help_text="User id of the trainee: the PI or a team member with an account.",
-    )
+    trainee = _id(help_text="User id of the trainee: the PI or a team member with an account.")
     recorded_on = serializers.DateField(help_text="The date this information describes.")
     degree_completed = _text(max_length=100, help_text="e.g. MD, PhD")
     completion_date = _date()

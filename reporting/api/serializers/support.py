@@ -6,7 +6,7 @@ from accounts.api.serializers import UserBriefSerializer
 from reporting.choices import SupportKind, TrainingStatusValue
 from reporting.models import ParticipantSupport, TrainingStatus
 
-from .fields import MONEY, _date, _text
+from .fields import MONEY, _date, _id, _text
 
 
 class ParticipantSupportSerializer(serializers.ModelSerializer):
@@ -33,10 +33,6 @@ class ParticipantSupportSerializer(serializers.ModelSerializer):
             "updated_at",
         ]
         read_only_fields = fields
-
-
-def _id(**kwargs) -> serializers.IntegerField:
-    return serializers.IntegerField(min_value=1, max_value=2**31 - 1, **kwargs)
 
 
 class ParticipantSupportWriteSerializer(serializers.Serializer):
